@@ -1,0 +1,50 @@
+# dyad: `make run` codes the bundled example articles; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+
+.PHONY: run test lint bench eval lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+$(STAMP_RUN): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(STAMP_DEV): requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@ $(STAMP_RUN)
+
+run: $(STAMP_RUN)
+	$(BIN)/dyad code --date 2024-05-14 --format table examples/
+	$(BIN)/dyad code --date 2024-05-14 examples/
+
+test: $(STAMP_DEV)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check src tests benchmarks tools
+
+# Speed and memory budgets (issue 2): prints ratios against spaCy alone.
+bench: $(STAMP_RUN)
+	$(BIN)/python benchmarks/pipeline.py
+	$(BIN)/python benchmarks/cold_start.py
+
+# Accuracy against ../shared gold data (skipped when absent).
+eval: $(STAMP_RUN)
+	$(BIN)/python benchmarks/html_extraction.py
+
+# Re-pin dependencies with hashes (needs the network to PyPI).
+lock:
+	$(PYTHON) -m venv /tmp/dyad-lock && /tmp/dyad-lock/bin/pip install --quiet pip-tools
+	/tmp/dyad-lock/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	/tmp/dyad-lock/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache

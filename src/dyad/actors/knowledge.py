@@ -1,0 +1,89 @@
+"""dyad's own actor knowledge, compiled once into phrase tables for spaCy's PhraseMatcher."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import msgspec
+
+from dyad.knowledge.tables import read_table, variants
+
+
+class ActorEntry(msgspec.Struct, frozen=True):
+    """What a matched phrase says about an actor.
+
+    kind: country (a name of the country itself), adjective, seat (a metonym for an institution:
+    "the Kremlin"), organization, sector (a noun naming a sector: "police"), leader. Leaders and
+    some organizations (the Taliban in and out of government) hold their code only between
+    `start` and `end`.
+    """
+
+    kind: str
+    country: str | None = None
+    sector: str | None = None
+    code: str | None = None  # a full code, for organizations
+    start: dt.date | None = None  # leaders: time in office
+    end: dt.date | None = None
+    source: str = ""  # knowledge file and line
+
+
+class ActorKnowledge(msgspec.Struct):
+    phrases: dict[str, list[ActorEntry]]  # lower-cased phrase -> entries
+    exact_phrases: dict[str, list[ActorEntry]]  # case-sensitive short forms ("US", "UN")
+
+
+def _is_case_sensitive(phrase: str) -> bool:
+    """Short all-capital forms ("US", "UN", "IS") collide with common words when lower-cased."""
+    letters = phrase.replace(".", "")
+    return len(letters) <= 3 and letters.isupper()
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+@functools.cache
+def load_actor_knowledge() -> ActorKnowledge:
+    phrases: dict[str, list[ActorEntry]] = {}
+    exact: dict[str, list[ActorEntry]] = {}
+
+    def add(phrase: str, entry: ActorEntry, case_sensitive: bool = False) -> None:
+        if case_sensitive or _is_case_sensitive(phrase):
+            exact.setdefault(phrase, []).append(entry)
+        else:
+            phrases.setdefault(phrase.lower(), []).append(entry)
+
+    for lineno, row in read_table("actors/countries.tsv"):
+        where = f"actors/countries.tsv:{lineno}"
+        country = row["code"]
+        case_sensitive = set(variants(row.get("case_sensitive", "")))
+        for name in variants(row.get("names", "")):
+            add(name, ActorEntry("country", country=country, source=where), name in case_sensitive)
+        for adjective in variants(row.get("adjectives", "")):
+            add(adjective, ActorEntry("adjective", country=country, source=where))
+        for capital in variants(row.get("capitals", "")):
+            add(capital, ActorEntry("seat", country=country, sector="GOV", source=where))
+        for seat in variants(row.get("seats", "")):
+            name, _, sector = seat.partition(":")
+            add(name, ActorEntry("seat", country=country, sector=sector or "GOV", source=where))
+    for lineno, row in read_table("actors/organizations.tsv"):
+        where = f"actors/organizations.tsv:{lineno}"
+        needs_context = set(variants(row.get("ambiguous", "")))  # e.g. "Security Council" alone
+        entry = ActorEntry("organization", code=row["code"], country=row.get("country") or None,
+                           start=_date(row.get("start", "")), end=_date(row.get("end", "")), source=where)
+        for name in variants(row["names"]):
+            if name not in needs_context:
+                add(name, entry)
+    for lineno, row in read_table("actors/sectors.tsv"):
+        where = f"actors/sectors.tsv:{lineno}"
+        for noun in variants(row["nouns"]):
+            add(noun, ActorEntry("sector", sector=row["code"], source=where))
+    for lineno, row in read_table("actors/leaders.tsv"):
+        where = f"actors/leaders.tsv:{lineno}"
+        code = row["code"]
+        entry = ActorEntry("leader", country=row["country"], sector=code[3:6] or None, code=code,
+                           start=_date(row["start"]), end=_date(row["end"]), source=where)
+        for name in [row["name"], *variants(row.get("aliases", ""))]:
+            add(name, entry)
+    return ActorKnowledge(phrases=phrases, exact_phrases=exact)

@@ -1,0 +1,125 @@
+"""The `dyad` command: a thin shell over the library (every command is one library call away)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dyad import __version__
+from dyad.export import event_to_json, result_to_json
+from dyad.ontology import lookup
+from dyad.records import Article, Result
+
+stderr = Console(stderr=True, highlight=False)
+
+
+def _parse_date(ctx, param, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dyad")
+def main() -> None:
+    """dyad: political event data from news text (who did what to whom, when and where).
+
+    \b
+    Examples:
+      dyad code article.txt                  events of one article as JSON lines
+      dyad code --format table news/         a readable table for a folder of articles
+      cat feed.jsonl | dyad code - --format results
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, metavar="[PATH...|-]")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Publication date for articles that carry none (dates events, picks leaders in office).")
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "table", "results"]), default="jsonl",
+              show_default=True, help="jsonl: one JSON object per event; table: readable; results: one "
+              "JSON object per article, so articles without events show too.")
+def code(paths: tuple[str, ...], date: dt.date | None, output_format: str) -> None:
+    """Code news articles into events.
+
+    PATH may be a .txt, .html or .jsonl file, or a directory (read recursively); '-' or nothing
+    reads standard input (plain text, HTML or JSONL, sniffed). JSONL lines hold at least "text",
+    optionally "id", "url", "title", "date" and "source". Skipped and failed articles are reported
+    on stderr; the exit code is 1 only when no article could be coded.
+    """
+    from dyad.pipeline import load, process
+    from dyad.readers import count_inputs, read_inputs
+
+    paths = paths or ("-",)
+    total = count_inputs(paths)
+    items = _with_date(read_inputs(paths), date)
+    nlp = load()
+    coded = 0
+    table_rows: list[Result] = []
+    out = sys.stdout.buffer
+    with _progress(total) as progress:
+        task = progress.add_task("coding", total=total)
+        for result in process(items, nlp):
+            progress.advance(task)
+            if result.status == "coded":
+                coded += 1
+            else:
+                origin = result.article.origin or result.article.id
+                progress.console.print(f"dyad: {result.status} {origin}: {result.reason}", markup=False)
+            if output_format == "results":
+                out.write(result_to_json(result) + b"\n")
+            elif output_format == "jsonl":
+                for event in result.events:
+                    out.write(event_to_json(event) + b"\n")
+            else:
+                table_rows.append(result)
+            out.flush()
+    if output_format == "table":
+        console = Console()
+        if not console.is_terminal:  # piped: do not fold sentences into 80 columns
+            console = Console(width=160)
+        console.print(_event_table(table_rows))
+    if coded == 0:
+        stderr.print("dyad: no article could be coded", markup=False)
+        sys.exit(1)
+
+
+def _with_date(items: Iterator, date: dt.date | None) -> Iterator:
+    for item in items:
+        if date is not None and isinstance(item, Article) and item.date is None:
+            item.date = date
+        yield item
+
+
+def _progress(total: int | None) -> Progress:
+    """A progress bar on stderr, shown when there is more than one article to code."""
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=stderr, transient=True,
+                    disable=total is not None and total <= 1)
+
+
+def _event_table(results: list[Result]) -> Table:
+    table = Table(title="dyad events", show_lines=False)
+    for column in ("date", "source", "event", "target"):
+        table.add_column(column, overflow="fold", no_wrap=column == "date")
+    table.add_column("sentence", overflow="ellipsis", no_wrap=True, max_width=80)
+    for result in results:
+        for e in result.events:
+            table.add_row(str(e.date or ""), f"{e.source.text}\n[dim]{e.source.code}[/]",
+                          f"{e.code} {lookup(e.code).name}",
+                          f"{e.target.text}\n[dim]{e.target.code}[/]" if e.target else "",
+                          " ".join(e.sentence.split()))
+    return table
+
+
+if __name__ == "__main__":
+    main()

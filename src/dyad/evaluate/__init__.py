@@ -1,0 +1,1 @@
+"""Scoring dyad against gold data: one reader per gold format, shared scoring."""

@@ -1,0 +1,34 @@
+"""The `Doc._` extensions dyad's components fill, registered once on import.
+
+- `doc._.article`: the Article being coded (set before parsing; gives the publication date);
+- `doc._.actors`, `doc._.events`, `doc._.quotes`, `doc._.places`: lists of records;
+- `doc._.actor_at`: token index -> index into `doc._.actors`, for the event coder;
+- `doc._.dyad_errors`: "stage: error" strings; a component that fails on one document records the
+  error there instead of breaking the batch.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+for _name in ("article", "actors", "events", "quotes", "places", "actor_at", "dyad_errors"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def sentence_index_of(doc: Doc) -> list[int]:
+    """Per token, the index of its sentence; computed once per document and cached on it."""
+    cached = doc.user_data.get("dyad_sentence_index")
+    if cached is None:
+        cached = [0] * len(doc)
+        for index, sent in enumerate(doc.sents):
+            for i in range(sent.start, sent.end):
+                cached[i] = index
+        doc.user_data["dyad_sentence_index"] = cached
+    return cached
+
+
+def record_error(doc: Doc, stage: str, error: BaseException) -> None:
+    errors = doc._.dyad_errors or []
+    errors.append(f"{stage}: {type(error).__name__}: {error}")
+    doc._.dyad_errors = errors

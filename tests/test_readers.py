@@ -1,0 +1,77 @@
+"""Bad input ends with a clear per-article status; the batch goes on; nothing is dropped."""
+
+import json
+
+import pytest
+
+from dyad.readers import MAX_ARTICLE_BYTES, count_inputs, decode, read_inputs
+from dyad.records import Article, Result
+
+
+def statuses(items):
+    return [(i.status, i.reason) if isinstance(i, Result) else ("article", None) for i in items]
+
+
+def test_text_html_and_jsonl_files_in_a_directory_are_read_recursively(tmp_path, fixtures):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("Police arrested two men in Lagos on Monday.")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"text": "Talks resumed.", "url": "https://x.test/1"}) + "\n\n"
+                                      + json.dumps({"text": "Troops withdrew."}) + "\n")
+    (tmp_path / "c.html").write_bytes((fixtures / "html" / "news_page.html").read_bytes())
+    (tmp_path / "ignored.png").write_bytes(b"\x89PNG")
+    items = list(read_inputs([tmp_path]))
+    assert [type(i) for i in items] == [Article, Article, Article, Article]
+    assert count_inputs([tmp_path]) == 4
+    assert items[0].url == "https://x.test/1"
+    assert items[0].origin.endswith("b.jsonl:1") and items[1].origin.endswith("b.jsonl:3")
+
+
+def test_malformed_jsonl_lines_fail_alone(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"text": "Troops withdrew."}\n{"text": broken\n["a list"]\n{"title": "no text"}\n')
+    items = list(read_inputs([path]))
+    assert isinstance(items[0], Article)
+    assert [s for s, _ in statuses(items[1:])] == ["failed", "failed", "failed"]
+    assert "malformed JSON" in items[1].reason and items[1].article.origin.endswith(":2")
+    assert "'text'" in items[3].reason
+
+
+def test_undecodable_bytes_fail_with_a_message(tmp_path):
+    path = tmp_path / "binary.txt"
+    path.write_bytes(bytes(range(256)) * 50)
+    (item,) = read_inputs([path])
+    assert item.status == "failed" and "undecodable" in item.reason
+
+
+def test_latin1_text_is_decoded():
+    assert decode("Le ministre a déclaré que la réunion aurait lieu à Genève.".encode("latin-1"), "x") \
+        .startswith("Le ministre a déclaré")
+
+
+def test_fifty_megabyte_file_is_skipped_without_reading_it(tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    (item,) = read_inputs([path])
+    assert item.status == "skipped" and "too large" in item.reason
+    assert str(MAX_ARTICLE_BYTES // 1000) in item.reason.replace(",", "")
+
+
+def test_malformed_html_fails_with_a_message(tmp_path):
+    path = tmp_path / "broken.html"
+    path.write_text("<html><body><div><p></div>")
+    (item,) = read_inputs([path])
+    assert item.status == "failed" and item.reason.startswith("HTML:")
+
+
+def test_missing_path_fails(tmp_path):
+    (item,) = read_inputs([tmp_path / "nope.txt"])
+    assert item.status == "failed" and "no such file" in item.reason
+
+
+@pytest.mark.parametrize("date", ["2024-13-01", "yesterday"])
+def test_invalid_date_in_jsonl_fails_that_line(tmp_path, date):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"text": "Troops withdrew.", "date": date}) + "\n")
+    (item,) = read_inputs([path])
+    assert item.status == "failed" and date in item.reason
