@@ -21,9 +21,11 @@ import msgspec
 
 from dyad.records import Article, article_id
 
-__all__ = ["Cleaned", "clean_text", "make_article", "parse_date", "load_boilerplate"]
+__all__ = ["Cleaned", "clean_text", "load_boilerplate", "make_article", "parse_date"]
 
 BOILERPLATE_PATH = Path(__file__).parent / "knowledge" / "boilerplate.txt"
+# Sections holding regexes (the rest hold words or literal phrases).
+PATTERN_SECTIONS = frozenset({"line", "credit", "caption_end", "fragment", "list_start", "trailer"})
 
 
 class Cleaned(msgspec.Struct, kw_only=True):
@@ -43,19 +45,22 @@ def load_boilerplate(path: Path = BOILERPLATE_PATH) -> dict[str, list[str]]:
     """Read the sectioned knowledge file; entries keep file order so errors can name a line."""
     sections: dict[str, list[str]] = {}
     current: list[str] | None = None
+    name = ""
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         entry = raw.strip()
         if not entry or entry.startswith("#"):
             continue
         if re.fullmatch(r"\[\w+\]", entry):
-            current = sections.setdefault(entry[1:-1], [])
+            name = entry[1:-1]
+            current = sections.setdefault(name, [])
             continue
         if current is None:
             raise ValueError(f"{path}:{number}: entry before any [section]")
-        try:
-            re.compile(entry, re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"{path}:{number}: bad pattern {entry!r}: {exc}") from None
+        if name in PATTERN_SECTIONS:
+            try:
+                re.compile(entry, re.IGNORECASE)
+            except re.error as exc:
+                raise ValueError(f"{path}:{number}: bad pattern {entry!r}: {exc}") from None
         current.append(entry)
     return sections
 
@@ -76,7 +81,8 @@ def _furniture(sections: dict[str, list[str]]) -> re.Pattern[str]:
     check every line pays.
     """
     kinds = {"trailer": "trailer", "list_start": "list", "line": "boilerplate", "credit": "credit"}
-    parts = [f"(?P<{kind}>{_alternation(sections.get(name, [])).pattern})"
+    endings = {"trailer": r"\s*[:.…]*", "list_start": r"\s*[:.…]*"}
+    parts = [f"(?P<{kind}>(?:{_alternation(sections.get(name, [])).pattern}){endings.get(name, '')})"
              for name, kind in kinds.items()]
     return re.compile("|".join(parts))
 
@@ -92,6 +98,7 @@ _CREDIT_VERBS = _words(_KNOWLEDGE.get("credit_verb", []))
 _PARTICLES = _words(_KNOWLEDGE.get("name_particle", []))
 _DATEWORDS = _words(_KNOWLEDGE.get("dateword", []))
 _NOT_DATELINE = _words(_KNOWLEDGE.get("not_dateline", []))
+_NOT_NAME_START = _words(_KNOWLEDGE.get("not_name_start", []))
 
 # --------------------------------------------------------------------------------------------
 # Structure: text normalisation.
@@ -126,7 +133,7 @@ def _normalise(raw: str) -> str:
 
 _URL_LINE = re.compile(r"(?:https?://|www\.)\S+|<https?://\S+>", re.IGNORECASE)
 _DIGIT_OR_RELATIVE = re.compile(r"\d|\b(?:ago|yesterday|today|now)\b", re.IGNORECASE)
-_NUMERIC = re.compile(r"\d[\dTZ:./+\-]*(?:st|nd|rd|th|am|pm|h|hrs)?|(?:gmt|utc)[+\-]\d{1,2}(?::?\d\d)?")
+_NUMERIC = re.compile(r"\d[\dTZtz:./+\-]*(?:st|nd|rd|th|am|pm|h|hrs)?|(?:gmt|utc)[+\-]\d{1,2}(?::?\d\d)?")
 _TOKEN_EDGES = ",;|·•()[]–—-:"
 _BY = re.compile(r"\bby\b", re.IGNORECASE)
 _BY_SEGMENT = re.compile(r"(?:(?P<verb>[^\W\d_]+(?:\s+[^\W\d_]+){0,2})\s+)?by\s*:?\s+(?P<rest>.+)",
@@ -134,13 +141,6 @@ _BY_SEGMENT = re.compile(r"(?:(?P<verb>[^\W\d_]+(?:\s+[^\W\d_]+){0,2})\s+)?by\s*
 _SEGMENT_SPLIT = re.compile(r";|,\s*(?=(?:[^\W\d_]+\s+){1,2}by\s)", re.IGNORECASE)
 _PIECE_SPLIT = re.compile(
     r"\s*(?:[,|·•/&]|\s[-–—]\s|\b(?:and|in|for|at|on|with)\b)\s*", re.IGNORECASE)
-# "By Tuesday" or "By March" open a sentence, not a byline.
-_NOT_NAME_START = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december then now today tonight tomorrow "
-    "yesterday noon midnight dawn dusk nightfall christmas easter ramadan contrast comparison "
-    "law order far default design chance mistake accident force hand air land sea road rail "
-    "phone email mail train plane boat car foot night day".split())
 _CLOSERS = "\"'”’»)]*"
 _SENTENCE_END = frozenset(".!?…:;")
 
@@ -161,15 +161,9 @@ def _is_timestamp(line: str) -> bool:
     head, _, _ = line.partition(" ")
     if not _is_dateword(head) or not _DIGIT_OR_RELATIVE.search(line):
         return False  # the first check is cheap and rejects almost every body line
-    tokens = 0
-    for token in line.split():
-        word = token.strip(_TOKEN_EDGES).lower()
-        if not word:
-            continue
-        tokens += 1
-        if word not in _DATEWORDS and word.rstrip(".") not in _DATEWORDS and not _NUMERIC.fullmatch(word):
-            return False
-    return tokens > 1 or any(c.isdigit() for c in line)
+    tokens = line.split()
+    return all(_is_dateword(token) for token in tokens) and (
+        len(tokens) > 1 or any(c.isdigit() for c in line))
 
 
 def _name_words(words: list[str]) -> bool:
@@ -274,9 +268,35 @@ def _title_keys(title: str) -> set[str]:
     return keys
 
 
-def _is_kicker(line: str) -> bool:
+def _is_kicker(line: str, max_words: int = 3) -> bool:
     """A section label above the headline ("World", "Middle East")."""
-    return len(line) <= 40 and line.count(" ") <= 2 and _last_char(line) not in _SENTENCE_END
+    return (len(line) <= 80 and line.count(" ") < max_words
+            and _last_char(line) not in _SENTENCE_END)
+
+
+def _body_like(line: str) -> bool:
+    words = line.count(" ") + 1
+    return words > 25 or (words >= 8 and _last_char(line) in ".!?…")
+
+
+_LABEL_GLUE = frozenset({"of", "and", "the", "for", "&"})
+
+
+def _name_shaped(line: str) -> bool:
+    """An author, agency or place label on its own header line ("Maria Delgado", "Dubai")."""
+    words = [word for word in line.split() if word.lower() not in _LABEL_GLUE]
+    return (line.count(" ") < 4 and _last_char(line) not in _SENTENCE_END
+            and not any(c.isdigit() for c in line) and _name_words(words))
+
+
+def _header_furniture(kept: list[tuple[str, int]]) -> list[int]:
+    """Name-shaped lines between the top and the first body paragraph: authors, labels."""
+    limit = min(8, len(kept))
+    body_at = next((i for i in range(limit) if _body_like(kept[i][0])
+                    or _dateline(kept[i][0]) is not None), None)
+    if body_at is None:
+        return []  # no body paragraph in sight: do not guess
+    return [i for i in range(body_at) if _name_shaped(kept[i][0])]
 
 
 def _headline_like(line: str) -> bool:
@@ -286,15 +306,15 @@ def _headline_like(line: str) -> bool:
 
 
 _UP = "A-ZÀ-ÖØ-Þ"
-_CAPS_WORD = rf"[{_UP}](?:[{_UP}'’.]|-(?=[{_UP}]))*"
-_TITLE_WORD = rf"[{_UP}][^\W\d_]*(?:[.'’\-][^\W\d_]+)*\.?"
+_CAPS_WORD = rf"[{_UP}](?:[{_UP}'’.]|-(?=[{_UP}]))*(?![^\W_])"
+_TITLE_WORD = rf"[{_UP}][^\W\d_]*(?:[.'’\-][^\W\d_]+)*\.?(?![^\W_])"
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?"
 _DATE = (rf"(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
          rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|{_WEEKDAY})(?:,?\s+\d{{4}})?"
          r"|\d{4}-\d\d-\d\d")
-_AGENCY = rf"\((?:[{_UP}][\w.&'’/ \-]{{0,40}}|[a-z]{{2,6}})\)"
+_AGENCY = rf"\((?:[{_UP}](?:[^\W\d_]|[.&'’/ \-]){{0,40}}|[a-z]{{2,6}})\)"  # no digits: not "(Nov. 18)"
 _SEPARATOR = r"(?:-{1,2}(?=\s)|[–—―]{1,2}|:(?=\s)|\|)"
 _DATELINE = re.compile(
     rf"(?P<place>{_CAPS_WORD}(?:\s+{_CAPS_WORD}){{0,3}}"
@@ -327,7 +347,11 @@ def _dateline(line: str) -> tuple[str | None, int] | None:
     if place.lower() in _NOT_DATELINE or all(w.lower().strip(".") in _NOT_DATELINE
                                                for w in place.split()):
         return None
-    if not (agency or caps or region or match["date"]):
+    bare = not (agency or caps or region or match["date"])
+    if bare and (sep != ":" or place.split()[0].lower() in _NOT_DATELINE or "." in place
+                 or not _body_like(line[match.end():])):
+        # A bare title-case place needs a colon and a sentence after it: "Dubai: The UAE ...",
+        # but not "Macron — who ...", "Prof. Carlos: ..." or "Star Wars Jedi: Fallen Order".
         return None
     if match.end() < len(line) and line[match.end()].islower() and not agency:
         return None  # "Paris, France: the ..." reads as a sentence, not a dateline
@@ -356,7 +380,8 @@ def _wrapped_blocks(kept: list[tuple[str, int]]) -> set[int]:
         lengths.setdefault(block, []).append(len(line))
     wrapped = set()
     for block, sizes in lengths.items():
-        if len(sizes) >= 2 and max(sizes) <= 100 and min(sizes[:-1]) >= 50:
+        widest = max(sizes)
+        if len(sizes) >= 3 and widest <= 100 and min(sizes[:-1]) >= max(50, 0.75 * widest):
             wrapped.add(block)
     return wrapped
 
@@ -387,12 +412,15 @@ def clean_text(raw: str, *, title: str | None = None) -> Cleaned:
     removed: list[str] = []
     given = " ".join(title.split()) if title and title.strip() else None
     title_keys = _title_keys(given) if given else set()
+    # cheap length gate before computing a line's key (the key is the costlier step)
+    title_sizes = (min(map(len, title_keys)) // 2, 2 * max(map(len, title_keys)) + 8) if title_keys else (0, 0)
     kept: list[tuple[str, int]] = []  # (line, block); blocks are split by blank lines
     seen: dict[int, int] = {}  # hash of a long-enough line -> its index in kept
     duplicated_early: set[int] = set()
     title_at: int | None = None
     block = 0
     listing = False  # inside a "Related articles" list: headline-like lines go too
+    caption_next = False  # after a bare "Image caption," label
 
     for line in _normalise(raw).split("\n"):
         line = line.strip()
@@ -401,7 +429,7 @@ def clean_text(raw: str, *, title: str | None = None) -> Cleaned:
             continue
         nwords = line.count(" ") + 1
         short = len(line) <= _MAX_SHORT
-        if title_keys and short and _key(line) in title_keys:
+        if title_sizes[0] <= len(line) <= title_sizes[1] and _key(line) in title_keys:
             removed.append(line)
             if title_at is None:
                 title_at = len(kept)
@@ -409,6 +437,9 @@ def clean_text(raw: str, *, title: str | None = None) -> Cleaned:
         kind = _classify(line, nwords) if short else None
         if kind is None and listing and nwords <= 25 and _last_char(line) not in ".…":
             kind = "listed"
+        if kind is None and caption_next and nwords <= 60:
+            kind = "caption"  # the text under an "Image caption," label
+        caption_next = kind == "credit" and line[-1] in ",:"
         if kind:
             removed.append(line)
             if kind in ("trailer", "list", "credits"):
@@ -418,10 +449,11 @@ def clean_text(raw: str, *, title: str | None = None) -> Cleaned:
         line = _strip_fragments(line, removed)
         if not line:
             continue
-        if nwords >= 4:  # repeated standfirsts, doubled paragraphs
+        if nwords >= 4:  # a standfirst repeated below the headline, a doubled paragraph
             digest = hash(line.casefold())
             first = seen.get(digest)
-            if first is not None:
+            # Only near the top or back to back: Q&A pages repeat their questions legitimately.
+            if first is not None and (first == len(kept) - 1 or (first < 8 and len(kept) < 16)):
                 removed.append(line)
                 if first < 5:
                     duplicated_early.add(first)
@@ -430,11 +462,11 @@ def clean_text(raw: str, *, title: str | None = None) -> Cleaned:
         kept.append((line, block))
 
     found_title = given
-    if given and title_at:
-        drop = [i for i in range(title_at) if _is_kicker(kept[i][0])]
-        kept = _drop(kept, drop, removed)
+    if given and title_at:  # labels above the headline: section, organisation, "Live"
+        kept = _drop(kept, [i for i in range(title_at) if _is_kicker(kept[i][0], 8)], removed)
     elif not given:
         found_title, kept = _find_title(kept, duplicated_early, removed)
+    kept = _drop(kept, _header_furniture(kept), removed)
 
     place: str | None = None
     for index in range(min(3, len(kept))):
@@ -468,10 +500,13 @@ def _find_title(kept: list[tuple[str, int]], duplicated: set[int],
         index += 1
     if index >= len(kept) - 1:
         return None, kept
-    candidate = kept[index][0]
+    candidate, block = kept[index]
+    following, following_block = kept[index + 1]
     repeated = index in duplicated and candidate.count(" ") < 30
     if not (repeated or _headline_like(candidate)) or _dateline(candidate) is not None:
         return None, kept
+    if following[0].islower() or (block == following_block and block in _wrapped_blocks(kept)):
+        return None, kept  # the first line of a paragraph cut mid-sentence, not a headline
     key = _key(candidate)
     drop = list(range(index + 1))
     drop += [i for i in range(index + 1, len(kept)) if len(kept[i][0]) <= _MAX_SHORT
@@ -491,8 +526,8 @@ def parse_date(value: dt.date | str | None) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str):
-        raise TypeError(f"date must be a datetime.date or an ISO string, not {type(value).__name__}")
+    if not isinstance(value, str):  # ValueError like a bad string: readers report both the same way
+        raise ValueError(f"invalid date {value!r}: expected a datetime.date or an ISO 8601 string")
     text = value.strip()
     if not text:
         return None

@@ -121,5 +121,9 @@ def _event_table(results: list[Result]) -> Table:
     return table
 
 
+from dyad.evaluate.cli import evaluate  # noqa: E402
+
+main.add_command(evaluate)
+
 if __name__ == "__main__":
     main()

@@ -234,7 +234,7 @@ class LegacyCoderAdapter(EventCoderAdapter):
             missing_module = isinstance(error, ModuleNotFoundError) and error.name == "dyad.events.legacy"
             if missing_module or "LegacyCoder" in str(error):
                 raise CoderUnavailable(f"{LEGACY_MISSING} (dyad.events.legacy.LegacyCoder is missing)") from None
-            raise
+            raise CoderUnavailable(f"cannot import dyad.events.legacy: {error}") from error
         from dyad.events.dictionaries import load_dictionaries
 
         self.paths = [str(p) for p in dictionaries]
@@ -252,12 +252,13 @@ class LegacyCoderAdapter(EventCoderAdapter):
 
 def make_coder(gold: GoldSet, dictionaries: Sequence[str | Path] | None = None) -> EventCoderAdapter:
     """The default coder for ``gold``: legacy dictionaries when given or named by the gold, else
-    dyad's own pipeline. Raises :class:`CoderUnavailable` when the legacy coder does not exist."""
+    dyad's own pipeline. Raises :class:`CoderUnavailable` when the legacy coder does not exist and
+    ``FileNotFoundError`` when a dictionary file is missing."""
     paths = [str(p) for p in dictionaries] if dictionaries else list(gold.dictionaries)
     if paths:
         missing = [p for p in paths if not Path(p).exists()]
         if missing:
-            raise CoderUnavailable(f"dictionary file not found: {missing[0]}"
+            raise FileNotFoundError(f"dictionary file not found: {missing[0]}"
                                    + ("" if dictionaries else " (named by the gold; give --dictionaries)"))
         return LegacyCoderAdapter(paths)
     return DyadCoder()

@@ -1,0 +1,177 @@
+"""`dyad evaluate`: score dyad against a gold file (a thin shell over :mod:`dyad.evaluate.events`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import NoReturn
+
+import click
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dyad.evaluate import events as _events
+from dyad.evaluate.gold import FORMATS, IMPLEMENTED, FormatNotImplemented, GoldError, read_gold
+from dyad.evaluate.scoring import RecordScore, Totals, worst
+
+TASKS = ("events", "actors", "quotes", "places")
+MAX_WARNINGS = 20
+
+stderr = Console(stderr=True, highlight=False)
+
+
+def _say(message: str) -> None:
+    click.echo(f"dyad evaluate: {message}", err=True)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    _say(message)
+    sys.exit(code)
+
+
+@click.command("evaluate", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("gold", type=click.Path(exists=True, dir_okay=True))
+@click.option("--task", type=click.Choice(TASKS), default="events", show_default=True,
+              help="What to score. Only events is implemented yet.")
+@click.option("--format", "gold_format", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
+              help=f"Gold format; auto detects it from the file. Implemented: {', '.join(IMPLEMENTED)}.")
+@click.option("--dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="PATH",
+              help="Legacy dictionary files to code with (repeat the option for several; a TABARI .project "
+              "or PETR_config.ini brings the files it names). Default: those the gold names.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@click.option("--errors", "n_errors", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Also list the N worst records (most missed + extra events) with gold and predicted events.")
+def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ...], as_json: bool,
+             n_errors: int) -> None:
+    """Score event coding against a GOLD file with known answers.
+
+    Reads the gold (TABARI validation text, PETRARCH or UniversalPetrarch validation XML, or dyad's
+    JSONL gold), codes each record's raw text with the dictionaries the gold names (or those given
+    with --dictionaries; without any, with dyad's own coder), applies the gold's option settings, and
+    reports records fully right, event precision, recall and F1, overall and per category. A record
+    the coder crashes on is counted and reported; the run goes on.
+
+    \b
+    Examples:
+      dyad evaluate Validate.text
+      dyad evaluate PETR.UnitTest.records.xml --errors 10
+      dyad evaluate gold.jsonl --json
+    """
+    if task != "events":
+        _fail(f"--task {task} is not implemented yet (implemented: events)", 2)
+    try:
+        gold_set = read_gold(gold, gold_format)
+    except FormatNotImplemented as error:
+        _fail(str(error), 2)
+    except (GoldError, OSError) as error:
+        _fail(str(error), 1)
+    for warning in gold_set.warnings[:MAX_WARNINGS]:
+        _say(f"warning: {warning}")
+    if len(gold_set.warnings) > MAX_WARNINGS:
+        _say(f"... and {len(gold_set.warnings) - MAX_WARNINGS} more warnings")
+
+    from dyad.events.dictionaries import DictionaryError
+
+    try:
+        coder = _events.make_coder(gold_set, list(dictionaries) or None)
+    except _events.CoderUnavailable as error:
+        _fail(str(error), 2)
+    except (DictionaryError, OSError) as error:
+        _fail(f"cannot read the dictionaries: {error}", 1)
+
+    total = len(gold_set.checked)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=stderr, transient=True, disable=as_json or total <= 1) as bar:
+        job = bar.add_task("evaluating", total=total)
+        evaluation = _events.evaluate_events(gold_set, coder, dictionaries=list(dictionaries) or None,
+                                             progress=lambda n: bar.advance(job, n))
+    result = _events.evaluation_to_dict(evaluation, n_errors)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        _print_report(evaluation, n_errors)
+    totals = evaluation.summary.total
+    if totals.records and totals.crashed == totals.records:
+        _fail("the coder crashed on every record", 1)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}"
+
+
+def _percent(value: float | None) -> str:
+    return "— (nothing to divide by)" if value is None else f"{100 * value:.1f}%"
+
+
+def _event(e) -> str:
+    return f"{e.source or '-'} / {e.target or '-'} / {e.code}"
+
+
+def _totals_row(name: str, t: Totals) -> list[str]:
+    return [name, str(t.records), str(t.exact_records), _pct(t.exact_rate), _pct(t.precision), _pct(t.recall),
+            _pct(t.f1), str(t.tp + t.fn), str(t.tp + t.fp + t.ignored), str(t.crashed)]
+
+
+def _print_report(evaluation: _events.EventEvaluation, n_errors: int) -> None:
+    out = Console(highlight=False)
+    total = evaluation.summary.total
+    dictionaries = ", ".join(evaluation.dictionaries) or "none (dyad's own knowledge)"
+    left_out = ", ".join(f"{n} {why}" for why, n in sorted(evaluation.left_out.items())) or "none"
+    summary = Table(title="event coding", box=box.SIMPLE, show_header=False, title_style="bold")
+    summary.add_column(style="bold")
+    summary.add_column(overflow="fold")
+    summary.add_row("gold", f"{evaluation.gold} ({evaluation.format})")
+    summary.add_row("coder", evaluation.coder)
+    summary.add_row("dictionaries", dictionaries)
+    summary.add_row("records", f"{total.records} scored of {evaluation.records_read} read; left out: {left_out}")
+    summary.add_row("fully right", f"{total.exact_records} ({_percent(total.exact_rate)})")
+    summary.add_row("precision", _percent(total.precision))
+    summary.add_row("recall", _percent(total.recall))
+    summary.add_row("F1", _percent(total.f1))
+    summary.add_row("events", f"{total.tp + total.fn} gold, {total.tp + total.fp + total.ignored} predicted: "
+                    f"{total.tp} right, {total.fp} extra, {total.fn} missed, {total.ignored} not checked")
+    summary.add_row("crashed", str(total.crashed))
+    out.print(summary)
+    table = Table(title="by category", caption="exact%, P (precision), R (recall) and F1 in %; gold and pred: events",
+                  box=box.SIMPLE_HEAD, pad_edge=False, title_style="bold")
+    for column in ("category", "records", "exact", "exact%", "P", "R", "F1", "gold", "pred", "crash"):
+        table.add_column(column, justify="left" if column == "category" else "right", no_wrap=True,
+                         overflow="ellipsis")
+    for name, totals in evaluation.summary.by_category.items():
+        table.add_row(*_totals_row(name or "(none)", totals))
+    table.add_section()
+    table.add_row(*_totals_row("all", total), style="bold")
+    out.print(table)
+    crashes = [s for s in evaluation.scores if s.crashed is not None]
+    if crashes:
+        out.print(f"[bold red]{len(crashes)} record(s) crashed the coder[/]")
+        for s in crashes[:10]:
+            out.print(f"  {s.id} ({s.where}): {s.crashed}", markup=False)
+        if len(crashes) > 10:
+            out.print(f"  ... and {len(crashes) - 10} more (see --json)")
+    if n_errors:
+        _print_errors(out, worst(evaluation.scores, n_errors))
+
+
+def _print_errors(out: Console, scores: list[RecordScore]) -> None:
+    if not scores:
+        out.print("no record has an error")
+        return
+    for s in scores:
+        out.print()
+        out.print(f"[bold]{s.id}[/] [dim]{s.where}[/] {s.category}: {s.fn} missed, {s.fp} extra"
+                  + (f" [red]crashed: {s.crashed}[/]" if s.crashed else ""))
+        out.print(f"  {s.text}", markup=False, soft_wrap=True)
+        expected = [_event(e) for e in s.gold] if s.gold else [f"(nothing: {s.kind.replace('_', ' ')})"]
+        missed = {_event(e) for e in s.missed}
+        for line in expected:
+            out.print(f"  gold      {line}" + ("   <- missed" if line in missed else ""), markup=False)
+        extra = {_event(e) for e in s.extra}
+        for e in s.predicted:
+            line = _event(e)
+            mark = "   <- extra" if line in extra else ("   (not checked)" if e in s.ignored else "")
+            out.print(f"  predicted {line}{mark}", markup=False)
+        if not s.predicted:
+            out.print("  predicted (nothing)", markup=False)
