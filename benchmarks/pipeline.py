@@ -15,8 +15,8 @@ import statistics
 import time
 
 import spacy
-
 from corpus import polnear_texts, require_shared
+
 from dyad.clean import make_article
 from dyad.dedupe import dedupe_events
 from dyad.language import detect_language
@@ -96,7 +96,7 @@ def main() -> None:
     ratio = statistics.median(spacy_t / dyad_t for spacy_t, dyad_t in e2e)
     print(f"{len(texts)} articles, {words:,} words; nlp.pipe alone {pipe:.2f} s ({words / pipe:,.0f} words/s)")
     print(f"{'stage':<18}{'seconds':>9}{'share':>9}")
-    for stage, group in GROUP.items():
+    for stage in GROUP:
         print(f"{stage:<18}{median[stage]:>9.3f}{median[stage] / pipe:>9.1%}")
     print(f"{'group':<18}{'share':>9}{'budget':>9}")
     for group, share in shares.items():

@@ -13,8 +13,6 @@ from spacy.tokens import Doc
 @Language.component("dyad_paragraphs")
 def mark_paragraph_starts(doc: Doc) -> Doc:
     for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
-        elif "\n" in token.whitespace_:
+        if (token.is_space and "\n" in token.text) or "\n" in token.whitespace_:
             doc[token.i + 1].is_sent_start = True
     return doc

@@ -17,8 +17,8 @@ from spacy.language import Language
 
 # importing the modules registers the component factories and the Doc extensions
 from dyad import actors as _actors  # noqa: F401
-from dyad import paragraphs as _paragraphs  # noqa: F401
 from dyad import dates as _dates  # noqa: F401
+from dyad import paragraphs as _paragraphs  # noqa: F401
 from dyad import places as _places  # noqa: F401
 from dyad import quotes as _quotes  # noqa: F401
 from dyad.clean import make_article

@@ -26,7 +26,8 @@ CUE_LEMMAS = frozenset(
 _ROLE_OR_PRONOUN = frozenset({"PRON", "DET"})
 
 
-def _cue_and_speaker(doc: Doc, quote: Span, sents: list[Span], sentence_of: list[int]) -> tuple[Token | None, Token | None]:
+def _cue_and_speaker(doc: Doc, quote: Span, sents: list[Span],
+                     sentence_of: list[int]) -> tuple[Token | None, Token | None]:
     first = sentence_of[quote.start]
     last = sentence_of[max(quote.end - 1, quote.start)]
     for index in (last, first, last + 1):

@@ -182,8 +182,9 @@ def _combine(doc: Doc, anchor: Token, members, date, sentence_of) -> Actor | Non
     if code is None:
         return None
     span = doc[left:right]
-    return Actor(text=span.text, code=code, country=country, sectors=[sector] if sector else [], sentence_index=sentence_of[anchor.i],
-                 start=span.start_char, end=span.end_char, evidence="; ".join(evidence))
+    return Actor(text=span.text, code=code, country=country, sectors=[sector] if sector else [],
+                 sentence_index=sentence_of[anchor.i], start=span.start_char, end=span.end_char,
+                 evidence="; ".join(evidence))
 
 
 @Language.factory("dyad_actors")
