@@ -36,9 +36,9 @@ def six_hundred_words() -> str:
         paragraphs += [p for p in path.read_text().split("\n\n") if len(p.split()) > 12]
     words, text = 0, []
     while words < 600:
-        for paragraph in paragraphs:
-            text.append(paragraph)
-            words += len(paragraph.split())
+        paragraph = paragraphs[len(text) % len(paragraphs)]
+        text.append(paragraph)
+        words += len(paragraph.split())
     return "\n\n".join(text)
 
 

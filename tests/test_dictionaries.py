@@ -541,17 +541,14 @@ def test_real_entries_read_as_documented():
 
 @pytest.mark.slow
 @needs_shared
-def test_real_phoenix_set_warm_load_under_one_second(tmp_path):
+def test_real_phoenix_set_round_trips_through_the_cache(tmp_path):
+    """The load time itself is measured by benchmarks/dictionaries.py, not here."""
     phoenix = SHARED / "reference/dictionaries/phoenix"
     paths = [phoenix / n for n in ("CAMEO.2.0.txt", "Phoenix.Countries.actors.txt",
                                    "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt",
                                    "Phoenix.agents.txt", "Phoenix.discards.txt")]
-    t0 = time.perf_counter()
     cold = D.load_dictionaries(paths, cache_dir=tmp_path)
-    t1 = time.perf_counter()
+    assert list(tmp_path.glob("dictionaries-*.msgpack"))
     warm = D.load_dictionaries(paths, cache_dir=tmp_path)
-    t2 = time.perf_counter()
-    print(f"\nPhoenix set: cold {t1 - t0:.2f}s, warm {t2 - t1:.3f}s")
     assert warm == cold
     assert len(warm.actors) > 30000 and warm.patterns > 4500
-    assert t2 - t1 < 1.0

@@ -91,3 +91,13 @@ def test_components_join_a_users_pipeline():
 def test_code_text_rejects_a_bad_date_clearly(nlp, date):
     with pytest.raises(ValueError, match="cannot code this text"):
         dyad.code_text("Police arrested 12 protesters.", date=date, nlp=nlp)
+
+
+def test_token_spans_point_into_the_events_own_sentence(nlp):
+    result = dyad.code_text("Talks failed on Monday.\n\nThe army said Polish troops attacked Belarusian soldiers.", nlp=nlp)
+    (event,) = result.events
+    tokens = [t.text for t in nlp.tokenizer(event.sentence)]
+    spans = event.provenance.spans
+    assert tokens[slice(*spans["verb"])] == ["attacked"]
+    assert tokens[slice(*spans["source"])] == ["Polish", "troops"]
+    assert tokens[slice(*spans["target"])] == ["Belarusian", "soldiers"]

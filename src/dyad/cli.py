@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Iterator
 
@@ -85,7 +86,7 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str) -> No
             out.flush()
     if output_format == "table":
         console = Console()
-        if not console.is_terminal:  # piped: do not fold sentences into 80 columns
+        if not console.is_terminal and "COLUMNS" not in os.environ:  # piped: do not fold into 80 columns
             console = Console(width=160)
         console.print(_event_table(table_rows))
     if coded == 0:
@@ -108,10 +109,11 @@ def _progress(total: int | None) -> Progress:
 
 
 def _event_table(results: list[Result]) -> Table:
-    table = Table(title="dyad events", show_lines=False)
-    for column in ("date", "source", "event", "target"):
-        table.add_column(column, overflow="fold", no_wrap=column == "date")
-    table.add_column("sentence", overflow="ellipsis", no_wrap=True, max_width=80)
+    table = Table(title="dyad events", expand=True)
+    table.add_column("date", no_wrap=True, min_width=10)
+    for column in ("source", "event", "target"):
+        table.add_column(column, overflow="fold", ratio=2, min_width=12)
+    table.add_column("sentence", overflow="ellipsis", no_wrap=True, ratio=3)
     for result in results:
         for e in result.events:
             table.add_row(str(e.date or ""), f"{e.source.text}\n[dim]{e.source.code}[/]",

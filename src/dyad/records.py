@@ -72,7 +72,8 @@ class Provenance(msgspec.Struct, kw_only=True):
     """Where an event came from: the rule that fired and the token spans it matched."""
 
     rule: str
-    spans: dict[str, list[int]] = msgspec.field(default_factory=dict)  # role -> [start, end) tokens
+    # role (source, verb, target) -> [start, end) token offsets within the event's sentence
+    spans: dict[str, list[int]] = msgspec.field(default_factory=dict)
     dyad_version: str = ""
     knowledge_version: str = ""
 
@@ -93,7 +94,6 @@ class Event(msgspec.Struct, kw_only=True):
     date_method: str | None = None
     location: Place | None = None
     provenance: Provenance
-    negated: bool = False
 
 
 class Quote(msgspec.Struct, kw_only=True):

@@ -126,22 +126,24 @@ def _roles(verb: Token, rule: VerbRule, actor_at: dict[int, int]) -> tuple[list[
     return sources, targets
 
 
-def _token_span(doc: Doc, actor: Actor) -> list[int]:
+def _token_span(doc: Doc, actor: Actor, offset: int) -> list[int]:
     span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
-    return [span.start, span.end] if span is not None else []
+    return [span.start - offset, span.end - offset] if span is not None else []
 
 
 def _event(doc, article_id, sentence, sentence_index, verb, rule, source, source_i, target, target_i) -> Event:
     entry = lookup(rule.code)
     key = f"{article_id}|{sentence_index}|{verb.i}|{rule.code}|{source_i}|{target_i}"
-    spans = {"source": _token_span(doc, source), "verb": [verb.i, verb.i + 1]}
+    # token spans count from the sentence's first token, so they can be read off `sentence` alone
+    offset = sentence.start
+    spans = {"source": _token_span(doc, source, offset), "verb": [verb.i - offset, verb.i + 1 - offset]}
     if target is not None:
-        spans["target"] = _token_span(doc, target)
+        spans["target"] = _token_span(doc, target, offset)
     return Event(
         event_id=hashlib.blake2b(key.encode(), digest_size=8).hexdigest(),
         article_id=article_id,
         sentence_index=sentence_index,
-        sentence=sentence.text,
+        sentence=sentence.text.strip(),
         source=source,
         target=target,
         code=rule.code,
