@@ -94,7 +94,8 @@ def test_code_text_rejects_a_bad_date_clearly(nlp, date):
 
 
 def test_token_spans_point_into_the_events_own_sentence(nlp):
-    result = dyad.code_text("Talks failed on Monday.\n\nThe army said Polish troops attacked Belarusian soldiers.", nlp=nlp)
+    text = "Talks failed on Monday.\n\nThe army said Polish troops attacked Belarusian soldiers."
+    result = dyad.code_text(text, nlp=nlp)
     (event,) = result.events
     tokens = [t.text for t in nlp.tokenizer(event.sentence)]
     spans = event.provenance.spans
