@@ -1,9 +1,14 @@
 """The `dyad_quotes` component: quotations and who said them.
 
-A quotation is a passage between matching quotation marks. Its speaker is the subject of the
-nearest cue verb ("said", "warned", ...) outside the quoted words in the same or the next
-sentence; a pronoun or role noun resolves to the nearest named person before the quote, and a
-quote with no cue continues the previous speaker when it opens its paragraph.
+A quotation is a passage between quotation marks (curly or straight); a paragraph that opens a quote
+without closing it continues into the next paragraph's quote. Its speaker, in order of evidence:
+1. the subject of a cue verb ("said", "warned", ...) outside the quoted words, in the quote's own
+   sentences or in the sentence right after it ("..." the minister said.), or the object of
+   "according to";
+2. for a quote inside a sentence ("called them a \"disgrace\""), the subject of the verb governing it;
+3. for a quote with neither, the previous quote's speaker (a speech continued).
+Pronouns and role nouns ("he", "the governor") resolve to the nearest named person before the cue;
+a bare surname to the full name used earlier in the article.
 """
 
 from __future__ import annotations
@@ -17,39 +22,33 @@ from spacy.tokens import Doc, Span, Token
 from dyad.extensions import record_error, sentence_index_of
 from dyad.records import Quote
 
-_QUOTE = re.compile(r"“([^”“]{2,}?)(?:”|(?=\n\n))|\"([^\"\n]{2,}?)\"")
+# A curly quote runs to its closing mark, or to the end of its paragraph when the next paragraph
+# opens a new quote (the typographic convention for a quote over several paragraphs); straight
+# quotes pair within a paragraph.
+_QUOTE = re.compile(r"“([^”“]*?)(?:”|(?=\n\s*\n)|$)|\"([^\"\n]+?)(?:\"|(?=\n))")
 CUE_LEMMAS = frozenset(
     line.strip()
     for line in resources.files("dyad.knowledge").joinpath("quote_cues.txt").read_text("utf-8").splitlines()
     if line.strip() and not line.startswith("#")
 )
-_ROLE_OR_PRONOUN = frozenset({"PRON", "DET"})
+ROLE_NOUNS = frozenset(
+    line.strip()
+    for line in resources.files("dyad.knowledge").joinpath("quote_roles.txt").read_text("utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+_PERSONAL_PRONOUNS = frozenset({"he", "she", "i", "we", "they", "him", "her"})
+_POSSESSIVE = re.compile(r"[’']s?$")
+_SUBJECTS = ("nsubj", "nsubjpass")
+_NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# "— Jane Roe, Tucson": a dash line naming the speaker right after a quote (reader voices, epigraphs)
+_DASH_CREDIT = re.compile(r"[”\"]?[ \t]*\n?[ \t]*[—–―-]{1,2}[ \t]*")
 
 
-def _cue_and_speaker(doc: Doc, quote: Span, sents: list[Span],
-                     sentence_of: list[int]) -> tuple[Token | None, Token | None]:
-    first = sentence_of[quote.start]
-    last = sentence_of[max(quote.end - 1, quote.start)]
-    for index in (last, first, last + 1):
-        if index >= len(sents):
-            continue
-        for token in sents[index]:
-            if quote.start <= token.i < quote.end or token.lemma_ not in CUE_LEMMAS or token.pos_ != "VERB":
-                continue
-            subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is not None:
-                return token, subject
-    return None, None
+class _Speaker:
+    __slots__ = ("code", "name", "written")
 
-
-def _named_person_before(doc: Doc, position: int) -> Span | None:
-    best = None
-    for ent in doc.ents:
-        if ent.start >= position:
-            break
-        if ent.label_ == "PERSON":
-            best = ent
-    return best
+    def __init__(self, written: str | None, name: str | None, code: str | None):
+        self.written, self.name, self.code = written, name, code
 
 
 class QuoteExtractor:
@@ -65,39 +64,185 @@ class QuoteExtractor:
         return doc
 
     def _extract(self, doc: Doc) -> list[Quote]:
-        if '"' not in doc.text and "“" not in doc.text:
+        text = doc.text
+        if '"' not in text and "“" not in text:
             return []
-        sents = list(doc.sents)
-        sentence_of = sentence_index_of(doc)
-        actors, actor_at = doc._.actors or [], doc._.actor_at or {}
-        quotes: list[Quote] = []
-        previous: Quote | None = None
-        for match in _QUOTE.finditer(doc.text):
+        passages = []
+        for match in _QUOTE.finditer(text):
             group = 1 if match.group(1) is not None else 2
-            span = doc.char_span(match.start(group), match.end(group), alignment_mode="expand")
-            if span is None or len(span) == 0:
-                continue
-            cue, subject = _cue_and_speaker(doc, span, sents, sentence_of)
-            speaker = speaker_name = speaker_code = None
-            if subject is not None:
-                phrase = doc[subject.left_edge.i: subject.i + 1]
-                speaker = phrase.text
-                if subject.pos_ == "PROPN":
-                    ent = next((e for e in doc.ents if e.start <= subject.i < e.end), None)
-                    speaker_name = ent.text if ent is not None else phrase.text
-                else:
-                    person = _named_person_before(doc, span.start)
-                    speaker_name = person.text if person is not None else None
-                coded = actor_at.get(subject.i)
-                speaker_code = actors[coded].code if coded is not None else None
-            elif previous is not None and match.start() > 0 and doc.text[match.start() - 1] == "\n":
-                speaker, speaker_name, speaker_code = previous.speaker, previous.speaker_name, previous.speaker_code
-            quote = Quote(text=match.group(group), start=match.start(group), end=match.end(group),
-                          speaker=speaker, speaker_name=speaker_name, speaker_code=speaker_code,
-                          cue=cue.text if cue is not None else None, sentence_index=sentence_of[span.start])
+            start, end = match.start(group), match.end(group)
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start < end and any(ch.isalnum() for ch in text[start:end]):
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None and len(span):
+                    passages.append((start, end, span))
+        inside = set()
+        for _, _, span in passages:
+            inside.update(range(span.start, span.end))
+        context = _Context(doc, inside)
+        quotes: list[Quote] = []
+        previous: tuple[int, _Speaker] | None = None
+        for start, end, span in passages:
+            recent = previous[1] if previous is not None and _continues(text, previous[0], start) else None
+            cue, speaker = context.attribute(span, recent)
+            if speaker is None:
+                speaker = context.dash_credit(end)
+            if speaker is None:
+                speaker = recent
+            quote = Quote(text=text[start:end], start=start, end=end,
+                          speaker=speaker.written if speaker else None,
+                          speaker_name=speaker.name if speaker else None,
+                          speaker_code=speaker.code if speaker else None,
+                          cue=cue.text if cue is not None else None,
+                          sentence_index=context.sentence_of[span.start])
             quotes.append(quote)
-            previous = quote
+            if speaker is not None:
+                previous = (end, speaker)
         return quotes
+
+
+def _continues(text: str, previous_end: int, start: int) -> bool:
+    """A quote continues the previous speaker in the same paragraph, or when it opens the next one."""
+    between = text[previous_end:start]
+    breaks = between.count("\n\n")
+    if breaks == 0:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return breaks == 1 and text[line_start:start].strip() in ("", "“", '"')
+
+
+class _Context:
+    """Per-document lookups shared by all quotes of an article."""
+
+    def __init__(self, doc: Doc, inside: set[int]):
+        self.doc = doc
+        self.inside = inside
+        self.sents = list(doc.sents)
+        self.sentence_of = sentence_index_of(doc)
+        self.actors = doc._.actors or []
+        self.actor_at = doc._.actor_at or {}
+        self.full_names: dict[str, str] = {}  # surname -> full name, from earlier mentions
+        self.persons = [e for e in doc.ents if e.label_ == "PERSON"]
+
+    def attribute(self, quote: Span, previous: _Speaker | None) -> tuple[Token | None, _Speaker | None]:
+        cue, subject = self._cue(quote)
+        if subject is None:
+            subject = self._governing_subject(quote)
+            if subject is not None and not self._is_personal(subject):
+                subject = None  # "the election was 'rigged'": the subject is no speaker
+        if subject is None:
+            return cue, None
+        return cue, self._speaker(subject, previous)
+
+    def dash_credit(self, end: int) -> _Speaker | None:
+        """The person named on a dash line right after the quote: "...” — Jane Roe, Ohio."""
+        match = _DASH_CREDIT.match(self.doc.text, end)
+        if match is None or match.end() == end:
+            return None
+        for ent in self.persons:
+            if ent.start_char == match.end():
+                return _Speaker(ent.text, ent.text, None)
+        return None
+
+    def _cue(self, quote: Span) -> tuple[Token | None, Token | None]:
+        first = self.sentence_of[quote.start]
+        last = self.sentence_of[quote.end - 1]
+        candidates = list(range(first, last + 1))
+        if last + 1 < len(self.sents):
+            candidates.append(last + 1)  # “...,” the minister said.
+        if first > 0 and self.sents[first - 1].text.rstrip().endswith(":"):
+            candidates.append(first - 1)  # The minister said: (new paragraph) “...”
+        best = None
+        for index in candidates:
+            for token in self.sents[index]:
+                if token.i in self.inside:
+                    continue
+                subject = None
+                if token.lemma_ in CUE_LEMMAS and token.pos_ in ("VERB", "AUX"):
+                    subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+                elif token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
+                    subject = next((c for c in self.doc[token.i + 1].children if c.dep_ == "pobj"), None)
+                if subject is None or subject.i in self.inside:
+                    continue
+                distance = quote.start - token.i if token.i < quote.start else token.i - quote.end
+                if index == last + 1 and index != first and distance > 6:
+                    continue  # the next sentence only lends its cue when it follows the quote directly
+                if index == first - 1:
+                    distance += 1000  # an introducing sentence is the last resort
+                if best is None or distance < best[0]:
+                    best = (distance, token, subject)
+        return (best[1], best[2]) if best else (None, None)
+
+    def _governing_subject(self, quote: Span) -> Token | None:
+        """For a quote inside a clause: the subject of the verb the quoted words hang from."""
+        token = quote.root
+        for _ in range(12):
+            if token.i not in self.inside and token.pos_ in ("VERB", "AUX"):
+                subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+                if subject is not None and subject.i not in self.inside:
+                    return subject
+            if token.head.i == token.i:
+                return None
+            token = token.head
+        return None
+
+    def _is_personal(self, token: Token) -> bool:
+        """A person or organisation can speak: a named entity, a personal pronoun or a role noun."""
+        if any(e.start <= token.i < e.end and e.label_ in _NAMED for e in self.doc.ents):
+            return True
+        return token.lower_ in _PERSONAL_PRONOUNS or token.lemma_.lower() in ROLE_NOUNS
+
+    def _speaker(self, subject: Token, previous: _Speaker | None) -> _Speaker:
+        doc = self.doc
+        if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
+            subject = subject.head.head  # "Jane Roe, who said ...": the noun the clause describes
+        left = max(subject.left_edge.i, subject.i - 6)
+        written = doc[left: subject.i + 1].text
+        code_index = self.actor_at.get(subject.i)
+        code = self.actors[code_index].code if code_index is not None else None
+        # the phrase names someone: its own words, or an apposition ("a critic, Jane Roe,")
+        phrase_tokens = [subject, *(t for c in subject.children if c.dep_ == "appos" for t in c.subtree)]
+        phrase_tokens += list(doc[left: subject.i])
+        named = [e for e in doc.ents if e.label_ in _NAMED and any(e.start <= t.i < e.end for t in phrase_tokens)]
+        if not named and subject.pos_ == "PROPN":
+            named = [doc[subject.i: subject.i + 1]]
+        if named:
+            named.sort(key=lambda e: (e.label_ != "PERSON", abs(e.start - subject.i)))
+            return _Speaker(written, self._full_name(named[0]), code)
+        is_pronoun = subject.lower_ in _PERSONAL_PRONOUNS
+        is_role = subject.lemma_.lower() in ROLE_NOUNS and any(
+            c.dep_ in ("det", "poss") for c in subject.children)
+        if is_pronoun and previous is not None and previous.name:
+            return _Speaker(written, previous.name, previous.code or code)
+        if is_pronoun or is_role:
+            person = self._person_before(subject.i)
+            return _Speaker(written, self._full_name(person) if person is not None else None, code)
+        return _Speaker(written, None, code)  # "a source", "the report": nobody to name
+
+    def _person_before(self, position: int) -> Span | None:
+        best = None
+        for ent in self.persons:
+            if ent.start >= position:
+                break
+            if ent.start not in self.inside:
+                best = ent
+        return best
+
+    def _full_name(self, name: Span) -> str:
+        """A bare surname takes the longest earlier name ending with it ("Clinton" -> "Hillary Clinton")."""
+        text = _POSSESSIVE.sub("", name.text) if name.text.endswith(("’s", "'s", "’", "'")) else name.text
+        words = text.split()
+        if len(words) > 1:
+            return text
+        longest = text
+        for ent in self.persons:
+            if ent.start >= name.start:
+                break
+            ent_words = ent.text.split()
+            if len(ent_words) > 1 and ent_words[-1].lower() == words[-1].lower() and len(ent.text) > len(longest):
+                longest = ent.text
+        return longest
 
 
 @Language.factory("dyad_quotes")
