@@ -123,6 +123,60 @@ def _event_table(results: list[Result]) -> Table:
     return table
 
 
+@main.command("actors")
+@click.argument("paths", nargs=-1, metavar="[PATH...|-]")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Publication date for articles that carry none (picks leaders in office).")
+@click.option("--uncoded", is_flag=True, help="List the most frequent named entities (PERSON, ORG, NORP, GPE) "
+              "that got no actor code, with counts and an example sentence.")
+@click.option("--top", type=click.IntRange(min=1), default=50, show_default=True, help="With --uncoded: how many.")
+@click.option("--json", "as_json", is_flag=True, help="With --uncoded: JSON instead of a table.")
+def actors(paths: tuple[str, ...], date: dt.date | None, uncoded: bool, top: int, as_json: bool) -> None:
+    """The coded actors of each sentence as JSON lines (a thin shell over dyad.actors.report).
+
+    \b
+    Examples:
+      dyad actors article.txt               actors per sentence, one JSON object a line
+      dyad actors --uncoded news/           names the knowledge is missing, as a table
+    """
+    import json
+
+    import msgspec
+
+    from dyad.actors import report
+    from dyad.readers import read_inputs
+
+    coded = []
+    out = sys.stdout
+    for item in report.code_articles(_with_date(read_inputs(paths or ("-",)), date)):
+        result = item.result
+        if result.status != "coded":
+            stderr.print(f"dyad: {result.status} {result.article.origin or result.article.id}: {result.reason}",
+                         markup=False)
+        if uncoded:
+            coded.append(item)
+        else:
+            for line in report.actors_by_sentence(result):
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    if not uncoded:
+        return
+    rows = report.uncoded(coded, top)
+    if as_json:
+        out.write(json.dumps([msgspec.to_builtins(r) for r in rows], ensure_ascii=False) + "\n")
+        return
+    table = Table(title="named entities without an actor code", expand=True)
+    table.add_column("entity", overflow="fold", ratio=2)
+    table.add_column("label", no_wrap=True)
+    table.add_column("count", justify="right", no_wrap=True)
+    table.add_column("example", overflow="fold", ratio=5)
+    for r in rows:
+        table.add_row(r.text, r.label, str(r.count), r.example)
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(width=160)
+    console.print(table)
+
+
 from dyad.evaluate.cli import evaluate  # noqa: E402
 
 main.add_command(evaluate)

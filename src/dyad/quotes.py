@@ -102,6 +102,10 @@ class QuoteExtractor:
         return quotes
 
 
+def _according_to(token: Token) -> bool:
+    return token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to"
+
+
 def _continues(text: str, previous_end: int, start: int) -> bool:
     """A quote continues the previous speaker in the same paragraph, or when it opens the next one."""
     between = text[previous_end:start]
@@ -129,8 +133,6 @@ class _Context:
         cue, subject = self._cue(quote)
         if subject is None:
             subject = self._governing_subject(quote)
-            if subject is not None and not self._is_personal(subject):
-                subject = None  # "the election was 'rigged'": the subject is no speaker
         if subject is None:
             return cue, None
         return cue, self._speaker(subject, previous)
@@ -160,9 +162,9 @@ class _Context:
                     continue
                 subject = None
                 if token.lemma_ in CUE_LEMMAS and token.pos_ in ("VERB", "AUX"):
-                    subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
-                elif token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
-                    subject = next((c for c in self.doc[token.i + 1].children if c.dep_ == "pobj"), None)
+                    subject = self._subject_of(token)
+                elif _according_to(token):
+                    subject = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
                 if subject is None or subject.i in self.inside:
                     continue
                 distance = quote.start - token.i if token.i < quote.start else token.i - quote.end
@@ -174,13 +176,17 @@ class _Context:
                     best = (distance, token, subject)
         return (best[1], best[2]) if best else (None, None)
 
+    def _subject_of(self, verb: Token) -> Token | None:
+        """The verb's subject outside any quotation (in "“It works,” said Roe" both "It" and "Roe" are)."""
+        return next((c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in self.inside), None)
+
     def _governing_subject(self, quote: Span) -> Token | None:
-        """For a quote inside a clause: the subject of the verb the quoted words hang from."""
+        """For a quote inside a clause: the nearest personal subject up the verbs it hangs from."""
         token = quote.root
         for _ in range(12):
             if token.i not in self.inside and token.pos_ in ("VERB", "AUX"):
-                subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
-                if subject is not None and subject.i not in self.inside:
+                subject = self._subject_of(token)
+                if subject is not None and self._is_personal(subject):
                     return subject
             if token.head.i == token.i:
                 return None
@@ -191,6 +197,8 @@ class _Context:
         """A person or organisation can speak: a named entity, a personal pronoun or a role noun."""
         if any(e.start <= token.i < e.end and e.label_ in _NAMED for e in self.doc.ents):
             return True
+        if any(c.dep_ == "appos" and self._is_personal(c) for c in token.children):
+            return True  # "the election, Jane Roe, an adviser, called ...": a misparse naming the speaker
         return token.lower_ in _PERSONAL_PRONOUNS or token.lemma_.lower() in ROLE_NOUNS
 
     def _speaker(self, subject: Token, previous: _Speaker | None) -> _Speaker:

@@ -26,11 +26,24 @@ class ActorEntry(msgspec.Struct, frozen=True):
     start: dt.date | None = None  # leaders: time in office
     end: dt.date | None = None
     source: str = ""  # knowledge file and line
+    rule: str = ""  # sector nouns: qualified | yields | both (sector_rules.tsv); seats: capital
+    ambiguous: bool = False  # a name other bodies share ("Security Council"): needs no country before it
+
+    @property
+    def qualified(self) -> bool:
+        return self.rule in ("qualified", "both")
+
+    @property
+    def yields(self) -> bool:
+        return self.rule in ("yields", "both")
 
 
 class ActorKnowledge(msgspec.Struct):
     phrases: dict[str, list[ActorEntry]]  # lower-cased phrase -> entries
     exact_phrases: dict[str, list[ActorEntry]]  # case-sensitive short forms ("US", "UN")
+    agentive: frozenset[str] = frozenset()  # "proposal": its country adjective names the actor
+    heads: frozenset[str] = frozenset()  # generic heads whose modifiers name the actor ("spokesman")
+    places: dict[str, str] = msgspec.field(default_factory=dict)  # country names, capitals -> country
 
 
 def _is_case_sensitive(phrase: str) -> bool:
@@ -54,16 +67,29 @@ def load_actor_knowledge() -> ActorKnowledge:
         else:
             phrases.setdefault(phrase.lower(), []).append(entry)
 
+    places: dict[str, str] = {}
+    rules: dict[str, str] = {}
+    heads: set[str] = set()
+    agentive: set[str] = set()
+    for _, row in read_table("actors/sector_rules.tsv"):
+        if row["rule"] == "head":
+            heads.add(row["noun"].lower())
+        elif row["rule"] == "agentive":
+            agentive.add(row["noun"].lower())
+        else:
+            rules[row["noun"].lower()] = row["rule"]
     for lineno, row in read_table("actors/countries.tsv"):
         where = f"actors/countries.tsv:{lineno}"
         country = row["code"]
+        for place in [*variants(row.get("names", "")), *variants(row.get("capitals", ""))]:
+            places.setdefault(place.lower(), country)
         case_sensitive = set(variants(row.get("case_sensitive", "")))
         for name in variants(row.get("names", "")):
             add(name, ActorEntry("country", country=country, source=where), name in case_sensitive)
         for adjective in variants(row.get("adjectives", "")):
             add(adjective, ActorEntry("adjective", country=country, source=where))
         for capital in variants(row.get("capitals", "")):
-            add(capital, ActorEntry("seat", country=country, sector="GOV", source=where))
+            add(capital, ActorEntry("seat", country=country, sector="GOV", source=where, rule="capital"))
         for seat in variants(row.get("seats", "")):
             name, _, sector = seat.partition(":")
             add(name, ActorEntry("seat", country=country, sector=sector or "GOV", source=where))
@@ -75,10 +101,12 @@ def load_actor_knowledge() -> ActorKnowledge:
         for name in variants(row["names"]):
             if name not in needs_context:
                 add(name, entry)
+            elif " " in name:  # "Security Council": the UN's unless a country precedes it
+                add(name, msgspec.structs.replace(entry, ambiguous=True), True)
     for lineno, row in read_table("actors/sectors.tsv"):
         where = f"actors/sectors.tsv:{lineno}"
         for noun in variants(row["nouns"]):
-            add(noun, ActorEntry("sector", sector=row["code"], source=where))
+            add(noun, ActorEntry("sector", sector=row["code"], source=where, rule=rules.get(noun.lower(), "")))
     for lineno, row in read_table("actors/leaders.tsv"):
         where = f"actors/leaders.tsv:{lineno}"
         code = row["code"]
@@ -86,4 +114,5 @@ def load_actor_knowledge() -> ActorKnowledge:
                            start=_date(row["start"]), end=_date(row["end"]), source=where)
         for name in [row["name"], *variants(row.get("aliases", ""))]:
             add(name, entry)
-    return ActorKnowledge(phrases=phrases, exact_phrases=exact)
+    return ActorKnowledge(phrases=phrases, exact_phrases=exact, heads=frozenset(heads),
+                          agentive=frozenset(agentive), places=places)

@@ -59,8 +59,11 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
       dyad evaluate PETR.UnitTest.records.xml --errors 10
       dyad evaluate gold.jsonl --json
     """
+    if task == "actors":
+        _evaluate_actors(gold, gold_format, as_json, n_errors)
+        return
     if task != "events":
-        _fail(f"--task {task} is not implemented yet (implemented: events)", 2)
+        _fail(f"--task {task} is not implemented yet (implemented: events, actors)", 2)
     try:
         gold_set = read_gold(gold, gold_format)
     except FormatNotImplemented as error:
@@ -175,3 +178,35 @@ def _print_errors(out: Console, scores: list[RecordScore]) -> None:
             out.print(f"  predicted {line}{mark}", markup=False)
         if not s.predicted:
             out.print("  predicted (nothing)", markup=False)
+
+
+def _evaluate_actors(gold: str, gold_format: str, as_json: bool, n_errors: int) -> None:
+    """--task actors: a thin shell over :func:`dyad.evaluate.actors.evaluate_actors`."""
+    from dyad.evaluate.actors import ACTOR_FORMATS, evaluate_actors
+    from dyad.evaluate.gold import detect_format
+
+    try:
+        fmt = detect_format(gold) if gold_format == "auto" else gold_format
+    except GoldError as error:
+        _fail(str(error), 1)
+    if fmt not in ACTOR_FORMATS:
+        _fail(f"--task actors reads {' or '.join(ACTOR_FORMATS)} gold, not {fmt}", 2)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=stderr, transient=True, disable=as_json) as bar:
+        job = bar.add_task("evaluating", total=None)
+        result = evaluate_actors(gold, fmt, progress=lambda n: bar.advance(job, n), n_errors=n_errors,
+                                 total=lambda n: bar.update(job, total=n))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    out = Console(highlight=False)
+    table = Table(title=f"actor coding ({fmt})", box=box.SIMPLE, show_header=False, title_style="bold")
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, value in result.items():
+        if isinstance(value, (dict, list)):
+            continue
+        table.add_row(key, _pct(value) + "%" if isinstance(value, float) else str(value))
+    out.print(table)
+    for item in result.get("missed", []) + result.get("errors", []):
+        out.print(f"  {item}", markup=False, soft_wrap=True)
