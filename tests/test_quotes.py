@@ -18,3 +18,36 @@ def test_pronoun_speaker_resolves_to_the_named_person_before(nlp):
 def test_unbalanced_quotation_mark_does_not_break_the_article(nlp):
     result = dyad.code_text('The mayor said "the bridge will reopen soon.\n\nPolice arrested two men.', nlp=nlp)
     assert result.status == "coded"
+
+
+def test_verbal_event_in_quoted_words_takes_the_speaker_as_source(nlp):
+    text = ('Greek Prime Minister Nikos Andreou spoke in Athens on Monday.\n\n'
+            '"We condemn Turkey," Andreou told reporters.')
+    result = dyad.code_text(text, nlp=nlp)
+    (quote,) = result.quotes
+    assert quote.speaker_code == "GRCGOV"
+    found = [(e.source.code, e.code, e.target.code) for e in result.events]
+    assert ("GRCGOV", "111", "TUR") in found
+    (event,) = [e for e in result.events if e.code == "111"]
+    assert "first person in a quotation" in event.source.evidence
+
+
+def test_cue_in_the_next_sentence_names_the_speaker(nlp):
+    text = '"We will achieve justice in this case." Regional police Chief Maria Solano said on Monday.'
+    (quote,) = dyad.code_text(text, nlp=nlp).quotes
+    assert quote.speaker_name == "Maria Solano"
+
+
+def test_dash_credit_after_a_quote_names_the_speaker(nlp):
+    text = ('Voters in the border towns told us what they think of the campaign.\n\n'
+            '“This campaign has woken us up.” — Carla Mendes\n“Nobody listens to us.” — Pedro Alves\n\nMore follow.')
+    quotes = dyad.code_text(text, nlp=nlp).quotes
+    assert [q.speaker_name for q in quotes] == ["Carla Mendes", "Pedro Alves"]
+
+
+def test_speech_continued_in_the_next_paragraph_keeps_its_speaker(nlp):
+    text = ('“The budget is balanced,” Finance Minister Olga Petrova said.\n\n'
+            '“Next year we will cut taxes for families.”')
+    quotes = dyad.code_text(text, nlp=nlp).quotes
+    assert [q.speaker_name for q in quotes] == ["Olga Petrova", "Olga Petrova"]
+    assert quotes[1].cue is None

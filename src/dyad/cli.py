@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dyad import __version__
-from dyad.export import event_to_json, result_to_json
+from dyad.export import event_to_json, quote_to_json, result_to_json
 from dyad.ontology import lookup
 from dyad.records import Article, Result
 
@@ -49,7 +49,10 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(["jsonl", "table", "results"]), default="jsonl",
               show_default=True, help="jsonl: one JSON object per event; table: readable; results: one "
               "JSON object per article, so articles without events show too.")
-def code(paths: tuple[str, ...], date: dt.date | None, output_format: str) -> None:
+@click.option("--dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="PATH",
+              help="Code events with these legacy TABARI/PETRARCH dictionary files instead of dyad's own "
+              "(repeat the option; a TABARI .project or PETR_config.ini brings the files it names).")
+def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dictionaries: tuple[str, ...]) -> None:
     """Code news articles into events.
 
     PATH may be a .txt, .html or .jsonl file, or a directory (read recursively); '-' or nothing
@@ -64,6 +67,12 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str) -> No
     total = count_inputs(paths)
     items = _with_date(read_inputs(paths), date)
     nlp = load()
+    legacy = None
+    if dictionaries:
+        from dyad.events.dictionaries import load_dictionaries
+        from dyad.events.legacy import LegacyCoder
+
+        legacy = LegacyCoder(load_dictionaries(list(dictionaries)), {})
     coded = 0
     table_rows: list[Result] = []
     out = sys.stdout.buffer
@@ -73,6 +82,8 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str) -> No
             progress.advance(task)
             if result.status == "coded":
                 coded += 1
+                if legacy is not None:
+                    result.events = legacy.code(result.article.text, result.article.date, result.article.id)
             else:
                 origin = result.article.origin or result.article.id
                 progress.console.print(f"dyad: {result.status} {origin}: {result.reason}", markup=False)
@@ -175,6 +186,29 @@ def actors(paths: tuple[str, ...], date: dt.date | None, uncoded: bool, top: int
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(width=160)
     console.print(table)
+
+
+@main.command("quotes")
+@click.argument("paths", nargs=-1, metavar="[PATH...|-]")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Publication date for articles that carry none.")
+def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
+    """The quotations of each article with their speakers, one JSON object per quote.
+
+    Each line has the quote's text, character span, the speaker as written, the resolved speaker
+    name and actor code, the cue verb and the sentence index, plus the article id.
+    """
+    from dyad.pipeline import load, process
+    from dyad.readers import read_inputs
+
+    out = sys.stdout.buffer
+    for result in process(_with_date(read_inputs(paths or ("-",)), date), load()):
+        if result.status != "coded":
+            stderr.print(f"dyad: {result.status} {result.article.origin or result.article.id}: {result.reason}",
+                         markup=False)
+        for quote in result.quotes:
+            out.write(quote_to_json(result.article.id, quote) + b"\n")
+    out.flush()
 
 
 from dyad.evaluate.cli import evaluate  # noqa: E402

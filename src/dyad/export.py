@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dyad.records import Event, Result, to_json
+import msgspec
+
+from dyad.records import Event, Quote, Result, to_json
 
 
 def event_to_json(event: Event) -> bytes:
@@ -11,3 +13,7 @@ def event_to_json(event: Event) -> bytes:
 
 def result_to_json(result: Result) -> bytes:
     return to_json(result)
+
+
+def quote_to_json(article_id: str, quote: Quote) -> bytes:
+    return msgspec.json.encode({"article_id": article_id, **msgspec.to_builtins(quote)})

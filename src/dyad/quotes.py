@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from dyad.extensions import record_error, sentence_index_of
-from dyad.records import Quote
+from dyad.records import Actor, Quote
 
 # A curly quote runs to its closing mark, or to the end of its paragraph when the next paragraph
 # opens a new quote (the typographic convention for a quote over several paragraphs); straight
@@ -41,7 +41,7 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 _SUBJECTS = ("nsubj", "nsubjpass")
 _NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 # "— Jane Roe, Tucson": a dash line naming the speaker right after a quote (reader voices, epigraphs)
-_DASH_CREDIT = re.compile(r"[”\"]?[ \t]*\n?[ \t]*[—–―-]{1,2}[ \t]*")
+_DASH_CREDIT = re.compile(r"[”\"]?[^\S\n]*\n?[^\S\n]*[—–―-]{1,2}[^\S\n]*")
 
 
 class _Speaker:
@@ -58,6 +58,7 @@ class QuoteExtractor:
     def __call__(self, doc: Doc) -> Doc:
         try:
             doc._.quotes = self._extract(doc)
+            _speakers_as_first_person(doc)
         except Exception as error:  # one bad document must not break the batch
             doc._.quotes = []
             record_error(doc, "quotes", error)
@@ -85,9 +86,9 @@ class QuoteExtractor:
         previous: tuple[int, _Speaker] | None = None
         for start, end, span in passages:
             recent = previous[1] if previous is not None and _continues(text, previous[0], start) else None
-            cue, speaker = context.attribute(span, recent)
+            cue, speaker = None, context.dash_credit(end)
             if speaker is None:
-                speaker = context.dash_credit(end)
+                cue, speaker = context.attribute(span, recent)
             if speaker is None:
                 speaker = recent
             quote = Quote(text=text[start:end], start=start, end=end,
@@ -102,14 +103,44 @@ class QuoteExtractor:
         return quotes
 
 
+_LINE_BREAKS = re.compile(r"\n\s*")
+
+
+_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+
+
+def _speakers_as_first_person(doc: Doc) -> None:
+    """Inside a quotation, "I" and "we" are its speaker: they become actor mentions with the speaker's
+    code, so a verbal event in the quoted words ("We will not negotiate with X") codes the speaker."""
+    quotes = [q for q in doc._.quotes or [] if q.speaker_code]
+    if not quotes:
+        return
+    actors = list(doc._.actors or [])
+    actor_at = dict(doc._.actor_at or {})
+    sentence_of = sentence_index_of(doc)
+    for token in doc:
+        if token.lower_ not in _FIRST_PERSON or token.i in actor_at:
+            continue
+        quote = next((q for q in quotes if q.start <= token.idx < q.end), None)
+        if quote is None:
+            continue
+        source = next((a for a in actors if a.code == quote.speaker_code), None)
+        actor_at[token.i] = len(actors)
+        actors.append(Actor(text=token.text, code=quote.speaker_code,
+                            country=source.country if source else None,
+                            sectors=list(source.sectors) if source else [],
+                            sentence_index=sentence_of[token.i], start=token.idx, end=token.idx + len(token),
+                            evidence=f"first person in a quotation of {quote.speaker_name or quote.speaker}"))
+    doc._.actors, doc._.actor_at = actors, actor_at
+
+
 def _according_to(token: Token) -> bool:
     return token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to"
 
 
 def _continues(text: str, previous_end: int, start: int) -> bool:
     """A quote continues the previous speaker in the same paragraph, or when it opens the next one."""
-    between = text[previous_end:start]
-    breaks = between.count("\n\n")
+    breaks = len(_LINE_BREAKS.findall(text, previous_end, start))
     if breaks == 0:
         return True
     line_start = text.rfind("\n", 0, start) + 1
@@ -145,7 +176,20 @@ class _Context:
         for ent in self.persons:
             if ent.start_char == match.end():
                 return _Speaker(ent.text, ent.text, None)
-        return None
+        start = next((t.i for t in self.doc[self.sentence_start(match.end()):] if t.idx >= match.end()), None)
+        if start is None:
+            return None
+        end = start
+        while end < len(self.doc) and self.doc[end].pos_ == "PROPN" and end - start < 5:
+            end += 1
+        if end - start < 2:  # a lone capitalised word is too weak a credit without the NER's PERSON
+            return None
+        name = self.doc[start:end].text
+        return _Speaker(name, name, None)
+
+    def sentence_start(self, char: int) -> int:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return span.sent.start if span is not None else 0
 
     def _cue(self, quote: Span) -> tuple[Token | None, Token | None]:
         first = self.sentence_of[quote.start]
@@ -168,8 +212,9 @@ class _Context:
                 if subject is None or subject.i in self.inside:
                     continue
                 distance = quote.start - token.i if token.i < quote.start else token.i - quote.end
-                if index == last + 1 and index != first and distance > 6:
-                    continue  # the next sentence only lends its cue when it follows the quote directly
+                if index == last + 1 and index != first and (
+                        distance > 8 or "\n" in self.doc.text[quote.end_char:token.idx]):
+                    continue  # the next sentence lends a cue only right after the quote: “...” Chief Jo Roe said.
                 if index == first - 1:
                     distance += 1000  # an introducing sentence is the last resort
                 if best is None or distance < best[0]:
@@ -195,11 +240,21 @@ class _Context:
 
     def _is_personal(self, token: Token) -> bool:
         """A person or organisation can speak: a named entity, a personal pronoun or a role noun."""
-        if any(e.start <= token.i < e.end and e.label_ in _NAMED for e in self.doc.ents):
-            return True
-        if any(c.dep_ == "appos" and self._is_personal(c) for c in token.children):
-            return True  # "the election, Jane Roe, an adviser, called ...": a misparse naming the speaker
+        if self._names_in_phrase(token):
+            return True  # "Roe", "Roe's campaign", "a memo from the Treasury", "the party, Roe's ..."
         return token.lower_ in _PERSONAL_PRONOUNS or token.lemma_.lower() in ROLE_NOUNS
+
+    def _names_in_phrase(self, subject: Token) -> list[Span]:
+        """Named entities that say who a subject phrase is: its own entity, else PERSON/ORG names in
+        its phrase (possessors, appositions, "of"/"at"/"from" modifiers), nearest first."""
+        own = [e for e in self.doc.ents if e.start <= subject.i < e.end and e.label_ in _NAMED]
+        if own:
+            return own
+        lo, hi = subject.left_edge.i, min(subject.right_edge.i, subject.i + 12) + 1
+        named = [e for e in self.doc.ents if lo <= e.start and e.end <= hi and e.label_ in ("PERSON", "ORG")
+                 and e.start not in self.inside]
+        named.sort(key=lambda e: (e.label_ != "PERSON", abs(e.start - subject.i)))
+        return named
 
     def _speaker(self, subject: Token, previous: _Speaker | None) -> _Speaker:
         doc = self.doc
@@ -209,14 +264,10 @@ class _Context:
         written = doc[left: subject.i + 1].text
         code_index = self.actor_at.get(subject.i)
         code = self.actors[code_index].code if code_index is not None else None
-        # the phrase names someone: its own words, or an apposition ("a critic, Jane Roe,")
-        phrase_tokens = [subject, *(t for c in subject.children if c.dep_ == "appos" for t in c.subtree)]
-        phrase_tokens += list(doc[left: subject.i])
-        named = [e for e in doc.ents if e.label_ in _NAMED and any(e.start <= t.i < e.end for t in phrase_tokens)]
+        named = self._names_in_phrase(subject)
         if not named and subject.pos_ == "PROPN":
             named = [doc[subject.i: subject.i + 1]]
         if named:
-            named.sort(key=lambda e: (e.label_ != "PERSON", abs(e.start - subject.i)))
             return _Speaker(written, self._full_name(named[0]), code)
         is_pronoun = subject.lower_ in _PERSONAL_PRONOUNS
         is_role = subject.lemma_.lower() in ROLE_NOUNS and any(

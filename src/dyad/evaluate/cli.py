@@ -62,8 +62,11 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
     if task == "actors":
         _evaluate_actors(gold, gold_format, as_json, n_errors)
         return
+    if task == "quotes":
+        _evaluate_quotes(gold, gold_format, as_json, n_errors)
+        return
     if task != "events":
-        _fail(f"--task {task} is not implemented yet (implemented: events, actors)", 2)
+        _fail(f"--task {task} is not implemented yet (implemented: events, actors, quotes)", 2)
     try:
         gold_set = read_gold(gold, gold_format)
     except FormatNotImplemented as error:
@@ -209,4 +212,29 @@ def _evaluate_actors(gold: str, gold_format: str, as_json: bool, n_errors: int) 
         table.add_row(key, _pct(value) + "%" if isinstance(value, float) else str(value))
     out.print(table)
     for item in result.get("missed", []) + result.get("errors", []):
+        out.print(f"  {item}", markup=False, soft_wrap=True)
+
+
+def _evaluate_quotes(gold: str, gold_format: str, as_json: bool, n_errors: int) -> None:
+    """--task quotes: a thin shell over :func:`dyad.evaluate.quotes.evaluate_polnear`."""
+    from dyad.evaluate.quotes import evaluate_polnear
+
+    if gold_format not in ("auto", "polnear"):
+        _fail(f"--task quotes reads polnear gold (a PolNeAR split folder), not {gold_format}", 2)
+    try:
+        result = evaluate_polnear(gold, errors=n_errors)
+    except FileNotFoundError as error:
+        _fail(str(error), 1)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    out = Console(highlight=False)
+    table = Table(title="quotes (PolNeAR)", box=box.SIMPLE, show_header=False, title_style="bold")
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, value in result.items():
+        if not isinstance(value, (dict, list)):
+            table.add_row(key, _pct(value) + "%" if isinstance(value, float) else str(value))
+    out.print(table)
+    for item in result.get("speaker_errors", []):
         out.print(f"  {item}", markup=False, soft_wrap=True)

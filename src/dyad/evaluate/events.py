@@ -242,12 +242,40 @@ class LegacyCoderAdapter(EventCoderAdapter):
         self._factory = LegacyCoder
         self._coders: dict[tuple[tuple[str, str], ...], Any] = {}
 
-    def code(self, record: GoldRecord, settings: CoderSettings) -> list[PredictedEvent]:
+    def _coder(self, settings: CoderSettings) -> Any:
         key = tuple(sorted(settings.options.items()))
         coder = self._coders.get(key)
         if coder is None:
             coder = self._coders[key] = self._factory(self.dictionaries, dict(settings.options))
-        return to_predicted(coder.code(record.text, record.date))
+        return coder
+
+    def code(self, record: GoldRecord, settings: CoderSettings) -> list[PredictedEvent]:
+        return to_predicted(self._coder(settings).code(record.text, record.date))
+
+    def code_batch(self, records: Sequence[GoldRecord], settings: Sequence[CoderSettings]) -> list[Outcome]:
+        """Records coded together (one ``nlp.pipe`` per set of options) when the coder has
+        ``code_many(texts, dates)``; a failing group is coded record by record."""
+        groups: dict[int, list[int]] = {}
+        coders: dict[int, Any] = {}
+        for i, setting in enumerate(settings):
+            coder = self._coder(setting)
+            coders[id(coder)] = coder
+            groups.setdefault(id(coder), []).append(i)
+        out: list[Outcome | None] = [None] * len(records)
+        for key, slots in groups.items():
+            coder = coders[key]
+            if not hasattr(coder, "code_many"):
+                for i in slots:
+                    out[i] = super().code_batch([records[i]], [settings[i]])[0]
+                continue
+            try:
+                results = coder.code_many([records[i].text for i in slots], [records[i].date for i in slots])
+                for i, events in zip(slots, results, strict=True):
+                    out[i] = to_predicted(events)
+            except Exception:
+                for i in slots:
+                    out[i] = super().code_batch([records[i]], [settings[i]])[0]
+        return [o if o is not None else [] for o in out]
 
 
 def make_coder(gold: GoldSet, dictionaries: Sequence[str | Path] | None = None) -> EventCoderAdapter:

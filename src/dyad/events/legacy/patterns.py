@@ -1,0 +1,149 @@
+"""Verb patterns matched against the token sequence of a clause (TABARI 5.5.3-5.7; PETRARCH docs).
+
+A pattern is the elements before the verb (``before``) and after it (``after``). Elements match
+in order; an element may skip over words unless the previous one was joined to it (``_``).
+Words follow the TABARI/PETRARCH word rules (:func:`~dyad.events.legacy.words.word_matches`),
+PETRARCH words also match a token whose lemma is the word. ``&SYNSET`` matches any member,
+``{ a | b }`` any alternative, PETRARCH-2 ``{NOUN PHRASE}`` and ``(PREP OBJECT)`` their words in
+order. Slots ``$ + % ^`` match the actor (or compound actor) that starts at a position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dyad.events.dictionaries.model import (
+    Alternatives,
+    Dictionaries,
+    Element,
+    NounPhrase,
+    Pattern,
+    PrepPhrase,
+    Slot,
+    SynsetRef,
+    Word,
+)
+from dyad.events.legacy.text import Tok
+from dyad.events.legacy.words import split_hyphens, word_matches
+
+Binds = tuple[tuple[str, int], ...]  # (slot kind, group id) pairs
+
+
+@dataclass(slots=True)
+class Context:
+    toks: list[Tok]
+    group_at: dict[int, tuple[int, int, bool]]  # position -> (group id, end position, compound)
+    synsets: dict
+    tabari: bool
+    span_used: list[int]
+
+
+def _joined(e: Element) -> bool:
+    return bool(getattr(e, "joined", False))
+
+
+def pattern_length(p: Pattern) -> int:
+    """TABARI 5.7.1: characters of the literal text (tokens and blanks not counted)."""
+
+    def size(e: Element) -> int:
+        if isinstance(e, Word):
+            return len(e.text)
+        if isinstance(e, SynsetRef):
+            return 4
+        if isinstance(e, Alternatives):
+            return max((sum(size(x) for x in o) for o in e.options), default=0)
+        if isinstance(e, NounPhrase):
+            return sum(size(x) for x in e.elements)
+        if isinstance(e, PrepPhrase):
+            return size(e.preposition) + sum(size(x) for x in e.objects)
+        return 0
+
+    return sum(size(e) for e in p.before) + sum(size(e) for e in p.after)
+
+
+def _word_at(word: Word, tok: Tok, tabari: bool) -> bool:
+    if word_matches(word, tok.text, tabari):
+        return True
+    return not tabari and tok.lemma == word.text
+
+
+def match_seq(elems: list[Element], k: int, pos: int, hi: int, anchored: bool, ctx: Context,
+              binds: Binds) -> Iterator[tuple[int, Binds]]:
+    """Match ``elems[k:]`` from position ``pos`` (exactly there when ``anchored``), within
+    ``[pos, hi)``; yields (end position, slot bindings)."""
+    if k == len(elems):
+        yield pos, binds
+        return
+    e = elems[k]
+    last_start = pos if anchored else hi - 1
+    for p in range(pos, min(last_start, hi - 1) + 1):
+        for end, b in match_one(e, p, hi, ctx, binds):
+            yield from match_seq(elems, k + 1, end, hi, _joined(e), ctx, b)
+        tok = ctx.toks[p]
+        if ctx.tabari and tok.text in (",",):  # phrase matching stops at commas (TABARI 5.5.3)
+            return
+
+
+def match_one(e: Element, p: int, hi: int, ctx: Context, binds: Binds) -> Iterator[tuple[int, Binds]]:
+    """Matches of one element starting exactly at ``p``."""
+    if p >= hi:
+        return
+    if isinstance(e, Word):
+        for w in split_hyphens([e]):
+            if p >= hi or not _word_at(w, ctx.toks[p], ctx.tabari):
+                return
+            p += 1
+        yield p, binds
+    elif isinstance(e, Slot):
+        found = ctx.group_at.get(p)
+        if found is None:
+            return
+        group, end, compound = found
+        if end > hi or (e.kind == "compound" and not compound):
+            return
+        if e.kind in ("skip", "attribution"):
+            yield end, binds
+        else:
+            yield end, (*binds, (e.kind, group))
+    elif isinstance(e, SynsetRef):
+        synset = ctx.synsets.get(e.name)
+        if synset is None:
+            return
+        for member in synset.members:
+            elems = member.elements
+            if not ctx.tabari and member.plural and len(elems) == 1 and isinstance(elems[0], Word):
+                pass
+            yield from match_seq(elems, 0, p, hi, True, ctx, binds)
+    elif isinstance(e, Alternatives):
+        for option in e.options:
+            yield from match_seq(option, 0, p, hi, True, ctx, binds)
+    elif isinstance(e, NounPhrase):
+        yield from match_seq(e.elements, 0, p, hi, True, ctx, binds)
+    elif isinstance(e, PrepPhrase):
+        yield from match_seq([e.preposition, *e.objects], 0, p, hi, True, ctx, binds)
+
+
+def match_pattern(pattern: Pattern, ctx: Context, lo: int, vstart: int, vend: int, hi: int) -> Binds | None:
+    """Bindings when ``pattern`` matches around the verb at ``[vstart, vend)`` within ``[lo, hi)``."""
+    results_before: list[Binds] = []
+    if pattern.before:
+        must_touch = _joined(pattern.before[-1])
+        for end, b in match_seq(pattern.before, 0, lo, vstart, False, ctx, ()):
+            if end == vstart or (not must_touch and end <= vstart):
+                results_before.append(b)
+                break
+        if not results_before:
+            return None
+    else:
+        results_before.append(())
+    if pattern.after:
+        for _end, b in match_seq(pattern.after, 0, vend, hi, pattern.verb_joined, ctx, results_before[0]):
+            return b
+        return None
+    return results_before[0]
+
+
+def sorted_patterns(d: Dictionaries) -> dict[int, list[Pattern]]:
+    """Each verb entry's patterns, longest first (TABARI 5.7.1), by ``id`` of the entry."""
+    return {id(v): sorted(v.patterns, key=pattern_length, reverse=True) for v in d.verbs}
