@@ -4,7 +4,8 @@
 
 Prints the throughput ratio (dyad end to end / spaCy alone, target >= 0.75) and each stage's time
 as a share of `nlp.pipe` time, against its budget. Medians over repeats; baseline and dyad runs
-alternate so machine noise hits both.
+alternate so machine noise hits both, and both use dyad's batch size. On a busy machine spaCy's own
+time varies by +-30% between runs: read the ratio from a quiet machine, the shares are steadier.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from corpus import polnear_texts, require_shared
 from dyad.clean import make_article
 from dyad.dedupe import dedupe_events
 from dyad.language import detect_language
-from dyad.pipeline import COMPONENTS, MODEL, load, process, result_from_doc
+from dyad.pipeline import BATCH_SIZE, COMPONENTS, MODEL, load, process, result_from_doc
 from dyad.store import Store
 
 # Shares of nlp.pipe time each stage group may add (issue 2's pipeline budget).
@@ -45,7 +46,7 @@ def stage_times(texts: list[str], base, dyad_nlp) -> dict[str, float]:
         doc._.article = article
         docs.append(doc)
     t = time.perf_counter()
-    docs = list(base.pipe(docs))
+    docs = list(base.pipe(docs, batch_size=BATCH_SIZE))
     times["nlp.pipe"] = time.perf_counter() - t
     for name in COMPONENTS:
         component = dyad_nlp.get_pipe(name)
@@ -68,7 +69,7 @@ def stage_times(texts: list[str], base, dyad_nlp) -> dict[str, float]:
 def end_to_end(texts: list[str], base, dyad_nlp) -> tuple[float, float]:
     cleaned = [make_article(text)[0].text for text in texts]
     t = time.perf_counter()
-    for _ in base.pipe(cleaned):
+    for _ in base.pipe(cleaned, batch_size=BATCH_SIZE):  # the batch size dyad uses
         pass
     spacy_alone = time.perf_counter() - t
     t = time.perf_counter()

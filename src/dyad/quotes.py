@@ -118,20 +118,22 @@ def _speakers_as_first_person(doc: Doc) -> None:
     actors = list(doc._.actors or [])
     actor_at = dict(doc._.actor_at or {})
     sentence_of = sentence_index_of(doc)
-    for token in doc:
-        if token.lower_ not in _FIRST_PERSON or token.i in actor_at:
-            continue
-        quote = next((q for q in quotes if q.start <= token.idx < q.end), None)
-        if quote is None:
-            continue
-        source = next((a for a in actors if a.code == quote.speaker_code), None)
-        actor_at[token.i] = len(actors)
-        actors.append(Actor(text=token.text, code=quote.speaker_code,
-                            country=source.country if source else None,
-                            sectors=list(source.sectors) if source else [],
-                            sentence_index=sentence_of[token.i], start=token.idx, end=token.idx + len(token),
-                            evidence=f"first person in a quotation of {quote.speaker_name or quote.speaker}"))
+    for quote in quotes:
+        span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        for token in span if span is not None else ():
+            if token.lower_ in _FIRST_PERSON and token.i not in actor_at:
+                _add_speaker_mention(token, quote, actors, actor_at, sentence_of)
     doc._.actors, doc._.actor_at = actors, actor_at
+
+
+def _add_speaker_mention(token: Token, quote: Quote, actors: list[Actor], actor_at: dict[int, int],
+                         sentence_of: list[int]) -> None:
+    source = next((a for a in actors if a.code == quote.speaker_code), None)
+    actor_at[token.i] = len(actors)
+    actors.append(Actor(text=token.text, code=quote.speaker_code, country=source.country if source else None,
+                        sectors=list(source.sectors) if source else [], sentence_index=sentence_of[token.i],
+                        start=token.idx, end=token.idx + len(token),
+                        evidence=f"first person in a quotation of {quote.speaker_name or quote.speaker}"))
 
 
 def _according_to(token: Token) -> bool:
@@ -158,7 +160,9 @@ class _Context:
         self.actors = doc._.actors or []
         self.actor_at = doc._.actor_at or {}
         self.full_names: dict[str, str] = {}  # surname -> full name, from earlier mentions
-        self.persons = [e for e in doc.ents if e.label_ == "PERSON"]
+        self.text = doc.text  # doc.text and doc.ents are rebuilt on every access: read them once
+        self.ents = list(doc.ents)
+        self.persons = [e for e in self.ents if e.label_ == "PERSON"]
 
     def attribute(self, quote: Span, previous: _Speaker | None) -> tuple[Token | None, _Speaker | None]:
         cue, subject = self._cue(quote)
@@ -170,26 +174,22 @@ class _Context:
 
     def dash_credit(self, end: int) -> _Speaker | None:
         """The person named on a dash line right after the quote: "...” — Jane Roe, Ohio."""
-        match = _DASH_CREDIT.match(self.doc.text, end)
+        match = _DASH_CREDIT.match(self.text, end)
         if match is None or match.end() == end:
             return None
         for ent in self.persons:
             if ent.start_char == match.end():
                 return _Speaker(ent.text, ent.text, None)
-        start = next((t.i for t in self.doc[self.sentence_start(match.end()):] if t.idx >= match.end()), None)
-        if start is None:
+        first = self.doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
+        if first is None:
             return None
-        end = start
+        start = end = first.start
         while end < len(self.doc) and self.doc[end].pos_ == "PROPN" and end - start < 5:
             end += 1
         if end - start < 2:  # a lone capitalised word is too weak a credit without the NER's PERSON
             return None
         name = self.doc[start:end].text
         return _Speaker(name, name, None)
-
-    def sentence_start(self, char: int) -> int:
-        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
-        return span.sent.start if span is not None else 0
 
     def _cue(self, quote: Span) -> tuple[Token | None, Token | None]:
         first = self.sentence_of[quote.start]
@@ -213,7 +213,7 @@ class _Context:
                     continue
                 distance = quote.start - token.i if token.i < quote.start else token.i - quote.end
                 if index == last + 1 and index != first and (
-                        distance > 8 or "\n" in self.doc.text[quote.end_char:token.idx]):
+                        distance > 8 or "\n" in self.text[quote.end_char:token.idx]):
                     continue  # the next sentence lends a cue only right after the quote: “...” Chief Jo Roe said.
                 if index == first - 1:
                     distance += 1000  # an introducing sentence is the last resort
@@ -247,11 +247,11 @@ class _Context:
     def _names_in_phrase(self, subject: Token) -> list[Span]:
         """Named entities that say who a subject phrase is: its own entity, else PERSON/ORG names in
         its phrase (possessors, appositions, "of"/"at"/"from" modifiers), nearest first."""
-        own = [e for e in self.doc.ents if e.start <= subject.i < e.end and e.label_ in _NAMED]
+        own = [e for e in self.ents if e.start <= subject.i < e.end and e.label_ in _NAMED]
         if own:
             return own
         lo, hi = subject.left_edge.i, min(subject.right_edge.i, subject.i + 12) + 1
-        named = [e for e in self.doc.ents if lo <= e.start and e.end <= hi and e.label_ in ("PERSON", "ORG")
+        named = [e for e in self.ents if lo <= e.start and e.end <= hi and e.label_ in ("PERSON", "ORG")
                  and e.start not in self.inside]
         named.sort(key=lambda e: (e.label_ != "PERSON", abs(e.start - subject.i)))
         return named

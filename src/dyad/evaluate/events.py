@@ -269,7 +269,8 @@ class LegacyCoderAdapter(EventCoderAdapter):
                     out[i] = super().code_batch([records[i]], [settings[i]])[0]
                 continue
             try:
-                results = coder.code_many([records[i].text for i in slots], [records[i].date for i in slots])
+                results = coder.code_many([records[i].text for i in slots], [records[i].date for i in slots],
+                                          [records[i].id or "" for i in slots])
                 for i, events in zip(slots, results, strict=True):
                     out[i] = to_predicted(events)
             except Exception:

@@ -28,9 +28,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dyad.events.dictionaries.model import Dictionaries, EventCode, Pattern
+from dyad.events.dictionaries.model import Dictionaries, EventCode, NounPhrase, Pattern, PrepPhrase
 from dyad.events.legacy.actors import PhraseIndex, build_indices, find_mentions
-from dyad.events.legacy.patterns import Binds, Context, match_pattern, sorted_patterns
+from dyad.events.legacy.patterns import Binds, Context, match_pattern, sentence_keys, sorted_patterns
 from dyad.events.legacy.text import CONJUNCTIONS, DETERMINERS, Tok, sentence_tokens
 from dyad.events.legacy.units import Group, Unit, compose, group_units
 from dyad.events.legacy.verbs import VerbIndex, VerbMatch
@@ -42,6 +42,8 @@ _OBJECTS = ("dobj", "obj", "dative", "iobj", "attr", "oprd")
 _OBJECT_CONTROL = frozenset({"urge", "ask", "tell", "order", "force", "persuade", "invite", "encourage", "allow",
                              "call", "press", "push", "warn", "advise", "request", "help", "convince"})
 _PRONOUNS = frozenset({"it", "he", "she", "they", "its", "his", "her", "their"})
+_SINGULAR_PRONOUNS = frozenset({"HE", "SHE", "IT", "HIS", "HER", "ITS", "HIM"})
+_PLURAL_PRONOUNS = frozenset({"THEY", "THEM", "THEIR"})
 _REPORTING = frozenset({"say", "tell", "report", "announce", "claim", "state", "add", "insist"})
 
 
@@ -64,6 +66,11 @@ class Compiled:
         self.verbs = VerbIndex(d)
         self.patterns = sorted_patterns(d)
         self.tabari = any(v.dialect == "tabari" for v in d.verbs)
+        # PETRARCH-2 verb dictionaries write phrase-structure patterns ({NP}, (PREP NP)) or
+        # verb transformations; PETRARCH-2 folds a verb acting on a coded verb into one event
+        self.petrarch2 = bool(d.transformations) or any(
+            isinstance(e, NounPhrase | PrepPhrase) for v in d.verbs for p in v.patterns
+            for e in (*p.before, *p.after))
         self.nouns = PhraseIndex()
         from dyad.events.legacy.actors import Phrase
 
@@ -135,6 +142,13 @@ class LegacyCoder:
         if default and not default.strip().upper().startswith("OFF"):
             for role, code, where in re.findall(r"(SOURCE|TARGET)\s*\[([^\]]*)\]\s*(PRIOR|AFTER)?", default.upper()):
                 self.defaults[role] = (code.strip(), where)
+        self.min_words = _int(o.get("SET:MINIMUM WORDS"), 8)  # TABARI 8.2.3 (a comma is a word)
+        forward = str(o.get("FORWARD", "")).split()
+        # TABARI 8.4: "^^*****NNN*SSS" says where the story (N) and sentence (S) numbers are in
+        # the record id; OFF keeps the ids but does not forward
+        self.forward = forward[0].lstrip("^") if forward and "OFF" not in (w.upper() for w in forward) else ""
+        self._previous: tuple[str, int, list[list[str]]] | None = None
+        self._first_actor: list[list[str]] | None = None
         dyad = next((v for k, v in o.items() if k.endswith("REQUIRE_DYAD")), "TRUE")
         self.require_dyad = str(dyad).strip().upper() != "FALSE"
 
@@ -161,17 +175,45 @@ class LegacyCoder:
     def code_doc(self, doc, date: dt.date | None = None, article_id: str = "") -> list[Event]:
         day = date or dt.date.today()
         events: list[Event] = []
+        forwarded = self._forwarded(article_id)
+        self._first_actor = None
         for index, sent in enumerate(doc.sents):
-            events.extend(self._code_sentence(sent, index, day, date, article_id))
+            events.extend(self._code_sentence(sent, index, day, date, article_id,
+                                              forwarded if index == 0 else None))
+            if index == 0 and self.forward:
+                forwarded = None
+        if self.forward:
+            story, number = self._sequence(article_id)
+            self._previous = (story, number, self._first_actor or []) if story else None
         return events
+
+    def _sequence(self, article_id: str) -> tuple[str, int]:
+        fmt = self.forward
+        story = "".join(c for f, c in zip(fmt, article_id, strict=False) if f == "N")
+        digits = "".join(c for f, c in zip(fmt, article_id, strict=False) if f == "S")
+        return story, int(digits) if digits.isdigit() else 0
+
+    def _forwarded(self, article_id: str) -> list[list[str]] | None:
+        """TABARI 8.4: the first actor of the previous record of the same story, when this
+        record is the next sentence."""
+        if not self.forward or self._previous is None or not article_id:
+            return None
+        story, number = self._sequence(article_id)
+        prev_story, prev_number, actor = self._previous
+        if story and story == prev_story and number == prev_number + 1 and actor:
+            return actor
+        return None
 
     # ------------------------------------------------------------------ one sentence
 
-    def _code_sentence(self, sent, index: int, day: dt.date, date, article_id: str) -> list[Event]:
+    def _code_sentence(self, sent, index: int, day: dt.date, date, article_id: str,
+                       forwarded: list[list[str]] | None = None) -> list[Event]:
         toks = sentence_tokens(sent)
         if not toks or self._discarded(toks):
             return []
         if self.c.tabari:
+            if len(sent.text.split()) + sent.text.count(",") < self.min_words:
+                return []
             toks = self._drop_comma_clauses(toks)
         mentions = find_mentions(toks, self.c.actors, self.c.agents, day)
         if any(m.kind == "actor" and m.codes and m.codes[0] == "###" for m in mentions):
@@ -180,6 +222,8 @@ class LegacyCoder:
                         "" if self.c.tabari else "---")
         groups = group_units(units, toks)
         covered = {p for m in mentions for p in range(m.start, m.end)}
+        if self.c.tabari and self.forward:
+            groups = self._forward_pronoun(toks, groups, covered, forwarded)
         triples = self._code_tabari(toks, groups, covered) if self.c.tabari else self._code_petrarch(
             sent, toks, groups, covered)
         if triples is None:  # discard
@@ -193,6 +237,26 @@ class LegacyCoder:
             seen.add(key)
             events.append(self._event(sent, index, src, tgt, code, rule, spans, date, article_id))
         return events
+
+    def _forward_pronoun(self, toks, groups: list[Group], covered: set[int],
+                         forwarded: list[list[str]] | None) -> list[Group]:
+        """TABARI 8.4: a pronoun before any actor and verb is the previous record's first actor
+        (the first actor found in its text); this record's first actor is remembered."""
+        coded = [g for g in groups if g.coded]
+        if self._first_actor is None:  # the first actor found in the text itself
+            self._first_actor = [next(u.codes for u in coded[0].units if u.codes)] if coded else []
+        first_verb = next((k for k, t in enumerate(toks) if t.pos in ("VERB", "AUX") and k not in covered), len(toks))
+        if forwarded:
+            for k, t in enumerate(toks):
+                if (coded and k >= coded[0].start) or k >= first_verb:
+                    break
+                if t.text in _SINGULAR_PRONOUNS or t.text in _PLURAL_PRONOUNS:
+                    group = Group([Unit(k, k + 1, list(codes), ["forwarded"], [k]) for codes in forwarded])
+                    groups = sorted([*groups, group], key=lambda g: g.start)
+                    covered.add(k)
+                    coded = [g for g in groups if g.coded]
+                    break
+        return groups
 
     def _discarded(self, toks: list[Tok]) -> bool:
         if not self.c.discards:
@@ -237,8 +301,14 @@ class LegacyCoder:
             for u in g.units[1:]:
                 group_at.setdefault(u.start, (gid, g.end, g.compound))
         ctx = Context(toks, group_at, self.c.synsets, self.c.tabari, [])
+        keys = None
         for m in matches:
-            for pattern in self.c.patterns.get(id(m.form.entry), ()):
+            for pattern, needed in self.c.patterns.get(id(m.form.entry), ()):
+                if needed:
+                    if keys is None:
+                        keys = sentence_keys(toks)
+                    if not needed <= keys:
+                        continue
                 binds = match_pattern(pattern, ctx, lo if plo is None else plo, m.start, m.end, hi)
                 if binds is not None:
                     return Found(m, pattern.code, str(pattern.source), binds)
@@ -335,13 +405,21 @@ class LegacyCoder:
             src = before[0] if before else None
             if src is None and clause_source is not None and clause_source.start < v.start:
                 src = clause_source
-        if src is None:
-            if "SOURCE" in self.defaults:
-                src = Group([Unit(-1, -1, [self.defaults["SOURCE"][0]], [])])
+        if src is None and "SOURCE" in self.defaults:
+            # TABARI 8.5: the default source replaces a missing prior actor (PRIOR) or, without
+            # PRIOR, only a failed search, which then takes the first actor after the verb
+            after = [g for g in groups if v.end <= g.start < hi and g.coded]
+            if self.defaults["SOURCE"][1] != "PRIOR" and after:
+                src = Group([next(u for u in after[0].units if u.codes)])
             else:
-                return []
+                src = Group([Unit(-1, -1, [self.defaults["SOURCE"][0]], [])])
+        if src is None:
+            return []
         if tgt is None:
             after = [g for g in groups if v.end <= g.start < hi and g.coded and set(g.codes) != set(src.codes)]
+            if not after and self.defaults.get("TARGET", ("", ""))[1] == "AFTER":
+                tgt = Group([Unit(-1, -1, [self.defaults["TARGET"][0]], [])])
+        if tgt is None:
             before = [g for g in groups if lo <= g.start < v.start and g.coded and set(g.codes) != set(src.codes)
                       and g is not src]
             tgt = after[0] if after else (before[0] if before else None)
@@ -359,6 +437,9 @@ class LegacyCoder:
         before = {toks[p].text for p in range(max(0, v.start - 2), v.start)}
         return bool(before & {"WAS", "WERE", "BEEN"}) and v.end < hi and toks[v.end].text == "BY"
 
+    def _split(self, code: str) -> list[str]:
+        return [code] if self.c.petrarch2 else code.split("/")
+
     def _expand(self, src: Group, tgt: Group | None, found: Found, toks, passive: bool = False):
         code = found.code
         out = []
@@ -371,8 +452,9 @@ class LegacyCoder:
                 if su is tu:
                     continue
                 for s in su.codes:
-                    for sp in s.split("/"):
-                        tcodes = [None] if tu is None else [x for c in tu.codes for x in c.split("/")]
+                    # a coded compound ("X/Y") is split, except by PETRARCH-2, which keeps it whole
+                    for sp in self._split(s):
+                        tcodes = [None] if tu is None else [x for c in tu.codes for x in self._split(c)]
                         for t in tcodes:
                             if t is not None and t == sp:
                                 continue
@@ -397,7 +479,7 @@ class LegacyCoder:
             for u in g.units:
                 for p in range(u.start, u.end):
                     group_of[toks[p].i] = gid
-        out = []
+        coded: list = []
         hi_all = len(toks)
         for k, tok in enumerate(toks):
             if k in covered or not (tok.pos in ("VERB",) or (tok.tag.startswith("VB") and tok.pos != "AUX")):
@@ -430,7 +512,7 @@ class LegacyCoder:
                     tgt = comp
                     src = subj
                 else:
-                    out.extend(t[:5] for t in self._expand(comp, comp, found, toks))
+                    coded.append((token, comp, [t[:5] for t in self._expand(comp, comp, found, toks)]))
                     continue
             if src is None:
                 src = self._dep_source(token, groups, group_of, passive)
@@ -446,8 +528,49 @@ class LegacyCoder:
                 if self.require_dyad:
                     continue
                 tgt = Group([Unit(-1, -1, ["---"], [])])
-            out.extend(t[:5] for t in self._expand(src, tgt, found, toks, passive=passive and code.primary is None))
-        return out
+            triples = [t[:5] for t in self._expand(src, tgt, found, toks, passive=passive and code.primary is None)]
+            if triples:
+                coded.append((token, tgt, triples))
+        return self._fold_clauses(doc, toks, coded)
+
+    def _fold_clauses(self, doc, toks, coded) -> list:
+        """Events of verbs in related clauses (PETRARCH: a verb phrase acting on another):
+
+        * a verb inside an adverbial/relative clause of a coded verb ("X met Y after Z attacked
+          W", "... after leaving W") adds nothing: the main event stands;
+        * a verb inside the complement clause a coded verb took its target from ("X accused Y
+          of ...", "X noted that Y ...") adds nothing;
+        * PETRARCH-2: a reporting verb whose reported clause holds a coded event ("Y attacked Z,
+          X said") codes nothing: the reported event is the event."""
+        by_verb = {token.i: (token, tgt) for token, tgt, _ in coded}
+        drop: set[int] = set()
+        for token, _tgt, _ in coded:
+            child = token
+            adjunct = False
+            for _ in range(12):
+                head = child.head
+                if head.i == child.i:
+                    break
+                if child.dep_ in ("advcl", "relcl", "acl", "pcomp") and not (
+                        child.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)):
+                    adjunct = True
+                if head.i in by_verb:
+                    outer_tgt = by_verb[head.i][1]
+                    if adjunct:
+                        drop.add(token.i)
+                    elif child.dep_ == "ccomp" and child.i > head.i and outer_tgt.start >= 0 and (
+                            child.is_ancestor(doc[toks[outer_tgt.start].i])):
+                        drop.add(token.i)
+                    break
+                child = head
+        if self.c.petrarch2:
+            for token, _tgt, _ in coded:
+                if token.i in drop or token.lemma_ not in _REPORTING:
+                    continue
+                if any(other.i != token.i and other.i < token.i and other.i not in drop
+                       and (token.is_ancestor(other) or other.is_ancestor(token)) for other, _t, _ in coded):
+                    drop.add(token.i)
+        return [t for token, _tgt, triples in coded if token.i not in drop for t in triples]
 
     def _group_in(self, token, groups, group_of) -> Group | None:
         if token.i in group_of:

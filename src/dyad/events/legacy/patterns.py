@@ -69,9 +69,10 @@ def _word_at(word: Word, tok: Tok, tabari: bool) -> bool:
 
 
 def match_seq(elems: list[Element], k: int, pos: int, hi: int, anchored: bool, ctx: Context,
-              binds: Binds) -> Iterator[tuple[int, Binds]]:
+              binds: Binds, tight: bool = False) -> Iterator[tuple[int, Binds]]:
     """Match ``elems[k:]`` from position ``pos`` (exactly there when ``anchored``), within
-    ``[pos, hi)``; yields (end position, slot bindings)."""
+    ``[pos, hi)``; yields (end position, slot bindings). ``tight``: every element follows the
+    previous one immediately (the words of a PETRARCH-2 ``{NOUN PHRASE}``)."""
     if k == len(elems):
         yield pos, binds
         return
@@ -79,7 +80,7 @@ def match_seq(elems: list[Element], k: int, pos: int, hi: int, anchored: bool, c
     last_start = pos if anchored else hi - 1
     for p in range(pos, min(last_start, hi - 1) + 1):
         for end, b in match_one(e, p, hi, ctx, binds):
-            yield from match_seq(elems, k + 1, end, hi, _joined(e), ctx, b)
+            yield from match_seq(elems, k + 1, end, hi, tight or _joined(e), ctx, b, tight)
         tok = ctx.toks[p]
         if ctx.tabari and tok.text in (",",):  # phrase matching stops at commas (TABARI 5.5.3)
             return
@@ -90,7 +91,7 @@ def match_one(e: Element, p: int, hi: int, ctx: Context, binds: Binds) -> Iterat
     if p >= hi:
         return
     if isinstance(e, Word):
-        for w in split_hyphens([e]):
+        for w in (split_hyphens([e]) if "-" in e.text else (e,)):
             if p >= hi or not _word_at(w, ctx.toks[p], ctx.tabari):
                 return
             p += 1
@@ -119,9 +120,28 @@ def match_one(e: Element, p: int, hi: int, ctx: Context, binds: Binds) -> Iterat
         for option in e.options:
             yield from match_seq(option, 0, p, hi, True, ctx, binds)
     elif isinstance(e, NounPhrase):
-        yield from match_seq(e.elements, 0, p, hi, True, ctx, binds)
+        yield from _match_np(e.elements, 0, p, hi, ctx, binds)
     elif isinstance(e, PrepPhrase):
         yield from match_seq([e.preposition, *e.objects], 0, p, hi, True, ctx, binds)
+
+
+def _match_np(elems: list[Element], k: int, pos: int, hi: int, ctx: Context,
+              binds: Binds) -> Iterator[tuple[int, Binds]]:
+    """A PETRARCH-2 ``{NEW ECONOMIC TIES}``: the first word where the phrase starts, the head
+    (last word) right after the word before it, other modifiers in order with at most
+    ``NP_GAP`` other modifiers skipped ("new global economic ties", not "economic trade ties")."""
+    if k == len(elems):
+        yield pos, binds
+        return
+    last = pos if k == 0 or k == len(elems) - 1 else min(hi - 1, pos + NP_GAP)
+    for p in range(pos, last + 1):
+        if p > pos and (ctx.toks[p - 1].punct or ctx.toks[p - 1].pos in ("VERB", "ADP")):
+            return
+        for end, b in match_one(elems[k], p, hi, ctx, binds):
+            yield from _match_np(elems, k + 1, end, hi, ctx, b)
+
+
+NP_GAP = 2
 
 
 def match_pattern(pattern: Pattern, ctx: Context, lo: int, vstart: int, vend: int, hi: int) -> Binds | None:
@@ -144,6 +164,36 @@ def match_pattern(pattern: Pattern, ctx: Context, lo: int, vstart: int, vend: in
     return results_before[0]
 
 
-def sorted_patterns(d: Dictionaries) -> dict[int, list[Pattern]]:
-    """Each verb entry's patterns, longest first (TABARI 5.7.1), by ``id`` of the entry."""
-    return {id(v): sorted(v.patterns, key=pattern_length, reverse=True) for v in d.verbs}
+def sorted_patterns(d: Dictionaries) -> dict[int, list[tuple[Pattern, frozenset[str]]]]:
+    """Each verb entry's patterns, longest first (TABARI 5.7.1), by ``id`` of the entry, with
+    the words the pattern cannot match without (see :func:`required_words`)."""
+    return {id(v): [(p, required_words(p)) for p in sorted(v.patterns, key=pattern_length, reverse=True)]
+            for v in d.verbs}
+
+
+def required_words(p: Pattern) -> frozenset[str]:
+    """Literal words every match of ``p`` needs (outside alternatives and synsets): a sentence
+    without a token starting with each of them cannot match, so the pattern is not tried."""
+    out: set[str] = set()
+
+    def walk(elems: list[Element]) -> None:
+        for e in elems:
+            if isinstance(e, Word):
+                out.update(w.text for w in split_hyphens([e]) if w.text)
+            elif isinstance(e, NounPhrase):
+                walk(e.elements)
+            elif isinstance(e, PrepPhrase):
+                walk([e.preposition, *e.objects])
+
+    walk(p.before)
+    walk(p.after)
+    return frozenset(out)
+
+
+def sentence_keys(toks: list[Tok]) -> set[str]:
+    """Every prefix of every token text and lemma: a required word absent from it cannot match."""
+    keys: set[str] = set()
+    for t in toks:
+        for text in (t.text, t.lemma):
+            keys.update(text[:k] for k in range(1, len(text) + 1))
+    return keys

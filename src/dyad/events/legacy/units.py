@@ -74,6 +74,7 @@ def compose(mentions: list[Mention], toks: list[Tok], convert_agents: bool = Fal
     """Actor/agent mentions -> coded units, in text order."""
     actors = [m for m in mentions if m.kind == "actor"]
     agents = [m for m in mentions if m.kind == "agent"]
+    units: list[Unit] = _agent_lists(actors, agents, toks)
     attached: dict[int, list[Mention]] = {}
     lone: list[Mention] = []
     for g in agents:
@@ -94,7 +95,6 @@ def compose(mentions: list[Mention], toks: list[Tok], convert_agents: bool = Fal
             lone.append(g)
         else:
             attached.setdefault(id(host), []).append(g)
-    units: list[Unit] = []
     for a in actors:
         extra = attached.get(id(a), [])
         codes = []
@@ -115,9 +115,60 @@ def compose(mentions: list[Mention], toks: list[Tok], convert_agents: bool = Fal
             if lone_prefix:
                 units.append(Unit(g.start, g.end, [lone_prefix + g.codes[0]], [g.rule], list(g.positions)))
                 continue
-            units.append(Unit(g.start, g.end, [g.codes[0]], [g.rule], list(g.positions)))
+            # TABARI 8.2.6: the agent becomes an actor coded as written ("~REB")
+            code = "~" + g.codes[0] if g.agent_suffix else g.codes[0] + "~"
+            units.append(Unit(g.start, g.end, [code], [g.rule], list(g.positions)))
     units.sort(key=lambda u: u.start)
     return _merge_adjacent(units)
+
+
+def _joined_by_and(a: Mention, b: Mention, toks: list[Tok]) -> bool:
+    words = [toks[p].text for p in range(a.end, b.start)]
+    return bool(words) and "AND" in words and all(w in ("AND", ",") or w in DETERMINERS for w in words)
+
+
+def _runs(mentions: list[Mention], toks: list[Tok]) -> list[list[Mention]]:
+    runs: list[list[Mention]] = []
+    for m in mentions:
+        if runs and _joined_by_and(runs[-1][-1], m, toks):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
+def _agent_lists(actors: list[Mention], agents: list[Mention], toks: list[Tok]) -> list[Unit]:
+    """Compound agents (TABARI 7.5 applied to agents): a list of agents joined by AND shares the
+    actor before it ("Ruritanian police and army") or the actor list after OF/IN ("police and
+    soldiers of X and Y": every agent with every actor). The mentions used are removed from
+    ``actors``/``agents``; one unit carries every combination."""
+    units: list[Unit] = []
+    for run in _runs(agents, toks):
+        if len(run) < 2:
+            continue
+        hosts: list[Mention] = []
+        before = [a for a in actors if a.end <= run[0].start and run[0].start - a.end <= 2
+                  and all(_modifier(toks[p]) for p in range(a.end, run[0].start))]
+        if before:
+            hosts = [before[-1]]
+        else:
+            last = run[-1]
+            after = [a for a in actors if a.start > last.end and toks[last.end].text in _LINKS
+                     and all(toks[p].text in DETERMINERS for p in range(last.end + 1, a.start))
+                     and a.start - last.end <= 2]
+            if after:
+                hosts = next(r for r in _runs(actors, toks) if after[0] in r)
+                hosts = hosts[hosts.index(after[0]):]
+        if not hosts:
+            continue
+        codes = [combine(c, g.codes[0], g.agent_suffix) for g in run for a in hosts for c in a.codes]
+        members = [*hosts, *run]
+        units.append(Unit(min(m.start for m in members), max(m.end for m in members),
+                          [c for c in codes if c and c != "---"], [m.rule for m in members],
+                          sorted({p for m in members for p in m.positions})))
+        for m in members:
+            (actors if m.kind == "actor" else agents).remove(m)
+    return units
 
 
 def _merge_adjacent(units: list[Unit]) -> list[Unit]:
@@ -145,7 +196,9 @@ def group_units(units: list[Unit], toks: list[Tok]) -> list[Group]:
             prev = groups[-1].units[-1]
             between = [toks[p] for p in range(prev.end, u.start)]
             words = [t.text for t in between]
-            if between and ("AND" in words or "," in words) and words.count("AND") <= 1 and all(
+            # a comma after the list's AND starts a new list ("between A and B, and C and D")
+            if between and ("AND" in words or "," in words) and words.count("AND") <= 1 and not (
+                    links[-1] and "," in words) and all(
                     t.text in ("AND", ",") or t.text in DETERMINERS or t.pos == "ADJ" for t in between):
                 groups[-1].units.append(u)
                 links[-1] = links[-1] or "AND" in words
