@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 # importing the modules registers the component factories and the Doc extensions
 from dyad import actors as _actors  # noqa: F401
@@ -94,9 +95,10 @@ def result_from_doc(doc) -> Result:
     )
 
 
-def process(articles: Iterable[ArticleLike], nlp: Language | None = None, *,
-            batch_size: int = BATCH_SIZE) -> Iterator[Result]:
-    """Code articles (Article records, raw texts or JSONL-style dicts); one Result per input, in order."""
+def parse(articles: Iterable[ArticleLike], nlp: Language | None = None, *,
+          batch_size: int = BATCH_SIZE) -> Iterator[Doc | Result]:
+    """Per input, in order: the coded Doc (its Article on `doc._.article`), or the Result saying why
+    the article was not coded. For callers that need the parse, not only the Result."""
     nlp = nlp or load()
     iterator = iter(articles)
     while chunk := list(itertools.islice(iterator, batch_size)):
@@ -109,7 +111,14 @@ def process(articles: Iterable[ArticleLike], nlp: Language | None = None, *,
                 docs.append(doc)
         parsed = iter(nlp.pipe(docs, batch_size=batch_size))
         for item in admitted:
-            yield result_from_doc(next(parsed)) if isinstance(item, Article) else item
+            yield next(parsed) if isinstance(item, Article) else item
+
+
+def process(articles: Iterable[ArticleLike], nlp: Language | None = None, *,
+            batch_size: int = BATCH_SIZE) -> Iterator[Result]:
+    """Code articles (Article records, raw texts or JSONL-style dicts); one Result per input, in order."""
+    for item in parse(articles, nlp, batch_size=batch_size):
+        yield item if isinstance(item, Result) else result_from_doc(item)
 
 
 def code_text(text: str, date: dt.date | str | None = None, nlp: Language | None = None, **metadata) -> Result:

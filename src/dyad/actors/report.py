@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 import msgspec
 
-from dyad.records import Article, Result
+from dyad.records import Result
 
 __all__ = ["ENTITY_LABELS", "CodedArticle", "Entity", "Uncoded", "actors_by_sentence", "code_articles",
            "uncoded", "uncoded_entities"]
@@ -59,27 +59,13 @@ def uncoded_entities(doc) -> list[Entity]:
 
 def code_articles(articles: Iterable, nlp=None, *, batch_size: int = 64) -> Iterator[CodedArticle]:
     """Code articles (as :func:`dyad.pipeline.process` does) keeping their uncoded entities."""
-    import itertools
+    from dyad.pipeline import parse, result_from_doc
 
-    from dyad.pipeline import _admit, load, result_from_doc
-
-    nlp = nlp or load()
-    iterator = iter(articles)
-    while chunk := list(itertools.islice(iterator, batch_size)):
-        admitted = [_admit(item) for item in chunk]
-        docs = []
-        for item in admitted:
-            if isinstance(item, Article):
-                doc = nlp.make_doc(item.text)
-                doc._.article = item
-                docs.append(doc)
-        parsed = iter(nlp.pipe(docs, batch_size=batch_size))
-        for item in admitted:
-            if isinstance(item, Article):
-                doc = next(parsed)
-                yield CodedArticle(result_from_doc(doc), uncoded_entities(doc))
-            else:
-                yield CodedArticle(item, [])
+    for item in parse(articles, nlp, batch_size=batch_size):
+        if isinstance(item, Result):
+            yield CodedArticle(item, [])
+        else:
+            yield CodedArticle(result_from_doc(item), uncoded_entities(item))
 
 
 def _key(text: str) -> str:

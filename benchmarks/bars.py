@@ -1,0 +1,76 @@
+"""Every accuracy bar of the issues, measured on the gold data in ../shared, in one table.
+
+    python benchmarks/bars.py [--only NAME ...]
+
+Each row runs `dyad evaluate --json` (or the HTML extraction benchmark) in a fresh process and
+compares the figures with the issue's bar. Skips with a message when ../shared is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from corpus import ROOT, SHARED, require_shared
+
+GOLD = SHARED / "gold"
+# name: (issue, command arguments after `dyad evaluate`, {figure: (comparison, bar)})
+BARS = {
+    "html": ("2", None, {"f1": (">=", 0.95)}),
+    "tabari": ("3", [GOLD / "events/tabari-validate/Validate.text"], {"exact_rate": (">=", 0.80)}),
+    "petrarch": ("3", [GOLD / "events/petrarch-unittest/PETR.UnitTest.records.xml"],
+                 {"exact_rate": (">=", 0.80), "f1": (">=", 0.85)}),
+    "udpetrarch": ("3", [GOLD / "events/udpetrarch-validate/PETR_Validate_records_2_02.xml"],
+                   {"recall": (">=", 0.86), "precision": (">=", 0.88)}),
+    "actors-ner": ("4", ["--task", "actors", "--format", "conflibert-ner",
+                         GOLD / "events/conflibert/cameo_ner_train.txt"],
+                   {"recall": (">=", 0.85), "mentions_per_span": ("<=", 2.0)}),
+    "actors-gsr": ("4", ["--task", "actors", "--format", "plover-gsr", GOLD / "events/plover-gsr-dev.json"],
+                   {"code_accuracy": (">=", 0.85)}),
+    "quotes": ("6", ["--task", "quotes", GOLD / "quotes/polnear/data/dev"],
+               {"f1": (">=", 0.80), "speaker_accuracy": (">=", 0.88), "pronoun_resolved": (">=", 0.80)}),
+}
+
+
+def measure(name: str) -> dict:
+    _, args, _ = BARS[name]
+    bin_dir = Path(sys.executable).parent
+    if args is None:
+        out = subprocess.run([sys.executable, str(ROOT / "benchmarks/html_extraction.py")], check=True,
+                             capture_output=True, text=True).stdout
+        return json.loads(out[out.index("{"):])
+    command = [str(bin_dir / "dyad"), "evaluate", "--json", *map(str, args)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+    return json.loads(done.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", choices=sorted(BARS), help="measure only these")
+    args = parser.parse_args()
+    require_shared()
+    summary = {}
+    print(f"{'bar':<12}{'issue':>6}  {'figure':<18}{'measured':>10}  {'bar':>8}  verdict")
+    for name in args.only or BARS:
+        issue, _, figures = BARS[name]
+        result = measure(name)
+        summary[name] = result
+        if "error" in result:
+            print(f"{name:<12}{issue:>6}  error: {result['error']}")
+            continue
+        for figure, (op, bar) in figures.items():
+            value = result.get(figure)
+            ok = value is not None and (value >= bar if op == ">=" else value <= bar)
+            shown = "-" if value is None else f"{value:.3f}"
+            print(f"{name:<12}{issue:>6}  {figure:<18}{shown:>10}  {op}{bar:>6}  {'met' if ok else 'NOT MET'}")
+    (ROOT / "benchmarks/output").mkdir(exist_ok=True)
+    (ROOT / "benchmarks/output/bars.json").write_text(json.dumps(summary, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
