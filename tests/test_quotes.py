@@ -51,3 +51,10 @@ def test_speech_continued_in_the_next_paragraph_keeps_its_speaker(nlp):
     quotes = dyad.code_text(text, nlp=nlp).quotes
     assert [q.speaker_name for q in quotes] == ["Olga Petrova", "Olga Petrova"]
     assert quotes[1].cue is None
+
+
+def test_pronoun_speaker_takes_the_named_persons_actor_code(nlp):
+    text = ('French Foreign Minister Paul Girard arrived in Rome on Monday.\n\n'
+            '"Europe must act together," he said.')
+    (quote,) = dyad.code_text(text, nlp=nlp).quotes
+    assert quote.speaker_name == "Paul Girard" and quote.speaker_code == "FRAGOV"

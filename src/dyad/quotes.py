@@ -268,7 +268,7 @@ class _Context:
         if not named and subject.pos_ == "PROPN":
             named = [doc[subject.i: subject.i + 1]]
         if named:
-            return _Speaker(written, self._full_name(named[0]), code)
+            return _Speaker(written, self._full_name(named[0]), code or self._code_of(named[0]))
         is_pronoun = subject.lower_ in _PERSONAL_PRONOUNS
         is_role = subject.lemma_.lower() in ROLE_NOUNS and any(
             c.dep_ in ("det", "poss") for c in subject.children)
@@ -276,8 +276,20 @@ class _Context:
             return _Speaker(written, previous.name, previous.code or code)
         if is_pronoun or is_role:
             person = self._person_before(subject.i)
-            return _Speaker(written, self._full_name(person) if person is not None else None, code)
+            if person is None:
+                return _Speaker(written, None, code)
+            return _Speaker(written, self._full_name(person), code or self._code_of(person))
         return _Speaker(written, None, code)  # "a source", "the report": nobody to name
+
+    def _code_of(self, name: Span) -> str | None:
+        """The actor code of a named speaker: its own mention's, else an earlier coded mention of the name."""
+        for token in name:
+            index = self.actor_at.get(token.i)
+            if index is not None and self.actors[index].code:
+                return self.actors[index].code
+        last = name[-1].text
+        earlier = [a for a in self.actors if a.code and a.start < name.start_char and last in a.text.split()]
+        return earlier[-1].code if earlier else None
 
     def _person_before(self, position: int) -> Span | None:
         best = None
