@@ -21,7 +21,9 @@ def petrarch() -> LegacyCoder:
 
 @pytest.fixture(scope="module")
 def tabari() -> LegacyCoder:
-    return LegacyCoder(load_dictionaries([str(FIXTURES / "toy.verbs"), str(FIXTURES / "toy.actors")]), {})
+    # short invented sentences: below TABARI's default minimum of 8 words
+    return LegacyCoder(load_dictionaries([str(FIXTURES / "toy.verbs"), str(FIXTURES / "toy.actors")]),
+                       {"SET:MINIMUM WORDS": "1"})
 
 
 def triples(coder: LegacyCoder, text: str, day: dt.date | None = DAY) -> set[tuple]:
@@ -109,3 +111,114 @@ def test_tabari_clauses_keep_the_source(tabari):
 def test_code_many_batches(petrarch):
     out = petrarch.code_many(["Pangaea praised Istria.", "Nothing here."], [DAY, None])
     assert len(out) == 2 and len(out[0]) == 1 and out[1] == []
+
+
+# --------------------------------------------------------------------------- mechanisms added later
+
+
+def _write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def petrarch2(tmp_path_factory) -> LegacyCoder:
+    """PETRARCH-2 style: a {NOUN PHRASE} pattern marks the dictionary; a coded compound actor."""
+    folder = tmp_path_factory.mktemp("p2")
+    verbs = _write(folder, "p2.verbs.txt", "--- PRAISE [041] ---\nPRAISE\n\n--- SAY [010] ---\n"
+                   "SAY {SAYS SAID SAYING}\n\n--- SEND [070] ---\nSEND {SENDS SENT SENDING}\n"
+                   "- * {WARM BLANKETS} [074]\n")
+    actors = _write(folder, "p2.actors.txt", "PANGAEA [PNG]\nISTRIA [IST]\nTHE_TWINS [ALB/BOB]\n")
+    agents = _write(folder, "p2.agents.txt", "MINISTER [~GOV]\n")
+    return LegacyCoder(load_dictionaries([verbs, actors, agents]), {})
+
+
+def test_agent_list_shares_the_actor_before(petrarch):
+    assert triples(petrarch, "Pangaean police and ministers praised Istria.") == {
+        ("PNGCOP", "IST", "041"), ("PNGGOV", "IST", "041")}
+
+
+def test_agent_list_with_actor_list_after(petrarch):
+    assert triples(petrarch, "Police and ministers of Pangaea and Istria praised Zorbia.") >= {
+        ("PNGCOP", "ZRB", "041"), ("ISTCOP", "ZRB", "041"), ("PNGGOV", "ZRB", "041"), ("ISTGOV", "ZRB", "041")}
+
+
+def test_compound_list_ends_at_comma_after_and():
+    from dyad.events.legacy.text import Tok
+    from dyad.events.legacy.units import Unit, group_units
+
+    words = ["A", "AND", "B", ",", "AND", "C", "AND", "D"]
+    toks = [Tok(i, w, False, "CCONJ" if w == "AND" else "PROPN", "", "", 0, w, w == ",") for i, w in enumerate(words)]
+    units = [Unit(i, i + 1, [w], []) for i, w in enumerate(words) if w not in ("AND", ",")]
+    groups = group_units(units, toks)
+    assert [[c for u in g.units for c in u.codes] for g in groups] == [["A", "B"], ["C", "D"]]
+
+
+def test_adverbial_clause_adds_no_event(petrarch):
+    assert triples(petrarch, "Pangaea praised Istria after Zorbia shelled Istria.") == {("PNG", "IST", "041")}
+
+
+def test_petrarch2_reporting_clause_folds_into_reported_event(petrarch2):
+    assert triples(petrarch2, "Pangaea praised Istria, the minister said.") == {("PNG", "IST", "041")}
+
+
+def test_petrarch2_noun_phrase_head_follows(petrarch2):
+    assert triples(petrarch2, "Pangaea sent warm blankets to Istria.") == {("PNG", "IST", "074")}
+    assert triples(petrarch2, "Pangaea sent warm blankets and old lamps to Istria.") == {("PNG", "IST", "074")}
+    assert triples(petrarch2, "Pangaea sent warm old woolen blankets to Istria.") == {("PNG", "IST", "070")}
+
+
+def test_petrarch2_keeps_coded_compounds_whole(petrarch2):
+    assert triples(petrarch2, "The twins praised Istria.") == {("ALB/BOB", "IST", "041")}
+
+
+@pytest.fixture(scope="module")
+def tabari_files(tmp_path_factory) -> list[str]:
+    folder = tmp_path_factory.mktemp("tab")
+    agents = _write(folder, "toy.agents", "SOLDIER [~MIL]\n")
+    return [str(FIXTURES / "toy.verbs"), str(FIXTURES / "toy.actors"), agents]
+
+
+def test_tabari_converted_agent_keeps_its_tilde(tabari_files):
+    coder = LegacyCoder(load_dictionaries(tabari_files), {"SET:CONVERT AGENT": "TRUE"})
+    assert triples(coder, "The soldiers hurled stones at Carvania near the old border town.") == {
+        ("~MIL", "CAR", "145")}
+
+
+def test_tabari_minimum_words(tabari_files):
+    coder = LegacyCoder(load_dictionaries(tabari_files), {})
+    assert triples(coder, "Aldoria greeted Carvania.") == set()  # fewer than 8 words by default
+    short = LegacyCoder(load_dictionaries(tabari_files), {"SET:MINIMUM WORDS": "3"})
+    assert triples(short, "Aldoria greeted Carvania.") == {("ALD", "CAR", "041")}
+
+
+def test_tabari_default_target_after_and_source_without_prior(tabari_files):
+    after = LegacyCoder(load_dictionaries(tabari_files), {"DEFAULT": "SOURCE [DS] PRIOR TARGET [DT] AFTER"})
+    assert triples(after, "Aldoria and Carvania greeted the crowds in the square yesterday.") == {
+        ("ALD", "DT", "041"), ("CAR", "DT", "041")}
+    plain = LegacyCoder(load_dictionaries(tabari_files), {"DEFAULT": "SOURCE [DS] TARGET [DT] AFTER"})
+    assert triples(plain, "The crowds greeted Aldoria and Carvania in the square yesterday.") == {
+        ("ALD", "CAR", "041")}
+
+
+def test_tabari_forward_pronoun_to_next_record(tabari_files):
+    coder = LegacyCoder(load_dictionaries(tabari_files), {"FORWARD": "^^***NNN*SSS"})
+    texts = ["Aldoria greeted Carvania warmly at the summit on Monday.",
+             "He then hurled stones at Belmont during the closing dinner.",
+             "He then hurled stones at Belmont during the closing dinner."]
+    out = coder.code_many(texts, [DAY] * 3, ["AB-001-001", "AB-001-002", "AB-002-004"])
+    assert {(e.source.code, e.target.code, e.code) for e in out[1]} == {("ALD", "BEL", "145")}
+    assert out[2] == []  # another story: nothing to forward
+
+
+def test_component_codes_the_parsed_doc(petrarch):
+    from dyad.events.legacy import add_legacy_events
+
+    nlp = petrarch.nlp
+    try:
+        add_legacy_events(nlp, sorted(str(p) for p in FIXTURES.glob("toy.*.txt")))
+        doc = nlp("Pangaea praised Istria.")
+        assert [(e.source.code, e.target.code, e.code) for e in doc._.legacy_events] == [("PNG", "IST", "041")]
+    finally:
+        nlp.remove_pipe("dyad_legacy_events")

@@ -207,6 +207,79 @@ def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
     out.flush()
 
 
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--db", default="dyad.duckdb", show_default=True, help="The DuckDB store to write to.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes; each loads the model once.")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Publication date for articles that carry none.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Articles per transaction: a killed run loses at most one batch of work.")
+def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | None, batch_size: int) -> None:
+    """Code articles into a DuckDB store, resumably: ids already stored are skipped.
+
+    \b
+    Examples:
+      dyad ingest news/ --db news.duckdb
+      dyad ingest archive.jsonl --jobs 2 && dyad status --db dyad.duckdb
+    """
+    from rich.progress import TimeRemainingColumn
+
+    from dyad.ingest import ingest
+    from dyad.readers import count_inputs, read_inputs
+
+    total = count_inputs(paths)
+    columns = [TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]} articles/s"), TimeElapsedColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=stderr, transient=True) as progress:
+        task = progress.add_task("ingest", total=total, rate="-")
+
+        def advance(summary, n):
+            progress.update(task, completed=summary.read, rate=f"{summary.articles_per_second:.1f}")
+
+        summary = ingest(_with_date(read_inputs(paths), date), db, jobs=jobs, batch_size=batch_size,
+                         on_batch=advance)
+    stderr.print(f"dyad: {summary.read} read, {summary.already_stored} already stored; {summary.coded} coded, "
+                 f"{summary.skipped} skipped, {summary.failed} failed; {summary.events} events; "
+                 f"{summary.articles_per_second:.1f} articles/s -> {db}", markup=False, soft_wrap=True)
+
+
+@main.command("status")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
+def status_command(db: str) -> None:
+    """Articles per status (coded, skipped with reason, failed with error) and table sizes."""
+    from dyad.store import TABLES, Store
+
+    store = Store(db, read_only=True)
+    table = Table(title=f"{db}", box=None)
+    for column in ("status", "reason", "articles"):
+        table.add_column(column, justify="right" if column == "articles" else "left")
+    for status, why, n in store.status():
+        table.add_row(status, why or "", str(n))
+    Console().print(table)
+    Console().print("  ".join(f"{t}: {store.count(t):,}" for t in TABLES))
+    store.close()
+
+
+@main.command("export")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
+              show_default=True, help="jsonl: event records; csv: the flat event table; parquet: every table.")
+@click.option("--output", "-o", default="-", show_default=True,
+              help="File (jsonl, csv) or folder (parquet); '-' is standard output.")
+@click.option("--since", callback=_parse_date, metavar="YYYY-MM-DD", help="Events on or after this date.")
+@click.option("--until", callback=_parse_date, metavar="YYYY-MM-DD", help="Events on or before this date.")
+def export_command(db: str, output_format: str, output: str, since, until) -> None:
+    """Export the store's events (and, as Parquet, every table, events partitioned by month)."""
+    from dyad.export import export_store
+
+    try:
+        export_store(db, output_format, output, since=since, until=until)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
 from dyad.evaluate.cli import evaluate  # noqa: E402
 
 main.add_command(evaluate)

@@ -178,8 +178,11 @@ def _versions() -> str:
             parts.append(f"{package}-none")
     from importlib import resources
 
-    table = resources.files("dyad.knowledge").joinpath("actors/countries.tsv").read_bytes()
-    parts.append(hashlib.blake2b(table, digest_size=6).hexdigest())
+    # the country table and this module (its build code and reference points) shape the index too
+    digest = hashlib.blake2b(resources.files("dyad.knowledge").joinpath("actors/countries.tsv").read_bytes(),
+                             digest_size=6)
+    digest.update(Path(__file__).read_bytes())
+    parts.append(digest.hexdigest())
     return "_".join(parts)
 
 
@@ -388,6 +391,9 @@ def load_index(directory: Path | None = None) -> Index:
         with tempfile.NamedTemporaryFile(dir=directory, prefix=".gazetteer-", delete=False) as handle:
             handle.write(msgspec.msgpack.encode(index))
         os.replace(handle.name, path)
+        for stale in directory.glob("gazetteer-*.msgpack"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:  # a read-only home: keep the index in memory only
         pass
     return index
@@ -398,15 +404,39 @@ def load_index(directory: Path | None = None) -> Index:
 
 
 class Context:
-    """What an article says about where it is: countries and regions named, weighted."""
+    """What an article says about where it is: countries and regions named, weighted.
+
+    Contributions are kept per name, so a name is not its own evidence ("Paris" does not vote
+    for France when "Paris" itself is being resolved).
+    """
 
     def __init__(self) -> None:
         self.countries: Counter = Counter()
         self.regions: Counter = Counter()
+        self.by_name: dict[str, tuple[Counter, Counter]] = {}
+        self._total = 0.0
+
+    def add(self, name: str, country: int, weight: float, region: tuple | None = None) -> None:
+        own = self.by_name.setdefault(name, (Counter(), Counter()))
+        own[0][country] += weight
+        self.countries[country] += weight
+        self._total += weight
+        if region is not None:
+            own[1][region] += weight
+            self.regions[region] += weight
+
+    def without(self, name: str) -> Context:
+        own = self.by_name.get(normalise(name))
+        if own is None:
+            return self
+        view = Context()
+        view.countries = self.countries - own[0]
+        view.regions = self.regions - own[1]
+        view._total = sum(view.countries.values())
+        return view
 
     def share(self, country: int) -> float:
-        total = sum(self.countries.values())
-        return self.countries[country] / total if total else 0.0
+        return self.countries[country] / self._total if self._total else 0.0
 
 
 class Gazetteer:
@@ -414,13 +444,22 @@ class Gazetteer:
         self.index = Columns(index)
         self.case_sensitive = frozenset(index.case_sensitive)
         self.by_iso3 = {c.iso3: i for i, c in enumerate(index.countries)}
+        self.by_iso2 = {c.iso2: i for i, c in enumerate(index.countries)}
 
     # -- lookup
     def candidates(self, text: str) -> list[tuple[int, bool]]:
         """(entry, matched only an alternate name) for a name, best-known first."""
+        state = _STATE_ABBREVIATIONS.get(text.strip())
+        if state is not None:
+            us = self.by_iso2.get("US")
+            return [(e, False) for e, _ in self._lookup(normalise(state))
+                    if self.index.feature[e] == REGION and self.index.country[e] == us][:1]
         key = normalise(text)
         if key.startswith("the "):
             key = key[4:]
+        return self._lookup(key)
+
+    def _lookup(self, key: str) -> list[tuple[int, bool]]:
         found = self.index.get(key)
         if found is None:
             for a, b in (("st ", "saint "), ("saint ", "st "), ("mt ", "mount "), ("ft ", "fort ")):
@@ -428,36 +467,48 @@ class Gazetteer:
                     break
         return [(v >> 1, bool(v & 1)) for v in found or ()]
 
+    def well_known(self, text: str, population: int = 100_000) -> bool:
+        """A name whose first entry is a continent, country or region, or a city of `population`+."""
+        found = self.candidates(text)
+        if not found or found[0][1]:
+            return False
+        entry = found[0][0]
+        return self.index.feature[entry] >= REGION or self.index.population[entry] >= population
+
     def demonym(self, text: str) -> int | None:
         return self.index.adjectives.get(normalise(text))
 
-    def is_country(self, text: str) -> bool:
-        return any(self.index.feature[e] == COUNTRY and not alt for e, alt in self.candidates(text))
-
     # -- scoring
-    def score(self, entry: int, alternate: bool, context: Context | None, container: set | None) -> float:
+    def prior(self, entry: int, alternate: bool) -> float:
+        """How likely a name means this entry, knowing nothing of the article."""
         ix = self.index
         feature = ix.feature[entry]
-        if feature == COUNTRY:
-            score = 10.0
+        if feature == CONTINENT:
+            score = 9.5
+        elif feature == COUNTRY:
+            score = 9.0
         elif feature == REGION:
             score = 5.6
         else:
             score = math.log10(ix.population[entry] + 10) + (1.5 if feature == CAPITAL else 0.0)
-        if alternate:
-            score -= 0.5
+        return score - 0.5 if alternate else score
+
+    def score(self, entry: int, alternate: bool, context: Context | None, container: set | None) -> float:
+        ix = self.index
+        score = self.prior(entry, alternate)
+        feature = ix.feature[entry]
         country = ix.country[entry]
-        if context is not None:
+        if context is not None and feature != CONTINENT:
             if context.countries[country]:
                 score += 1.5 + 3.0 * context.share(country)
-            if feature != COUNTRY and ix.admin1[entry] >= 0 and context.regions[(country, ix.admin1[entry])]:
-                score += 2.0
+            if feature < REGION and ix.admin1[entry] >= 0 and context.regions[(country, ix.admin1[entry])]:
+                score += 2.5
         if container:
             if (country, ix.admin1[entry]) in container:
                 score += 10.0
             elif country in container:
                 score += 8.0
-            elif feature != COUNTRY:
+            elif feature < COUNTRY:
                 score -= 3.0
         return score
 
@@ -465,13 +516,19 @@ class Gazetteer:
         found = self.candidates(text)
         if not found:
             return None
+        if context is not None:
+            context = context.without(text)
         scored = [(self.score(e, alt, context, container), -i, e) for i, (e, alt) in enumerate(found[:400])]
         score, _, entry = max(scored)
         reasons = [FEATURES[self.index.feature[entry]]]
-        if len({self.index.country[e] for _, _, e in scored}) > 1 or len(scored) > 1:
-            if container and self.index.country[entry] in container:
+        if len(scored) > 1:
+            country = self.index.country[entry]
+            if container and (country in container or (country, self.index.admin1[entry]) in container):
                 reasons.append("inside the place named after it")
-            elif context is not None and context.countries[self.index.country[entry]]:
+            elif context is not None and context.regions[(country, self.index.admin1[entry])] \
+                    and self.index.feature[entry] < REGION:
+                reasons.append("in a region the article names")
+            elif context is not None and context.countries[country]:
                 reasons.append("in a country the article names")
             else:
                 reasons.append("most prominent of that name")
@@ -479,11 +536,11 @@ class Gazetteer:
 
     def place(self, entry: int, name: str, method: str, kind: str = "toponym") -> Place:
         ix = self.index
-        c = ix.countries[ix.country[entry]]
         lat, lon = ix.lat[entry], ix.lon[entry]
         a1 = ix.admin1[entry]
-        return Place(name=name, kind=kind, country_iso2=c.iso2, country_iso3=c.iso3, country_fips=c.fips or None,
-                     admin1=ix.admin1_names[a1] if a1 >= 0 else None,
+        c = ix.countries[ix.country[entry]] if ix.country[entry] >= 0 else None
+        return Place(name=name, kind=kind, country_iso2=c and c.iso2, country_iso3=c and c.iso3,
+                     country_fips=(c and c.fips) or None, admin1=ix.admin1_names[a1] if a1 >= 0 else None,
                      latitude=None if math.isnan(lat) else lat, longitude=None if math.isnan(lon) else lon,
                      geonames_id=ix.geonames_id[entry] or None, feature=FEATURES[ix.feature[entry]],
                      method=method)
@@ -537,6 +594,8 @@ def resolve(name: str, gazetteer: Gazetteer | None = None, *, context: Context |
 _LEADING = re.compile(r"^(?:the|a|an|downtown|central|northern|southern|eastern|western|north|south|east|west|"
                       r"northeastern|northwestern|southeastern|southwestern)\s+", re.I)
 _TRAILING = re.compile(r"(?:'s|’s|'|’)$")
+_PROPER = frozenset({"NNP", "NNPS"})
+_NOT_PLACES = frozenset({"PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"})
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around", "into", "to",
                        "from", "within", "toward", "towards", "on", "over", "off"})
 
@@ -593,12 +652,28 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
             continue
         for i in range(ent.start, ent.end):
             taken[i] = True
-    # demonyms and country names the tagger left unlabelled (or labelled as part of an organisation)
-    for token in doc:
-        if taken[token.i] or not token.is_title and not token.is_upper:
+    # demonyms and well-known place names the tagger left unlabelled or inside an organisation's name
+    i, n = 0, len(doc)
+    while i < n:
+        token = doc[i]
+        if taken[i] or token.tag_ not in _PROPER or token.ent_type_ in _NOT_PLACES:
+            i += 1
             continue
         if gazetteer.demonym(token.text) is not None and token.text not in gazetteer.case_sensitive:
-            mentions.append(Mention(token.text, token.idx, token.idx + len(token.text), token.i, "", "adjective"))
+            mentions.append(Mention(token.text, token.idx, token.idx + len(token.text), i, "", "adjective"))
+            taken[i] = True
+            i += 1
+            continue
+        for j in range(min(n, i + 4), i, -1):
+            if doc[j - 1].tag_ not in _PROPER or any(taken[i:j]) or doc[i:j].text in gazetteer.case_sensitive:
+                continue
+            text = doc[i:j].text
+            if len(text) > 2 and gazetteer.well_known(text):
+                mentions.append(Mention(text, token.idx, doc[j - 1].idx + len(doc[j - 1].text), i, ""))
+                taken[i:j] = [True] * (j - i)
+                i = j - 1
+                break
+        i += 1
     mentions.sort(key=lambda m: m.start)
     # containment: "Aleppo, Syria" / "Springfield, Ill."
     for first, second in zip(mentions, mentions[1:], strict=False):
@@ -609,40 +684,32 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
 
 
 def article_context(mentions: list[Mention], gazetteer: Gazetteer, dateline: str | None) -> Context:
+    """The countries and regions an article is about: each mention resolved on its own first."""
     context = Context()
     ix = gazetteer.index
     for m in mentions:
+        key = normalise(m.text)
         if m.kind == "adjective":
             d = gazetteer.demonym(m.text)
             if d is not None:
-                context.countries[d] += 1
+                context.add(key, d, 1.0)
             continue
-        found = gazetteer.candidates(m.text)
-        if not found:
+        found = gazetteer.best(m.text, None, gazetteer.containers(m.within) if m.within else None)
+        if found is None:
             continue
-        entry, alternate = found[0]
-        if ix.feature[entry] == COUNTRY and not alternate:
-            context.countries[ix.country[entry]] += 1
+        entry = found[0]
+        feature, country = ix.feature[entry], ix.country[entry]
+        if feature == CONTINENT:
             continue
-        primary = [e for e, alt in found if not alt]
-        if primary and all(ix.feature[e] == REGION for e in primary) and len(primary) <= 2:
-            for e in primary:
-                context.regions[(ix.country[e], ix.admin1[e])] += 1
-                context.countries[ix.country[e]] += 0.5
-            continue
-        countries = {ix.country[e] for e, alt in found if not alt} or {ix.country[e] for e, _ in found}
-        if len(countries) == 1:
-            context.countries[next(iter(countries))] += 0.5
-        elif primary and ix.population[primary[0]] >= 1_000_000 and len(primary) > 1 \
-                and ix.population[primary[0]] > 20 * ix.population[primary[1]]:
-            context.countries[ix.country[primary[0]]] += 0.5
+        region = (country, ix.admin1[entry]) if feature == REGION or m.within else None
+        context.add(key, country, 1.0 if feature >= REGION else 0.5, region)
     if dateline:
         head, _, rest = dateline.partition(",")
         for part in (rest, head):
-            for entry, alternate in gazetteer.candidates(part.strip())[:1]:
-                context.countries[ix.country[entry]] += 2
-                if ix.feature[entry] == REGION:
-                    context.regions[(ix.country[entry], ix.admin1[entry])] += 1
+            found = gazetteer.best(part.strip()) if part.strip() else None
+            if found is not None and ix.feature[found[0]] != CONTINENT:
+                entry = found[0]
+                context.add("<dateline>", ix.country[entry], 2.0, (ix.country[entry], ix.admin1[entry]))
                 break
     return context
 

@@ -1,8 +1,12 @@
-"""An embedded DuckDB store of coded articles and their events.
+"""The corpus store: coded articles and everything dyad found in them, in an embedded DuckDB file.
 
-Tables: `articles` (one row per input article and its status) and `events` (one row per event,
-with its full JSON record for anything the columns leave out). The corpus issue extends this
-into the resumable, de-duplicated store with stories, quotes and places.
+Tables (one row per ...):
+- `articles`: input article, with its status (coded / skipped / failed), reason, text and the
+  versions that coded it;
+- `events`: event mention (one per coded event in a sentence), flat columns plus the full JSON record;
+- `actors`: coded actor mention; `quotes`: quotation; `places`: resolved place mention.
+Writes are one transaction per batch: a batch is either all in or not at all, so a run killed at
+any point and run again ends with every article exactly once (`ingest` skips ids already stored).
 """
 
 from __future__ import annotations
@@ -15,70 +19,117 @@ import pyarrow as pa
 
 from dyad.records import Result, to_json
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id VARCHAR PRIMARY KEY, url VARCHAR, source VARCHAR, title VARCHAR, date DATE,
-    dateline VARCHAR, language VARCHAR, origin VARCHAR, status VARCHAR, reason VARCHAR, text VARCHAR
-);
-CREATE TABLE IF NOT EXISTS events (
-    event_id VARCHAR PRIMARY KEY, article_id VARCHAR, sentence_index INTEGER, date DATE,
-    source_code VARCHAR, target_code VARCHAR, code VARCHAR, root_code VARCHAR, quad_class INTEGER,
-    goldstein DOUBLE, plover_event VARCHAR, location VARCHAR, record JSON
-);
-"""
+SCHEMA = {
+    "articles": """id VARCHAR PRIMARY KEY, url VARCHAR, source VARCHAR, title VARCHAR, date DATE,
+        dateline VARCHAR, language VARCHAR, origin VARCHAR, status VARCHAR, reason VARCHAR, text VARCHAR,
+        dyad_version VARCHAR, knowledge_version VARCHAR""",
+    "events": """event_id VARCHAR PRIMARY KEY, article_id VARCHAR, sentence_index INTEGER, sentence VARCHAR,
+        date DATE, date_method VARCHAR, source_text VARCHAR, source_code VARCHAR, source_country VARCHAR,
+        target_text VARCHAR, target_code VARCHAR, target_country VARCHAR, code VARCHAR, root_code VARCHAR,
+        quad_class INTEGER, goldstein DOUBLE, plover_event VARCHAR, plover_mode VARCHAR, plover_context VARCHAR,
+        location_name VARCHAR, location_country VARCHAR, latitude DOUBLE, longitude DOUBLE, geonames_id BIGINT,
+        rule VARCHAR, record JSON""",
+    "actors": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
+        code VARCHAR, country VARCHAR, evidence VARCHAR""",
+    "quotes": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
+        speaker VARCHAR, speaker_name VARCHAR, speaker_code VARCHAR, cue VARCHAR""",
+    "places": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER, name VARCHAR,
+        kind VARCHAR, country_iso2 VARCHAR, country_iso3 VARCHAR, latitude DOUBLE, longitude DOUBLE,
+        geonames_id BIGINT, feature VARCHAR, method VARCHAR""",
+}
+TABLES = tuple(SCHEMA)
 
-ARTICLE_COLUMNS = ("id", "url", "source", "title", "date", "dateline", "language", "origin", "status",
-                   "reason", "text")
-EVENT_COLUMNS = ("event_id", "article_id", "sentence_index", "date", "source_code", "target_code", "code",
-                 "root_code", "quad_class", "goldstein", "plover_event", "location", "record")
+
+def _columns(table: str) -> list[str]:
+    return [part.split()[0] for part in SCHEMA[table].replace("\n", " ").split(",")]
 
 
-def _arrow(columns: tuple[str, ...], rows: list[tuple]) -> pa.Table:
-    if not rows:
-        return pa.table({c: pa.array([], pa.string()) for c in columns})
+def _rows(result: Result, versions: tuple[str, str]) -> dict[str, list[tuple]]:
+    a = result.article
+    rows: dict[str, list[tuple]] = {table: [] for table in TABLES}
+    rows["articles"].append((a.id, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin,
+                             result.status, result.reason, a.text, *versions))
+    for e in result.events:
+        t, loc = e.target, e.location
+        rows["events"].append((
+            e.event_id, e.article_id or a.id, e.sentence_index, e.sentence, e.date, e.date_method,
+            e.source.text, e.source.code, e.source.country, t.text if t else None, t.code if t else None,
+            t.country if t else None, e.code, e.root_code, e.quad_class, e.goldstein, e.plover.event,
+            e.plover.mode, e.plover.context, loc.name if loc else None, loc.country_iso3 if loc else None,
+            loc.latitude if loc else None, loc.longitude if loc else None, loc.geonames_id if loc else None,
+            e.provenance.rule, to_json(e).decode()))
+    for x in result.actors:
+        rows["actors"].append((a.id, x.sentence_index, x.start, x.end, x.text, x.code, x.country, x.evidence))
+    for q in result.quotes:
+        rows["quotes"].append((a.id, q.sentence_index, q.start, q.end, q.text, q.speaker, q.speaker_name,
+                               q.speaker_code, q.cue))
+    for p in result.places:
+        rows["places"].append((a.id, p.sentence_index, p.start, p.end, p.name, p.kind, p.country_iso2,
+                               p.country_iso3, p.latitude, p.longitude, p.geonames_id, p.feature, p.method))
+    return rows
+
+
+def _arrow(table: str, rows: list[tuple]) -> pa.Table:
+    columns = _columns(table)
     return pa.table({c: [row[k] for row in rows] for k, c in enumerate(columns)})
 
 
 class Store:
-    def __init__(self, path: str | Path = ":memory:"):
-        self.connection = duckdb.connect(str(path))
-        self.connection.execute(SCHEMA)
+    """A DuckDB corpus store; `Store(":memory:")` for a throwaway one."""
+
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False):
+        self.path = str(path)
+        self.connection = duckdb.connect(self.path, read_only=read_only)
+        if not read_only:
+            for table, columns in SCHEMA.items():
+                self.connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
 
     def add(self, results: Iterable[Result]) -> int:
         """Write a batch in one transaction; re-adding an article replaces it. Returns events written."""
-        articles, events = [], []
+        from dyad import __version__
+        from dyad.knowledge import KNOWLEDGE_VERSION
+
+        versions = (__version__, KNOWLEDGE_VERSION)
+        batch: dict[str, list[tuple]] = {table: [] for table in TABLES}
         for result in results:
-            a = result.article
-            articles.append((a.id, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin,
-                             result.status, result.reason, a.text))
-            for e in result.events:
-                events.append((e.event_id, e.article_id, e.sentence_index, e.date, e.source.code,
-                               e.target.code if e.target else None, e.code, e.root_code, e.quad_class,
-                               e.goldstein, e.plover.event, e.location.name if e.location else None,
-                               to_json(e).decode()))
+            for table, rows in _rows(result, versions).items():
+                batch[table].extend(rows)
+        if not batch["articles"]:
+            return 0
         con = self.connection
         con.execute("BEGIN")
         try:
-            # Arrow batches: DuckDB inserts a columnar batch in one call, row-wise inserts cost ~1 ms each
-            con.register("batch_articles", _arrow(ARTICLE_COLUMNS, articles))
-            con.execute("DELETE FROM events WHERE article_id IN (SELECT id FROM batch_articles)")
-            con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM batch_articles)")
-            con.execute("INSERT INTO articles SELECT * FROM batch_articles")
-            if events:
-                con.register("batch_events", _arrow(EVENT_COLUMNS, events))
-                con.execute("INSERT OR REPLACE INTO events SELECT * FROM batch_events")
-                con.unregister("batch_events")
-            con.unregister("batch_articles")
+            # Arrow batches: DuckDB takes a columnar batch in one call; row-wise inserts cost ~1 ms each
+            con.register("batch_ids", pa.table({"id": [row[0] for row in batch["articles"]]}))
+            for table in TABLES:
+                key = "id" if table == "articles" else "article_id"
+                con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM batch_ids)")
+            for table in TABLES:
+                if batch[table]:
+                    con.register("batch_rows", _arrow(table, batch[table]))
+                    verb = "INSERT OR REPLACE" if table == "events" else "INSERT"
+                    con.execute(f"{verb} INTO {table} SELECT * FROM batch_rows")
+                    con.unregister("batch_rows")
+            con.unregister("batch_ids")
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
-        return len(events)
+        return len(batch["events"])
+
+    def known_ids(self) -> set[str]:
+        return {row[0] for row in self.connection.execute("SELECT id FROM articles").fetchall()}
 
     def count(self, table: str) -> int:
-        if table not in ("articles", "events"):
-            raise ValueError(f"unknown table {table!r}")
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
         return self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def status(self) -> list[tuple[str, str | None, int]]:
+        """Articles per status and reason (the first words of it), most frequent first."""
+        return self.connection.execute(
+            "SELECT status, regexp_replace(reason, '[:(].*$', '') AS why, count(*) AS n FROM articles "
+            "GROUP BY ALL ORDER BY n DESC").fetchall()
 
     def close(self) -> None:
         self.connection.close()

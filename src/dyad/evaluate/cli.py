@@ -67,6 +67,8 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
         return
     if task != "events":
         _fail(f"--task {task} is not implemented yet (implemented: events, actors, quotes)", 2)
+    if _evaluate_scored_events(gold, gold_format, dictionaries, as_json, n_errors):
+        return
     try:
         gold_set = read_gold(gold, gold_format)
     except FormatNotImplemented as error:
@@ -238,3 +240,36 @@ def _evaluate_quotes(gold: str, gold_format: str, as_json: bool, n_errors: int) 
     out.print(table)
     for item in result.get("speaker_errors", []):
         out.print(f"  {item}", markup=False, soft_wrap=True)
+
+
+def _evaluate_scored_events(gold: str, gold_format: str, dictionaries: tuple[str, ...], as_json: bool,
+                            n_errors: int) -> bool:
+    """--task events on plover-gsr or conflibert-class gold (:mod:`dyad.evaluate.plover`,
+    :mod:`dyad.evaluate.pentaclass`); False for the other formats."""
+    from dyad.evaluate.gold import detect_format
+
+    try:
+        fmt = detect_format(gold) if gold_format == "auto" else gold_format
+    except GoldError:
+        return False
+    if fmt == "plover-gsr":
+        from dyad.evaluate.plover import evaluate_plover_events as run
+    elif fmt == "conflibert-class":
+        from dyad.evaluate.pentaclass import evaluate_pentaclass as run
+    else:
+        return False
+    result = run(gold, list(dictionaries) or None, n_errors=n_errors)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return True
+    out = Console(highlight=False)
+    table = Table(title=f"event coding ({fmt})", box=box.SIMPLE, show_header=False, title_style="bold")
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, value in result.items():
+        if not isinstance(value, (dict, list)):
+            table.add_row(key, _pct(value) + "%" if isinstance(value, float) else str(value))
+    out.print(table)
+    for item in result.get("errors", []):
+        out.print(f"  {item}", markup=False, soft_wrap=True)
+    return True

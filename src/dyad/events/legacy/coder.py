@@ -538,11 +538,9 @@ class LegacyCoder:
 
         * a verb inside an adverbial/relative clause of a coded verb ("X met Y after Z attacked
           W", "... after leaving W") adds nothing: the main event stands;
-        * a verb inside the complement clause a coded verb took its target from ("X accused Y
-          of ...", "X noted that Y ...") adds nothing;
-        * PETRARCH-2: a reporting verb whose reported clause holds a coded event ("Y attacked Z,
-          X said") codes nothing: the reported event is the event."""
-        by_verb = {token.i: (token, tgt) for token, tgt, _ in coded}
+        * PETRARCH-2: a reporting verb after a comma that follows a coded verb of its clause ("Y
+          attacked Z, X said") codes nothing: the reported event is the event."""
+        by_verb = {token.i for token, _tgt, _ in coded}
         drop: set[int] = set()
         for token, _tgt, _ in coded:
             child = token
@@ -555,11 +553,7 @@ class LegacyCoder:
                         child.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)):
                     adjunct = True
                 if head.i in by_verb:
-                    outer_tgt = by_verb[head.i][1]
                     if adjunct:
-                        drop.add(token.i)
-                    elif child.dep_ == "ccomp" and child.i > head.i and outer_tgt.start >= 0 and (
-                            child.is_ancestor(doc[toks[outer_tgt.start].i])):
                         drop.add(token.i)
                     break
                 child = head
@@ -567,8 +561,9 @@ class LegacyCoder:
             for token, _tgt, _ in coded:
                 if token.i in drop or token.lemma_ not in _REPORTING:
                     continue
-                if any(other.i != token.i and other.i < token.i and other.i not in drop
-                       and (token.is_ancestor(other) or other.is_ancestor(token)) for other, _t, _ in coded):
+                if any(other.i < token.i and other.i not in drop
+                       and (token.is_ancestor(other) or other.is_ancestor(token))
+                       and any(t.text == "," for t in doc[other.i:token.i]) for other, _t, _ in coded):
                     drop.add(token.i)
         return [t for token, _tgt, triples in coded if token.i not in drop for t in triples]
 

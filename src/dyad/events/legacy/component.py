@@ -51,5 +51,6 @@ def add_legacy_events(nlp: Language, dictionaries: list[str], options: dict[str,
     """Add (or replace) the legacy-coding component at the end of ``nlp``."""
     if NAME in nlp.pipe_names:
         nlp.remove_pipe(NAME)
-    nlp.add_pipe(NAME, last=True, config={"dictionaries": [str(p) for p in dictionaries], "options": dict(options or {})})
+    config = {"dictionaries": [str(p) for p in dictionaries], "options": dict(options or {})}
+    nlp.add_pipe(NAME, last=True, config=config)
     return nlp

@@ -11,7 +11,7 @@ order. Slots ``$ + % ^`` match the actor (or compound actor) that starts at a po
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dyad.events.dictionaries.model import (
     Alternatives,
@@ -37,6 +37,7 @@ class Context:
     synsets: dict
     tabari: bool
     span_used: list[int]
+    failed: set = field(default_factory=set)  # (elements, k, pos, hi, anchored, tight) known to match nothing
 
 
 def _joined(e: Element) -> bool:
@@ -76,14 +77,22 @@ def match_seq(elems: list[Element], k: int, pos: int, hi: int, anchored: bool, c
     if k == len(elems):
         yield pos, binds
         return
+    state = (id(elems), k, pos, hi, anchored, tight)
+    if state in ctx.failed:  # bindings never change whether the rest matches
+        return
+    found = False
     e = elems[k]
     last_start = pos if anchored else hi - 1
     for p in range(pos, min(last_start, hi - 1) + 1):
         for end, b in match_one(e, p, hi, ctx, binds):
-            yield from match_seq(elems, k + 1, end, hi, tight or _joined(e), ctx, b, tight)
+            for result in match_seq(elems, k + 1, end, hi, tight or _joined(e), ctx, b, tight):
+                found = True
+                yield result
         tok = ctx.toks[p]
         if ctx.tabari and tok.text in (",",):  # phrase matching stops at commas (TABARI 5.5.3)
-            return
+            break
+    if not found:
+        ctx.failed.add(state)
 
 
 def match_one(e: Element, p: int, hi: int, ctx: Context, binds: Binds) -> Iterator[tuple[int, Binds]]:
@@ -111,18 +120,54 @@ def match_one(e: Element, p: int, hi: int, ctx: Context, binds: Binds) -> Iterat
         synset = ctx.synsets.get(e.name)
         if synset is None:
             return
-        for member in synset.members:
-            elems = member.elements
-            if not ctx.tabari and member.plural and len(elems) == 1 and isinstance(elems[0], Word):
-                pass
-            yield from match_seq(elems, 0, p, hi, True, ctx, binds)
+        by_first, others = _synset_index(synset)
+        tok = ctx.toks[p]
+        members = list(others)
+        for text in {tok.text, tok.lemma}:
+            for key in range(len(text), 0, -1):
+                members.extend(by_first.get(text[:key], ()))
+        for member in members:
+            yield from match_seq(member.elements, 0, p, hi, True, ctx, binds)
     elif isinstance(e, Alternatives):
         for option in e.options:
             yield from match_seq(option, 0, p, hi, True, ctx, binds)
     elif isinstance(e, NounPhrase):
         yield from _match_np(e.elements, 0, p, hi, ctx, binds)
     elif isinstance(e, PrepPhrase):
-        yield from match_seq([e.preposition, *e.objects], 0, p, hi, True, ctx, binds)
+        yield from match_seq(_prep_elements(e), 0, p, hi, True, ctx, binds)
+
+
+_PREPS: dict[int, tuple[PrepPhrase, list[Element]]] = {}
+
+
+def _prep_elements(e: PrepPhrase) -> list[Element]:
+    """``(PREP OBJECT)`` as one element list that lives as long as the pattern (the failure
+    memo of :func:`match_seq` is keyed by the list's identity)."""
+    hit = _PREPS.get(id(e))
+    if hit is None or hit[0] is not e:
+        hit = _PREPS[id(e)] = (e, [e.preposition, *e.objects])
+    return hit[1]
+
+
+_SYNSETS: dict[int, tuple[object, dict[str, list], list]] = {}
+
+
+def _synset_index(synset) -> tuple[dict[str, list], list]:
+    """A synset's members by their first literal word (members starting otherwise: ``others``),
+    so a position is only tried against the members that can start there."""
+    hit = _SYNSETS.get(id(synset))
+    if hit is None or hit[0] is not synset:
+        by_first: dict[str, list] = {}
+        others: list = []
+        for member in synset.members:
+            first = member.elements[0] if member.elements else None
+            if isinstance(first, Word) and first.text:
+                key = split_hyphens([first])[0].text
+                by_first.setdefault(key, []).append(member)
+            else:
+                others.append(member)
+        hit = _SYNSETS[id(synset)] = (synset, by_first, others)
+    return hit[1], hit[2]
 
 
 def _match_np(elems: list[Element], k: int, pos: int, hi: int, ctx: Context,

@@ -1,0 +1,100 @@
+"""Ingest a corpus into the DuckDB store: resumable, idempotent, batched, optionally in parallel.
+
+Articles whose id is already in the store are skipped, so re-running the same input adds nothing and
+a run killed mid-way resumes where its last committed batch ended. With `jobs > 1` batches are coded
+in worker processes (each loads the model once) and written by this process, in input order.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import itertools
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import msgspec
+
+from dyad.records import Article, Result
+from dyad.store import Store
+
+# Articles per transaction: large enough that DuckDB's per-commit cost is noise (~1% of coding time
+# at 64 on PolNeAR articles), small enough that a kill loses little work.
+BATCH_SIZE = 64
+
+
+class IngestSummary(msgspec.Struct):
+    read: int = 0
+    already_stored: int = 0
+    coded: int = 0
+    skipped: int = 0
+    failed: int = 0
+    events: int = 0
+    seconds: float = 0.0
+
+    @property
+    def articles_per_second(self) -> float:
+        done = self.coded + self.skipped + self.failed
+        return done / self.seconds if self.seconds else 0.0
+
+
+def _new_items(items: Iterable[Article | Result], known: set[str], summary: IngestSummary) -> Iterator:
+    for item in items:
+        summary.read += 1
+        article_id = item.id if isinstance(item, Article) else item.article.id
+        if article_id in known:
+            summary.already_stored += 1
+            continue
+        known.add(article_id)  # the same article twice in one input is coded once
+        yield item
+
+
+def _code_batch(batch: list[Article | Result]) -> list[Result]:
+    from dyad.pipeline import process
+
+    return list(process(batch))
+
+
+def _warm_worker() -> None:
+    from dyad.pipeline import load
+
+    load()
+
+
+def _coded_batches(batches: Iterator[list], jobs: int) -> Iterator[list[Result]]:
+    if jobs <= 1:
+        for batch in batches:
+            yield _code_batch(batch)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB and spaCy
+    with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_warm_worker) as pool:
+        pending: list[futures.Future] = []
+        for batch in batches:
+            pending.append(pool.submit(_code_batch, batch))
+            if len(pending) >= 2 * jobs:  # bounded look-ahead keeps memory flat
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def ingest(items: Iterable[Article | Result], db: str | Path, *, jobs: int = 1, batch_size: int = BATCH_SIZE,
+           on_batch: Callable[[IngestSummary, int], None] | None = None) -> IngestSummary:
+    """Code and store every new article of `items` (from `dyad.readers.read_inputs`) into `db`."""
+    summary = IngestSummary()
+    started = time.perf_counter()
+    store = Store(db)
+    try:
+        fresh = _new_items(items, store.known_ids(), summary)
+        batches = iter(lambda: list(itertools.islice(fresh, batch_size)), [])
+        for results in _coded_batches(batches, jobs):
+            summary.events += store.add(results)
+            for result in results:
+                setattr(summary, result.status, getattr(summary, result.status) + 1)
+            summary.seconds = time.perf_counter() - started
+            if on_batch is not None:
+                on_batch(summary, len(results))
+    finally:
+        store.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
