@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pyarrow as pa
 import pytest
 
 from dyad.records import Actor, Article, Event, Plover, Provenance, Quote, Result
@@ -34,6 +35,6 @@ def test_a_failing_batch_writes_nothing(tmp_path, monkeypatch):
     store = Store(tmp_path / "dyad.duckdb")
     bad = result("c", 1)
     bad.events[0].quad_class = "not a number"  # DuckDB rejects it inside the transaction
-    with pytest.raises(Exception):
+    with pytest.raises(pa.ArrowInvalid):
         store.add([result("d", 1), bad])
     assert all(store.count(t) == 0 for t in TABLES)
