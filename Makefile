@@ -23,7 +23,9 @@ $(STAMP_DEV): requirements-dev.lock pyproject.toml | $(BIN)/python
 
 run: $(STAMP_RUN)
 	$(BIN)/dyad code --date 2024-05-14 --format table examples/
-	$(BIN)/dyad code --date 2024-05-14 examples/
+	$(BIN)/dyad ingest --date 2024-05-14 --db dyad.duckdb examples/
+	$(BIN)/dyad query --db dyad.duckdb roots
+	$(BIN)/dyad query --db dyad.duckdb top-dyads --limit 10
 
 test: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q

@@ -88,3 +88,21 @@ def test_status_and_exports(tmp_path, nlp):
     n = con.execute(f"SELECT count(*) FROM read_parquet('{parquet}/events/**/*.parquet')").fetchone()[0]
     assert n == len(events)
     assert con.execute(f"SELECT count(*) FROM '{parquet}/articles.parquet'").fetchone()[0] == 4
+
+
+def test_queries_answer_from_the_store(tmp_path, nlp):
+    feed = corpus(tmp_path / "feed.jsonl", 8)
+    db = tmp_path / "q.duckdb"
+    ingest(read_inputs([feed]), db)
+    runner = CliRunner()
+    top = json.loads(runner.invoke(main, ["query", "--db", str(db), "--format", "json", "top-dyads"]).stdout)
+    assert top and {"source_code", "target_code", "events"} <= set(top[0])
+    series = json.loads(runner.invoke(main, ["query", "--db", str(db), "--format", "json", "dyad",
+                                             top[0]["source_code"][:3], top[0]["target_code"][:3]]).stdout)
+    assert sum(row["events"] for row in series) >= top[0]["events"]
+    volume = json.loads(runner.invoke(main, ["query", "--db", str(db), "--format", "json", "volume"]).stdout)
+    assert sum(row["articles"] for row in volume) == 8
+    con = duckdb.connect(str(db), read_only=True)
+    mentions, aggregated = con.execute("SELECT count(*), (SELECT sum(mentions) FROM aggregated_events) "
+                                       "FROM events").fetchone()
+    assert mentions == aggregated  # every mention is counted in exactly one aggregate

@@ -280,6 +280,136 @@ def export_command(db: str, output_format: str, output: str, since, until) -> No
         raise click.UsageError(str(error)) from None
 
 
+@main.group("query")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.pass_context
+def query_group(ctx, db: str, output_format: str) -> None:
+    """Common questions of an event store: a dyad over time, top dyads, root codes, partners, volume.
+
+    \b
+    Examples:
+      dyad query dyad RUS UKR --by week
+      dyad query --format csv top-dyads --limit 50
+    """
+    ctx.obj = (db, output_format)
+
+
+def _print_query(ctx, title: str, function, *args) -> None:
+    import csv
+    import json
+
+    from dyad.store import Store
+
+    db, output_format = ctx.obj
+    store = Store(db, read_only=True)
+    try:
+        columns, rows = function(store.connection, *args)
+    finally:
+        store.close()
+    if output_format == "json":
+        click.echo(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str))
+    elif output_format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table(title=title)
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+
+
+_PERIOD = click.option("--by", "period", type=click.Choice(["day", "week", "month", "year"]), default="month",
+                       show_default=True)
+
+
+@query_group.command("dyad")
+@click.argument("source")
+@click.argument("target")
+@_PERIOD
+@click.option("--both-ways", is_flag=True, help="Count TARGET -> SOURCE events too.")
+@click.pass_context
+def query_dyad(ctx, source: str, target: str, period: str, both_ways: bool) -> None:
+    """Events from SOURCE to TARGET (actor code prefixes) per period, with mean Goldstein."""
+    from dyad.query import dyad_series
+
+    _print_query(ctx, f"{source} -> {target}", dyad_series, source, target, period, both_ways)
+
+
+@query_group.command("top-dyads")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.pass_context
+def query_top_dyads(ctx, limit: int) -> None:
+    """The most frequent source-target pairs."""
+    from dyad.query import top_dyads
+
+    _print_query(ctx, "top dyads", top_dyads, limit)
+
+
+@query_group.command("roots")
+@_PERIOD
+@click.pass_context
+def query_roots(ctx, period: str) -> None:
+    """Events per CAMEO root code per period."""
+    from dyad.query import root_counts
+
+    _print_query(ctx, "events by root code", root_counts, period)
+
+
+@query_group.command("partners")
+@click.argument("actor")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.pass_context
+def query_partners(ctx, actor: str, limit: int) -> None:
+    """The actors ACTOR (a code prefix) deals with most, in both directions."""
+    from dyad.query import partners
+
+    _print_query(ctx, f"partners of {actor}", partners, actor, limit)
+
+
+@query_group.command("volume")
+@_PERIOD
+@click.pass_context
+def query_volume(ctx, period: str) -> None:
+    """Articles per period and news source (the denominator for event counts)."""
+    from dyad.query import volume
+
+    _print_query(ctx, "article volume", volume, period)
+
+
+@main.command("places")
+@click.argument("paths", nargs=-1, metavar="[PATH...|-]")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Publication date for articles that carry none.")
+def places(paths: tuple[str, ...], date: dt.date | None) -> None:
+    """The places each article names, resolved against the offline gazetteer, one JSON object a line.
+
+    Each line has the article id, the name as written, its kind (toponym, adjective, dateline),
+    character span, sentence index, country (ISO-2, ISO-3, FIPS), first-level region, latitude,
+    longitude, GeoNames id, feature type and how the entry was chosen.
+    """
+    import json
+
+    import msgspec
+
+    from dyad.pipeline import load, process
+    from dyad.readers import read_inputs
+
+    out = sys.stdout
+    for result in process(_with_date(read_inputs(paths or ("-",)), date), load()):
+        if result.status != "coded":
+            stderr.print(f"dyad: {result.status} {result.article.origin or result.article.id}: {result.reason}",
+                         markup=False)
+        for place in result.places:
+            out.write(json.dumps({"article_id": result.article.id, **msgspec.to_builtins(place)},
+                                 ensure_ascii=False) + "\n")
+    out.flush()
+
+
 from dyad.evaluate.cli import evaluate  # noqa: E402
 
 main.add_command(evaluate)

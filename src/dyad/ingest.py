@@ -31,6 +31,7 @@ class IngestSummary(msgspec.Struct):
     skipped: int = 0
     failed: int = 0
     events: int = 0
+    multi_article_stories: int = 0
     seconds: float = 0.0
 
     @property
@@ -94,6 +95,7 @@ def ingest(items: Iterable[Article | Result], db: str | Path, *, jobs: int = 1, 
             summary.seconds = time.perf_counter() - started
             if on_batch is not None:
                 on_batch(summary, len(results))
+        summary.multi_article_stories = store.update_stories()
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started

@@ -36,8 +36,24 @@ SCHEMA = {
     "places": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER, name VARCHAR,
         kind VARCHAR, country_iso2 VARCHAR, country_iso3 VARCHAR, latitude DOUBLE, longitude DOUBLE,
         geonames_id BIGINT, feature VARCHAR, method VARCHAR""",
+    "stories": """article_id VARCHAR PRIMARY KEY, story_id VARCHAR""",
 }
-TABLES = tuple(SCHEMA)
+# GDELT-style aggregation: one event per (date, source, target, code, location) with its counts;
+# every mention (events row) links to its aggregate through the same aggregate_id.
+VIEWS = {
+    "event_mentions": """SELECT e.*, md5(concat_ws('|', e.date, e.source_code, e.target_code, e.code,
+            e.location_name)) AS aggregate_id, s.story_id, a.source AS news_source, a.url
+        FROM events e JOIN articles a ON a.id = e.article_id LEFT JOIN stories s ON s.article_id = e.article_id""",
+    "aggregated_events": """SELECT aggregate_id, date, source_code, target_code, code,
+            any_value(root_code) AS root_code, any_value(quad_class) AS quad_class, any_value(goldstein) AS goldstein,
+            any_value(plover_event) AS plover_event, location_name, any_value(location_country) AS location_country,
+            any_value(latitude) AS latitude, any_value(longitude) AS longitude,
+            count(*) AS mentions, count(DISTINCT article_id) AS articles,
+            count(DISTINCT coalesce(news_source, article_id)) AS sources,
+            count(DISTINCT coalesce(story_id, article_id)) AS stories, min(event_id) AS first_mention
+        FROM event_mentions GROUP BY aggregate_id, date, source_code, target_code, code, location_name""",
+}
+TABLES = tuple(t for t in SCHEMA if t != "stories")  # per-article tables written with each batch
 
 
 def _columns(table: str) -> list[str]:
@@ -83,6 +99,8 @@ class Store:
         if not read_only:
             for table, columns in SCHEMA.items():
                 self.connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+            for view, query in VIEWS.items():
+                self.connection.execute(f"CREATE OR REPLACE VIEW {view} AS {query}")
 
     def add(self, results: Iterable[Result]) -> int:
         """Write a batch in one transaction; re-adding an article replaces it. Returns events written."""
@@ -117,11 +135,33 @@ class Store:
             raise
         return len(batch["events"])
 
+    def update_stories(self) -> int:
+        """Regroup every coded article into stories (near-duplicates); returns the number of stories
+        with more than one article. Whole-corpus, so the groups never depend on ingest order."""
+        from dyad.stories import group_stories
+
+        texts = self.connection.execute("SELECT id, text FROM articles WHERE status = 'coded'").fetchall()
+        story = group_stories(texts)
+        con = self.connection
+        con.execute("BEGIN")
+        try:
+            con.execute("DELETE FROM stories")
+            if story:
+                con.register("batch_rows", pa.table({"article_id": list(story), "story_id": list(story.values())}))
+                con.execute("INSERT INTO stories SELECT * FROM batch_rows")
+                con.unregister("batch_rows")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return con.execute("SELECT count(*) FROM (SELECT story_id FROM stories GROUP BY 1 HAVING count(*) > 1)"
+                           ).fetchone()[0]
+
     def known_ids(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT id FROM articles").fetchall()}
 
     def count(self, table: str) -> int:
-        if table not in TABLES:
+        if table not in SCHEMA and table not in VIEWS:
             raise ValueError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
         return self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 

@@ -1,0 +1,41 @@
+"""Near-duplicate grouping with texts written for the tests."""
+
+from dyad.stories import CONFIRM_JACCARD, group_stories, jaccard, shingles
+
+LEAD = "Government troops retook the northern town of Karsa on Sunday after three days of fighting with rebels."
+BODY = [
+    "Residents said the shelling stopped before dawn and that families began returning from the hills by noon.",
+    "A spokesman for the rebel alliance said its fighters had withdrawn to spare civilians further bloodshed.",
+    "The defence ministry said forty soldiers had been wounded and that engineers were clearing mines from roads.",
+    "Aid agencies asked both sides to open a corridor for food convoys heading to the besieged valley towns.",
+    "The town had been held by the rebels since a surprise offensive in the spring that displaced thousands.",
+]
+OTHER = ("Parliament approved the new budget on Tuesday after a long debate over fuel subsidies, teacher "
+         "salaries and the cost of servicing the national debt, which has doubled in five years.")
+
+
+def article(lead: str, body: list[str]) -> str:
+    return "\n\n".join([lead, *body])
+
+
+def test_wire_copy_with_new_lead_trimmed_end_and_insert_joins_its_original():
+    original = article(LEAD, BODY)
+    copy = article("Army forces have recaptured Karsa, officials said.", [*BODY[:3], OTHER, *BODY[3:4]])
+    assert jaccard(shingles(original), shingles(copy)) >= CONFIRM_JACCARD
+    stories = group_stories([("b-copy", copy), ("a-orig", original), ("c-other", article(OTHER, [OTHER[::-1]]))])
+    assert stories["a-orig"] == stories["b-copy"] == "a-orig"
+    assert stories["c-other"] == "c-other"
+
+
+def test_grouping_does_not_depend_on_input_order():
+    texts = [("x", article(LEAD, BODY)), ("y", article(LEAD, BODY[:4])), ("z", article(LEAD, BODY[1:]))]
+    assert group_stories(texts) == group_stories(list(reversed(texts)))
+    assert set(group_stories(texts).values()) == {"x"}
+
+
+def test_same_topic_different_story_stays_apart():
+    first = article(LEAD, BODY[:2])
+    second = ("Rebels said on Monday they would retake Karsa within weeks, accusing government troops of looting "
+              "shops and homes after the town fell. The alliance's commander spoke by telephone from the hills.")
+    stories = group_stories([("a", first), ("b", second)])
+    assert stories["a"] != stories["b"]
