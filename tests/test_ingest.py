@@ -106,3 +106,46 @@ def test_queries_answer_from_the_store(tmp_path, nlp):
     mentions, aggregated = con.execute("SELECT count(*), (SELECT sum(mentions) FROM aggregated_events) "
                                        "FROM events").fetchone()
     assert mentions == aggregated  # every mention is counted in exactly one aggregate
+
+
+GDELT_FILLED = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate", "Actor1Code", "Actor1Name",
+                "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+                "NumMentions", "NumSources", "NumArticles", "DATEADDED", "SOURCEURL"]
+
+
+def test_gdelt_export_has_61_columns_valid_codes_and_fills_what_dyad_knows(tmp_path, nlp):
+    from dyad.layouts import GDELT
+    from dyad.ontology import is_cameo
+
+    feed = tmp_path / "feed.jsonl"
+    with feed.open("w") as handle:
+        for i, sentence in enumerate(SENTENCES * 2):
+            handle.write(json.dumps({"text": sentence.format(n=i + 2) + " It happened in Athens.",
+                                     "url": f"https://news.test/{i}", "source": "Test Wire",
+                                     "date": "2026-03-0" + str(1 + i)}) + "\n")
+    db = tmp_path / "g.duckdb"
+    ingest(read_inputs([feed]), db)
+    out = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "gdelt"])
+    rows = [line.split("\t") for line in out.stdout.splitlines()]
+    assert rows and all(len(row) == 61 for row in rows)
+    names = [name for name, _ in GDELT]
+    assert len(names) == 61
+    for row in rows:
+        record = dict(zip(names, row, strict=True))
+        assert is_cameo(record["EventCode"])
+        assert all(record[column] for column in GDELT_FILLED), record
+    located = [dict(zip(names, row, strict=True)) for row in rows]
+    assert sum(bool(r["ActionGeo_Lat"]) for r in located) / len(located) >= 0.5
+
+
+def test_phoenix_one_a_day_keeps_one_event_per_day_dyad_and_code(tmp_path, nlp):
+    feed = tmp_path / "feed.jsonl"
+    text = "Police arrested protesters in Nairobi. Police arrested protesters in Mombasa."
+    feed.write_text("".join(json.dumps({"text": text, "date": "2026-03-02", "id": f"p{i}"}) + "\n"
+                            for i in range(3)))
+    db = tmp_path / "p.duckdb"
+    ingest(read_inputs([feed]), db)
+    every = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "phoenix"]).stdout.splitlines()
+    daily = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "phoenix", "--one-a-day"]).stdout
+    assert len(every[0].split("\t")) == 26
+    assert len(every) - 1 > len(daily.splitlines()) - 1 == 1

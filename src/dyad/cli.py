@@ -264,18 +264,21 @@ def status_command(db: str) -> None:
 
 @main.command("export")
 @click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
-              show_default=True, help="jsonl: event records; csv: the flat event table; parquet: every table.")
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv", "parquet", "gdelt", "phoenix", "icews"]),
+              default="jsonl", show_default=True,
+              help="jsonl: event records; csv: the flat event table; parquet: every table; gdelt: GDELT 2.0's "
+              "61 columns, one row per aggregated event; phoenix (26 columns) and icews: one row per mention.")
 @click.option("--output", "-o", default="-", show_default=True,
               help="File (jsonl, csv) or folder (parquet); '-' is standard output.")
 @click.option("--since", callback=_parse_date, metavar="YYYY-MM-DD", help="Events on or after this date.")
 @click.option("--until", callback=_parse_date, metavar="YYYY-MM-DD", help="Events on or before this date.")
-def export_command(db: str, output_format: str, output: str, since, until) -> None:
+@click.option("--one-a-day", is_flag=True, help="Phoenix's filter: one event per date, source, target and code.")
+def export_command(db: str, output_format: str, output: str, since, until, one_a_day: bool) -> None:
     """Export the store's events (and, as Parquet, every table, events partitioned by month)."""
     from dyad.export import export_store
 
     try:
-        export_store(db, output_format, output, since=since, until=until)
+        export_store(db, output_format, output, since=since, until=until, one_a_day=one_a_day)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import msgspec
 
+from dyad.layouts import LAYOUTS, layout_sql
 from dyad.records import Event, Quote, Result, to_json
 from dyad.store import TABLES, Store
 
@@ -35,10 +36,17 @@ def _date_filter(since: dt.date | None, until: dt.date | None) -> tuple[str, lis
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def _tsv(value) -> str:
+    if value is None:
+        return ""
+    return str(value).replace("\t", " ").replace("\n", " ")
+
+
 def export_store(db: str | Path, output_format: str, output: str = "-", *, since: dt.date | None = None,
-                 until: dt.date | None = None) -> None:
+                 until: dt.date | None = None, one_a_day: bool = False) -> None:
     """jsonl: one event record per line; csv: the flat event columns; parquet: a folder with one
-    dataset per table, events partitioned by year and month (`events/year=2024/month=2/...`)."""
+    dataset per table, events partitioned by year and month (`events/year=2024/month=2/...`);
+    gdelt, phoenix, icews: those layouts as tab-separated text (see layouts.py)."""
     store = Store(db, read_only=True)
     con = store.connection
     where, params = _date_filter(since, until)
@@ -48,7 +56,7 @@ def export_store(db: str | Path, output_format: str, output: str = "-", *, since
                 raise ValueError("--format parquet writes a folder: give it with --output")
             folder = Path(output)
             folder.mkdir(parents=True, exist_ok=True)
-            for table in TABLES:
+            for table in (*TABLES, "stories"):
                 target = folder / table
                 if table == "events":
                     con.execute(f"COPY (SELECT *, year(date) AS year, month(date) AS month FROM events{where}) "
@@ -80,6 +88,19 @@ def export_store(db: str | Path, output_format: str, output: str = "-", *, since
                     handle.write(b"".join(row[0].encode() + b"\n" for row in rows))
             finally:
                 if handle is not sys.stdout.buffer:
+                    handle.close()
+            return
+        if output_format in LAYOUTS:
+            relation = con.execute(layout_sql(output_format, where, one_a_day), params)
+            names = [d[0] for d in relation.description]
+            handle = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            try:
+                if output_format != "gdelt":  # GDELT's files carry no header
+                    handle.write("\t".join(names) + "\n")
+                while rows := relation.fetchmany(10_000):
+                    handle.writelines("\t".join(_tsv(v) for v in row) + "\n" for row in rows)
+            finally:
+                if handle is not sys.stdout:
                     handle.close()
             return
         raise ValueError(f"unknown export format {output_format!r}")

@@ -27,7 +27,8 @@ SCHEMA = {
         date DATE, date_method VARCHAR, source_text VARCHAR, source_code VARCHAR, source_country VARCHAR,
         target_text VARCHAR, target_code VARCHAR, target_country VARCHAR, code VARCHAR, root_code VARCHAR,
         quad_class INTEGER, goldstein DOUBLE, plover_event VARCHAR, plover_mode VARCHAR, plover_context VARCHAR,
-        location_name VARCHAR, location_country VARCHAR, latitude DOUBLE, longitude DOUBLE, geonames_id BIGINT,
+        location_name VARCHAR, location_country VARCHAR, location_fips VARCHAR, location_adm1 VARCHAR,
+        location_feature VARCHAR, latitude DOUBLE, longitude DOUBLE, geonames_id BIGINT,
         rule VARCHAR, record JSON""",
     "actors": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
         code VARCHAR, country VARCHAR, evidence VARCHAR""",
@@ -37,6 +38,7 @@ SCHEMA = {
         kind VARCHAR, country_iso2 VARCHAR, country_iso3 VARCHAR, latitude DOUBLE, longitude DOUBLE,
         geonames_id BIGINT, feature VARCHAR, method VARCHAR""",
     "stories": """article_id VARCHAR PRIMARY KEY, story_id VARCHAR""",
+    "cameo_codes": """code VARCHAR PRIMARY KEY, name VARCHAR""",
 }
 # GDELT-style aggregation: one event per (date, source, target, code, location) with its counts;
 # every mention (events row) links to its aggregate through the same aggregate_id.
@@ -52,8 +54,13 @@ VIEWS = {
             count(DISTINCT coalesce(news_source, article_id)) AS sources,
             count(DISTINCT coalesce(story_id, article_id)) AS stories, min(event_id) AS first_mention
         FROM event_mentions GROUP BY aggregate_id, date, source_code, target_code, code, location_name""",
+    # what the exchange layouts (layouts.py) read: mentions with code names and city names
+    "event_mentions_geo": """SELECT m.*, c.name AS code_name,
+            CASE WHEN m.location_feature = 'city' THEN m.location_name END AS location_city
+        FROM event_mentions m LEFT JOIN cameo_codes c ON c.code = m.code""",
 }
-TABLES = tuple(t for t in SCHEMA if t != "stories")  # per-article tables written with each batch
+# per-article tables, written with each batch (stories are regrouped over the corpus, codes are fixed)
+TABLES = tuple(t for t in SCHEMA if t not in ("stories", "cameo_codes"))
 
 
 def _columns(table: str) -> list[str]:
@@ -72,6 +79,7 @@ def _rows(result: Result, versions: tuple[str, str]) -> dict[str, list[tuple]]:
             e.source.text, e.source.code, e.source.country, t.text if t else None, t.code if t else None,
             t.country if t else None, e.code, e.root_code, e.quad_class, e.goldstein, e.plover.event,
             e.plover.mode, e.plover.context, loc.name if loc else None, loc.country_iso3 if loc else None,
+            loc.country_fips if loc else None, loc.admin1 if loc else None, loc.feature if loc else None,
             loc.latitude if loc else None, loc.longitude if loc else None, loc.geonames_id if loc else None,
             e.provenance.rule, to_json(e).decode()))
     for x in result.actors:
@@ -99,6 +107,14 @@ class Store:
         if not read_only:
             for table, columns in SCHEMA.items():
                 self.connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+            if not self.connection.execute("SELECT count(*) FROM cameo_codes").fetchall()[0][0]:
+                from dyad.ontology import cameo_table
+
+                names = cameo_table()
+                self.connection.register("codes", pa.table({"code": list(names),
+                                                            "name": [c.name for c in names.values()]}))
+                self.connection.execute("INSERT INTO cameo_codes SELECT * FROM codes")
+                self.connection.unregister("codes")
             for view, query in VIEWS.items():
                 self.connection.execute(f"CREATE OR REPLACE VIEW {view} AS {query}")
 
@@ -155,7 +171,7 @@ class Store:
             con.execute("ROLLBACK")
             raise
         return con.execute("SELECT count(*) FROM (SELECT story_id FROM stories GROUP BY 1 HAVING count(*) > 1)"
-                           ).fetchone()[0]
+                           ).fetchall()[0][0]
 
     def known_ids(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT id FROM articles").fetchall()}
@@ -163,7 +179,7 @@ class Store:
     def count(self, table: str) -> int:
         if table not in SCHEMA and table not in VIEWS:
             raise ValueError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
-        return self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return self.connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
     def status(self) -> list[tuple[str, str | None, int]]:
         """Articles per status and reason (the first words of it), most frequent first."""
