@@ -149,3 +149,19 @@ def test_phoenix_one_a_day_keeps_one_event_per_day_dyad_and_code(tmp_path, nlp):
     daily = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "phoenix", "--one-a-day"]).stdout
     assert len(every[0].split("\t")) == 26
     assert len(every) - 1 > len(daily.splitlines()) - 1 == 1
+
+
+def test_recode_from_stored_parses_keeps_unchanged_event_ids(tmp_path, nlp):
+    from dyad.ingest import recode
+
+    feed = corpus(tmp_path / "feed.jsonl", 6)
+    db = tmp_path / "r.duckdb"
+    ingest(read_inputs([feed]), db)
+    con = duckdb.connect(str(db), read_only=True)
+    before = sorted(con.execute("SELECT event_id, code, source_code, target_code FROM events").fetchall())
+    con.close()
+    summary = recode(db)
+    assert summary.read == 6
+    con = duckdb.connect(str(db), read_only=True)
+    after = sorted(con.execute("SELECT event_id, code, source_code, target_code FROM events").fetchall())
+    assert after == before and before

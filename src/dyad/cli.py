@@ -66,11 +66,7 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
     paths = paths or ("-",)
     total = count_inputs(paths)
     items = _with_date(read_inputs(paths), date)
-    nlp = load()
-    if dictionaries:  # the legacy coder runs on the Docs the pipeline parses (one parse per article)
-        from dyad.events.legacy import add_legacy_events
-
-        add_legacy_events(nlp, list(dictionaries))
+    nlp = load(dictionaries=dictionaries)  # legacy dictionaries code the Docs dyad parses, once each
     coded = 0
     table_rows: list[Result] = []
     out = sys.stdout.buffer
@@ -243,6 +239,23 @@ def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | N
     stderr.print(f"dyad: {summary.read} read, {summary.already_stored} already stored; {summary.coded} coded, "
                  f"{summary.skipped} skipped, {summary.failed} failed; {summary.events} events; "
                  f"{summary.articles_per_second:.1f} articles/s -> {db}", markup=False, soft_wrap=True)
+
+
+@main.command("recode")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="PATH",
+              help="Legacy dictionary files to code with instead of dyad's own lexicon (repeatable).")
+def recode_command(db: str, dictionaries: tuple[str, ...]) -> None:
+    """Re-code a store's articles from their stored parses (no parsing): after a knowledge or
+    dictionary change, a corpus costs coding time, not parsing time. Unchanged events keep their ids."""
+    from dyad.ingest import recode
+
+    with Progress(TextColumn("[bold]recoding"), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr,
+                  transient=True) as progress:
+        task = progress.add_task("recode", total=None)
+        summary = recode(db, dictionaries, on_batch=lambda s, n: progress.update(task, completed=s.read))
+    stderr.print(f"dyad: recoded {summary.read} articles, {summary.events} events, "
+                 f"{summary.articles_per_second:.1f} articles/s", markup=False, soft_wrap=True)
 
 
 @main.command("status")

@@ -37,20 +37,26 @@ COMPONENTS = ("dyad_actors", "dyad_quotes", "dyad_events", "dyad_places", "dyad_
 BATCH_SIZE = 64
 
 
-def add_components(nlp: Language) -> Language:
-    """Add dyad's components to an English pipeline that has a parser and an NER."""
+def add_components(nlp: Language, dictionaries: tuple[str, ...] = ()) -> Language:
+    """Add dyad's components to an English pipeline that has a parser and an NER. With legacy
+    `dictionaries` (TABARI/PETRARCH files), their coder takes the place of dyad's event lexicon."""
     if "dyad_paragraphs" not in nlp.pipe_names:
         nlp.add_pipe("dyad_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
     for name in COMPONENTS:
-        if name not in nlp.pipe_names:
+        if name == "dyad_events" and dictionaries:
+            from dyad.events.legacy.component import NAME
+
+            if NAME not in nlp.pipe_names:
+                nlp.add_pipe(NAME, config={"dictionaries": [str(p) for p in dictionaries], "options": {}})
+        elif name not in nlp.pipe_names:
             nlp.add_pipe(name)
     return nlp
 
 
 @functools.cache
-def load(model: str = MODEL) -> Language:
-    """The English pipeline with dyad's components; loaded once per process."""
-    return add_components(spacy.load(model))
+def load(model: str = MODEL, dictionaries: tuple[str, ...] = ()) -> Language:
+    """The English pipeline with dyad's components; loaded once per process (per dictionary set)."""
+    return add_components(spacy.load(model), tuple(dictionaries))
 
 
 ArticleLike = Article | Result | str | dict

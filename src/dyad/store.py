@@ -38,6 +38,8 @@ SCHEMA = {
         kind VARCHAR, country_iso2 VARCHAR, country_iso3 VARCHAR, latitude DOUBLE, longitude DOUBLE,
         geonames_id BIGINT, feature VARCHAR, method VARCHAR""",
     "stories": """article_id VARCHAR PRIMARY KEY, story_id VARCHAR""",
+    # the parse of each coded article (a spaCy DocBin, ~12 KB for 600 words) so `recode` skips parsing
+    "parses": """article_id VARCHAR PRIMARY KEY, doc BLOB""",
     "cameo_codes": """code VARCHAR PRIMARY KEY, name VARCHAR""",
 }
 # GDELT-style aggregation: one event per (date, source, target, code, location) with its counts;
@@ -60,7 +62,7 @@ VIEWS = {
         FROM event_mentions m LEFT JOIN cameo_codes c ON c.code = m.code""",
 }
 # per-article tables, written with each batch (stories are regrouped over the corpus, codes are fixed)
-TABLES = tuple(t for t in SCHEMA if t not in ("stories", "cameo_codes"))
+TABLES = tuple(t for t in SCHEMA if t not in ("stories", "cameo_codes", "parses"))
 
 
 def _columns(table: str) -> list[str]:
@@ -118,8 +120,9 @@ class Store:
             for view, query in VIEWS.items():
                 self.connection.execute(f"CREATE OR REPLACE VIEW {view} AS {query}")
 
-    def add(self, results: Iterable[Result]) -> int:
-        """Write a batch in one transaction; re-adding an article replaces it. Returns events written."""
+    def add(self, results: Iterable[Result], parses: dict[str, bytes] | None = None) -> int:
+        """Write a batch in one transaction; re-adding an article replaces it (and its parse, when
+        `parses` gives one). Returns the number of events written."""
         from dyad import __version__
         from dyad.knowledge import KNOWLEDGE_VERSION
 
@@ -138,6 +141,10 @@ class Store:
             for table in TABLES:
                 key = "id" if table == "articles" else "article_id"
                 con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM batch_ids)")
+            if parses:
+                con.register("batch_parses", pa.table({"article_id": list(parses), "doc": list(parses.values())}))
+                con.execute("INSERT OR REPLACE INTO parses SELECT * FROM batch_parses")
+                con.unregister("batch_parses")
             for table in TABLES:
                 if batch[table]:
                     con.register("batch_rows", _arrow(table, batch[table]))
@@ -172,6 +179,19 @@ class Store:
             raise
         return con.execute("SELECT count(*) FROM (SELECT story_id FROM stories GROUP BY 1 HAVING count(*) > 1)"
                            ).fetchall()[0][0]
+
+    def stored_parses(self, batch_size: int = 64):
+        """(Article, DocBin bytes) of every coded article with a stored parse, in batches."""
+        import datetime as dt  # noqa: F401  (DuckDB returns dates as datetime.date)
+
+        from dyad.records import Article
+
+        relation = self.connection.execute(
+            "SELECT a.id, a.text, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin, p.doc "
+            "FROM articles a JOIN parses p ON p.article_id = a.id WHERE a.status = 'coded' ORDER BY a.id")
+        while rows := relation.fetchmany(batch_size):
+            yield [(Article(id=r[0], text=r[1], url=r[2], source=r[3], title=r[4], date=r[5], dateline=r[6],
+                            language=r[7], origin=r[8]), r[9]) for r in rows]
 
     def known_ids(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT id FROM articles").fetchall()}
