@@ -543,7 +543,7 @@ def test_cli_reports_crashes_in_table(fake_coder):
     assert "<- extra" in result.stdout
 
 
-@pytest.mark.parametrize("args", [["--task", "places"], ["--format", "plover-gsr"],
+@pytest.mark.parametrize("args", [["--task", "places"], ["--format", "lgl"],
                                   ["--format", "gwn"]])
 def test_cli_not_implemented(fake_coder, args):
     result = CliRunner().invoke(evaluate, [str(GOLD / "gold.jsonl"), *args])

@@ -93,6 +93,9 @@ class Event(msgspec.Struct, kw_only=True):
     date: dt.date | None = None
     date_method: str | None = None
     location: Place | None = None
+    # how sure the coder is, in [0, 1], computed from the event's evidence (pattern specificity,
+    # parse agreement, actor certainty); None only from coders that give none (legacy dictionaries)
+    confidence: float | None = None
     provenance: Provenance
 
 

@@ -65,6 +65,9 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
     if task == "quotes":
         _evaluate_quotes(gold, gold_format, as_json, n_errors)
         return
+    if task == "places":
+        _evaluate_places(gold, gold_format, as_json, n_errors)
+        return
     if task != "events":
         _fail(f"--task {task} is not implemented yet (implemented: events, actors, quotes)", 2)
     if _evaluate_scored_events(gold, gold_format, dictionaries, as_json, n_errors):
@@ -273,3 +276,44 @@ def _evaluate_scored_events(gold: str, gold_format: str, dictionaries: tuple[str
     for item in result.get("errors", []):
         out.print(f"  {item}", markup=False, soft_wrap=True)
     return True
+
+
+def _evaluate_places(gold: str, gold_format: str, as_json: bool, n_errors: int) -> None:
+    """--task places: a thin shell over :func:`dyad.evaluate.places.evaluate_places`."""
+    from dyad.evaluate.places import PLACE_FORMATS, evaluate_event_locations, evaluate_places
+
+    fmt = gold_format
+    if fmt == "auto":
+        name = gold.lower()
+        fmt = next((f for f in PLACE_FORMATS if f in name), "plover-gsr" if "plover" in name else "auto")
+    if fmt == "plover-gsr":  # event locations of the PLOVER records that name one
+        result = evaluate_event_locations(gold)
+        if not n_errors:
+            result.pop("records_detail")
+    elif fmt in PLACE_FORMATS:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=stderr, transient=True, disable=as_json) as bar:
+            job = bar.add_task("geoparsing", total=None)
+            try:
+                result = evaluate_places(gold, fmt, progress=lambda n: bar.advance(job, n), n_errors=n_errors)
+            except Exception as error:  # unreadable XML
+                _fail(f"cannot read {gold}: {error}", 1)
+    else:
+        _fail(f"--task places reads {', '.join(PLACE_FORMATS)} or plover-gsr gold, not {fmt}", 2)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    out = Console(highlight=False)
+    table = Table(title=f"places ({fmt})", box=box.SIMPLE, show_header=False, title_style="bold")
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, value in result.items():
+        if isinstance(value, (dict, list)):
+            continue
+        if isinstance(value, float):
+            value = f"{value:,.1f}" if key.endswith("_km") else _pct(value) + "%"
+        table.add_row(key, str(value))
+    out.print(table)
+    for key in ("missed", "extra", "wrong", "records_detail"):
+        for item in result.get(key, [])[: n_errors or None]:
+            out.print(f"  {key}: {item}", markup=False, soft_wrap=True)

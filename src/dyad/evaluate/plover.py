@@ -130,7 +130,7 @@ def _match(gold: list[GoldTuple], predicted: list[tuple[str, str, str]]) -> int:
     tp = 0
     for g in gold:
         for j, (event, source, target) in enumerate(predicted):
-            if used[j] or event != g.event or source[:len(g.source)] != g.source or not g.source and source:
+            if used[j] or event != g.event or source[:len(g.source)] != g.source or (not g.source and source):
                 continue
             if (target[:len(g.target)] != g.target) if g.target else target:
                 continue

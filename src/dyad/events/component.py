@@ -1,10 +1,23 @@
-"""The `dyad_events` spaCy component: verb rules over the dependency parse -> CAMEO events.
+"""The `dyad_events` spaCy component: dyad's event lexicon over the dependency parse -> CAMEO events.
 
-For each verb the lexicon knows, the source is the actor in its subject (the `by`-agent in the
-passive), the target the actor in its object or in the object of a rule preposition. Coordinated
-actors ("France and Germany") each get an event; a conjoined verb without a subject inherits its
-head's ("X met Y and signed Z"); a negated verb codes nothing. Reporting clauses need no rule:
-"X said Y attacked Z" codes Y -> Z from "attacked".
+Knowledge is data (`knowledge/events/`, see its README); this module is the matcher:
+
+- a verb rule (`verbs.tsv`) codes a verb: the source is the actor in its subject (the `by`-agent
+  in the passive), the target the actor in its object or in the object of a rule preposition (on
+  the verb or on its object noun). A rule may ask for a particle ("rule out") and an object noun
+  ("impose sanctions"); the most specific rule that finds its roles wins.
+- a light verb (`frames.tsv`, kind light) codes the event noun it takes as object ("hold talks
+  with", "launch an attack on"), and an event noun (`nouns.tsv`) codes on its own when it names its
+  actors ("Israel's bombing of X", "talks between X and Y").
+- frames: a refusal, intention, threat, appeal or demand with a "to" complement codes the
+  complement's event mapped through `modality.tsv` ("refused to meet" -> 125, "threatened to
+  impose sanctions" -> 1312, "urged X to release" -> 0253); aspectual verbs pass it through.
+  A negated cooperative event is a refusal; a negated conflict event codes nothing.
+- reported speech: a statement verb's event (01) gives way to a coded event in its complement
+  ("X said Y attacked Z" codes Y -> Z); "X said it would ..." is an intention.
+
+Coordinated actors each get an event; a conjoined verb without a subject inherits its head's.
+Every event carries a confidence in [0, 1] computed from its evidence (:func:`_confidence`).
 """
 
 from __future__ import annotations
@@ -15,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from dyad import __version__
-from dyad.events.lexicon import VerbRule, load_verb_rules
+from dyad.events.lexicon import Lexicon, NounRule, VerbRule, load_lexicon
 from dyad.extensions import record_error, sentence_index_of
 from dyad.knowledge import KNOWLEDGE_VERSION
 from dyad.ontology import lookup
@@ -24,14 +37,27 @@ from dyad.records import Actor, Event, Plover, Provenance
 _SUBJECT = ("nsubj",)
 _PASSIVE_SUBJECT = ("nsubjpass",)
 _OBJECT = ("dobj",)
-# xcomp verbs inherit their governor's subject only after aspectual verbs: "began to shell"
-# is an attack, "threatened to shell" is not (the lexicon issue codes modality).
-_ASPECTUAL = frozenset({"begin", "start", "continue", "resume"})
+_FUTURE = frozenset({"will", "would", "'ll", "shall"})
+_OBLIGATION = frozenset({"must", "should"})
+_COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
+_MODAL_KINDS = ("refuse", "intend", "threaten", "appeal", "demand")
+
+
+class Match:
+    """A coded event before its actors are paired: code, rule, role tokens and evidence."""
+
+    __slots__ = ("anchor", "between", "code", "flags", "kind", "rule", "sources", "targets")
+
+    def __init__(self, anchor: Token, code: str, rule: str, kind: str, sources: list[int], targets: list[int],
+                 flags: dict[str, float], between: bool = False):
+        self.anchor, self.code, self.rule, self.kind = anchor, code, rule, kind
+        self.sources, self.targets, self.flags, self.between = sources, targets, flags, between
 
 
 class EventCoder:
-    def __init__(self, nlp: Language, rules: dict[str, list[VerbRule]] | None = None):
-        self.rules = rules if rules is not None else load_verb_rules()
+    def __init__(self, nlp: Language, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon if lexicon is not None else load_lexicon()
+        self.rules = self.lexicon.verbs
 
     def __call__(self, doc: Doc) -> Doc:
         try:
@@ -41,37 +67,218 @@ class EventCoder:
             record_error(doc, "events", error)
         return doc
 
+    # ------------------------------------------------------------------ matching
+
     def _code(self, doc: Doc) -> list[Event]:
         actors: list[Actor] = doc._.actors or []
         if not actors:
             return []
         actor_at: dict[int, int] = doc._.actor_at or {}
+        lex = self.lexicon
+        matches: list[Match] = []
+        used_nouns: set[int] = set()
+        for token in doc:
+            lemma = token.lemma_
+            if token.pos_ in ("VERB", "AUX", "ADJ") and (lemma in lex.verbs or lemma in lex.frames):
+                if token.pos_ != "VERB" and lemma not in lex.frames:
+                    continue
+                match = self._clause(token, actor_at, used_nouns)
+                if match is not None:
+                    matches.append(match)
+            elif token.pos_ == "NOUN" and lemma in lex.nouns:
+                pass  # nominal events below, once the verbs have claimed their objects
+        for token in doc:
+            if token.pos_ == "NOUN" and token.i not in used_nouns and token.lemma_ in lex.nouns:
+                match = self._nominal(token, lex.nouns[token.lemma_], actor_at)
+                if match is not None:
+                    matches.append(match)
+        matches = _drop_reported(matches)
+        return self._events(doc, matches, actors, actor_at)
+
+    def _frames(self, token: Token) -> list[str]:
+        kinds = []
+        for particle, kind in self.lexicon.frames.get(token.lemma_, ()):
+            if particle is None or any(c.dep_ in ("prt", "prep") and c.lower_ == particle for c in token.children):
+                kinds.append(kind)
+        return kinds
+
+    def _clause(self, verb: Token, actor_at: dict[int, int], used_nouns: set[int]) -> Match | None:
+        """The event a verb's clause codes: framed complement, own rule or light-verb noun."""
+        if verb.dep_ == "xcomp" and self._frames(verb.head) and not (
+                set(self._frames(verb.head)) <= {"light", "report"}):
+            return None  # coded through its frame
+        if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and self._frames(verb.head):
+            return None
+        obligation = self._obligation(verb, actor_at, used_nouns)
+        if obligation is not None:
+            return obligation
+        kinds = self._frames(verb)
+        negated = any(c.dep_ == "neg" for c in verb.children)
+        match = None
+        modal = next((k for k in kinds if k in _MODAL_KINDS or k == "aspect"), None)
+        if modal is not None:
+            complement = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+            if complement is not None:
+                match = self._framed(verb, complement, modal, actor_at, used_nouns)
+        if match is None and verb.pos_ == "VERB":
+            match = self._own(verb, actor_at, used_nouns, "light" in kinds)
+            if match is not None and "report" in kinds:
+                match.kind = "report"
+        if match is None:
+            return None
+        if negated:
+            if match.code[:2] not in _COOPERATIVE_ROOTS:
+                return None
+            code = self.lexicon.reframe("refuse", match.code)
+            if code is None:
+                return None
+            match.code, match.kind = code, "negated"
+        if match.kind not in ("framed",) and self._future_report(verb):
+            code = self.lexicon.reframe("intend", match.code)
+            if code is not None and code != match.code:
+                match.code, match.kind = code, "reported-intent"
+        return match
+
+    def _future_report(self, verb: Token) -> bool:
+        """Said with "will"/"would" ("X will send aid", "X said it would ..."): an intention."""
+        return any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in verb.children)
+
+    def _obligation(self, verb: Token, actor_at: dict[int, int], used_nouns: set[int]) -> Match | None:
+        """"X said (that) Y must ...", "X demanded that Y ...": a demand (or appeal) of X on Y."""
+        if verb.dep_ != "ccomp" or verb.head.pos_ != "VERB":
+            return None
+        kinds = self._frames(verb.head)
+        must = any(c.dep_ == "aux" and c.lower_ in _OBLIGATION for c in verb.children)
+        kind = "demand" if "demand" in kinds else "appeal" if "appeal" in kinds else (
+            "demand" if must and "report" in kinds else None)
+        if kind is None:
+            return None
+        speakers, flags = _sources(verb.head, actor_at, verb.head)
+        addressees = _collect([c for c in verb.children if c.dep_ in _SUBJECT], actor_at)
+        if not speakers or not addressees:
+            return None
+        inner = self._own(verb, actor_at, used_nouns, "light" in self._frames(verb))
+        code = self.lexicon.reframe(kind, inner.code) if inner is not None else None
+        code = code or self.lexicon.modality.get((kind, "*")) or "100"
+        flags = dict(flags, specificity=1.0 if inner is not None else 0.0, direct_target=1.0, framed=1.0)
+        return Match(verb.head, code, inner.rule if inner is not None else "dyad:events/frames.tsv", "framed",
+                     speakers, addressees, flags)
+
+    def _framed(self, frame: Token, complement: Token, kind: str, actor_at: dict[int, int],
+                used_nouns: set[int]) -> Match | None:
+        inner = self._own(complement, actor_at, used_nouns, bool({"light"} & set(self._frames(complement))),
+                          subject_from=frame)
+        if inner is None:
+            return None
+        code = inner.code if kind == "aspect" else self.lexicon.reframe(kind, inner.code)
+        if code is None:
+            return None
+        inner.flags["framed"] = 1.0
+        inner.kind = "framed" if kind != "aspect" else inner.kind
+        inner.code = code
+        inner.anchor = frame if frame.pos_ == "VERB" else frame.head
+        if kind in ("appeal", "demand"):
+            addressees = [c for c in frame.children if c.dep_ in _OBJECT]
+            addressees += [g for c in frame.children if c.dep_ == "prep" and c.lower_ in ("on", "upon", "to", "of")
+                           for g in c.children if g.dep_ == "pobj"]
+            found = _collect(addressees, actor_at)
+            if found:
+                inner.targets = found
+        return inner
+
+    def _own(self, verb: Token, actor_at: dict[int, int], used_nouns: set[int], light: bool,
+             subject_from: Token | None = None) -> Match | None:
+        rules = self.rules.get(verb.lemma_, ())
+        sources, flags = _sources(subject_from or verb, actor_at, verb)
+        if not sources:
+            return None
+        passive = flags.get("passive", 0.0) > 0
+        objects = [c for c in verb.children if c.dep_ in _OBJECT]
+        for rule in rules:
+            if rule.particle and not any(c.dep_ in ("prt", "prep") and c.lower_ == rule.particle
+                                         for c in verb.children):
+                continue
+            heads = objects
+            if rule.objects:
+                heads = [o for o in objects if o.lemma_ in rule.objects or o.lower_ in rule.objects]
+                if passive:
+                    heads = [c for c in verb.children if c.dep_ in _PASSIVE_SUBJECT
+                             and (c.lemma_ in rule.objects or c.lower_ in rule.objects)]
+                if not heads:
+                    continue
+            targets, direct = _targets(verb, heads, rule.preps, actor_at, passive, bool(rule.objects))
+            if rule.target_required and not targets:
+                continue
+            if not targets and not rule.code.startswith("01"):
+                targets = _prepositional(verb, heads, actor_at)
+                flags = dict(flags, loose_target=float(bool(targets)))
+            used_nouns.update(o.i for o in heads)
+            flags = dict(flags, specificity=float(rule.specificity), direct_target=float(direct))
+            return Match(verb, rule.code, rule.source, "verb", sources, targets, flags)
+        if light:
+            for obj in objects:
+                noun = self.lexicon.nouns.get(obj.lemma_)
+                if noun is None:
+                    continue
+                used_nouns.add(obj.i)
+                between = _between(obj, verb, noun, actor_at)
+                targets, direct = _targets(verb, [obj], noun.preps, actor_at, passive, True)
+                if between:
+                    targets = between
+                flags = dict(flags, specificity=1.0, light=1.0, direct_target=float(direct))
+                return Match(verb, noun.code, noun.source, "light", sources, targets, flags, bool(between))
+        return None
+
+    def _nominal(self, noun: Token, rule: NounRule, actor_at: dict[int, int]) -> Match | None:
+        """An event noun naming its actors: possessor or modifier source, prepositional target."""
+        sources: list[int] = []
+        for c in noun.children:
+            if c.dep_ in ("poss", "compound", "amod", "nmod") and (i := _actor_token(c, actor_at)) is not None:
+                sources.append(i)
+            elif c.dep_ == "prep" and c.lower_ == "by":
+                sources += _collect([g for g in c.children if g.dep_ == "pobj"], actor_at)
+        between = _between(noun, None, rule, actor_at)
+        targets = _collect([g for c in noun.children if c.dep_ == "prep" and c.lower_ in rule.preps
+                            and c.lower_ not in ("between", "among") for g in c.children if g.dep_ == "pobj"],
+                           actor_at)
+        if between and not sources:
+            sources, targets = between, between
+        elif between:
+            targets = between
+        sources = [s for s in sources if s not in targets or between]
+        if not sources or not targets:
+            return None
+        return Match(noun, rule.code, rule.source, "nominal", sources, targets,
+                     {"specificity": 0.0, "nominal": 1.0, "direct_target": 0.0}, bool(between))
+
+    # ------------------------------------------------------------------ events
+
+    def _events(self, doc: Doc, matches: list[Match], actors: list[Actor], actor_at: dict[int, int]) -> list[Event]:
         article = doc._.article
         article_id = article.id if article is not None else ""
         sentence_of = sentence_index_of(doc)
-        sents = None
+        sents = list(doc.sents) if matches else []
         events: list[Event] = []
-        for token in doc:
-            rules = self.rules.get(token.lemma_) if token.pos_ == "VERB" else None
-            if not rules or any(c.dep_ == "neg" for c in token.children):
-                continue
-            for rule in rules:
-                if rule.particle and not any(c.dep_ == "prt" and c.lower_ == rule.particle for c in token.children):
-                    continue
-                sources, targets = _roles(token, rule, actor_at)
-                if not sources or (rule.target_required and not targets):
-                    continue
-                if sents is None:
-                    sents = list(doc.sents)
-                sentence = sents[sentence_of[token.i]]
-                for s in sources:
-                    for t in targets or [None]:
-                        if t is not None and t == s:
-                            continue
-                        events.append(_event(doc, article_id, sentence, sentence_of[token.i], token, rule,
-                                             actors[actor_at[s]], s, actors[actor_at[t]] if t is not None else None, t))
-                break
+        seen: set[tuple] = set()
+        for m in matches:
+            index = sentence_of[m.anchor.i]
+            sentence = sents[index]
+            for s in m.sources:
+                for t in m.targets or [None]:
+                    if t is not None and (t == s or (actors[actor_at[t]].code == actors[actor_at[s]].code
+                                          and m.between)):
+                        continue
+                    key = (m.anchor.i, m.code, s, t)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    source, target = actors[actor_at[s]], actors[actor_at[t]] if t is not None else None
+                    confidence = _confidence(m, source, target, len(m.sources), len(m.targets))
+                    events.append(_event(doc, article_id, sentence, index, m, source, target, confidence))
         return events
+
+
+# ---------------------------------------------------------------------- roles
 
 
 def _conjuncts(token: Token) -> list[Token]:
@@ -98,32 +305,134 @@ def _collect(tokens: list[Token], actor_at: dict[int, int]) -> list[int]:
     return found
 
 
-def _subject_verb(verb: Token) -> Token:
-    """The verb whose subject this verb shares (conjoined verbs, aspectual xcomp chains)."""
-    while not any(c.dep_ in _SUBJECT + _PASSIVE_SUBJECT for c in verb.children):
-        if verb.dep_ == "conj" or (verb.dep_ == "xcomp" and verb.head.lemma_ in _ASPECTUAL):
+def _subject_verb(verb: Token) -> tuple[Token, bool]:
+    """The verb whose subject this verb shares (conjoined verbs, xcomp chains), and whether it is
+    another verb's (the subject is inherited)."""
+    start = verb
+    for _ in range(6):
+        if any(c.dep_ in _SUBJECT + _PASSIVE_SUBJECT for c in verb.children):
+            break
+        if verb.dep_ in ("conj", "xcomp", "acomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG"):
             verb = verb.head
         else:
             break
-    return verb
+    return verb, verb is not start
 
 
-def _roles(verb: Token, rule: VerbRule, actor_at: dict[int, int]) -> tuple[list[int], list[int]]:
-    if verb.dep_ == "xcomp" and verb.head.lemma_ not in _ASPECTUAL:
-        return [], []
-    children = list(_subject_verb(verb).children)
+def _sources(verb: Token, actor_at: dict[int, int], event_verb: Token) -> tuple[list[int], dict[str, float]]:
+    holder, inherited = _subject_verb(verb)
+    children = list(holder.children)
+    subjects = [c for c in children if c.dep_ in _SUBJECT]
     passive = any(c.dep_ in _PASSIVE_SUBJECT for c in children)
-    if passive:
-        agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        sources = _collect(agents, actor_at)
-        targets = _collect([c for c in children if c.dep_ in _PASSIVE_SUBJECT], actor_at)
-    else:
-        sources = _collect([c for c in children if c.dep_ in _SUBJECT], actor_at)
-        objects = [c for c in verb.children if c.dep_ in _OBJECT]
-        objects += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in rule.preps
-                    for g in c.children if g.dep_ == "pobj"]
-        targets = _collect(objects, actor_at)
-    return sources, targets
+    flags = {"inherited": float(inherited), "passive": float(passive)}
+    if passive and holder is verb:
+        agents = [g for c in event_verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        found = _collect(agents, actor_at)
+        flags["direct_source"] = float(any(a.i in actor_at for a in agents))
+        return found, flags
+    found = _collect(subjects, actor_at)
+    flags["direct_source"] = float(any(s.i in actor_at for s in subjects))
+    if not found and subjects and all(s.pos_ == "PRON" for s in subjects) and holder.dep_ == "ccomp":
+        # "X said it would ...": the pronoun is the reporter
+        found = _collect([c for c in holder.head.children if c.dep_ in _SUBJECT], actor_at)
+        flags["inherited"] = 1.0
+    return found, flags
+
+
+def _targets(verb: Token, objects: list[Token], preps: frozenset[str], actor_at: dict[int, int], passive: bool,
+             object_is_event: bool) -> tuple[list[int], bool]:
+    """Targets: the object (unless it is the event noun), else the object of a rule preposition on
+    the verb or on the object noun; in the passive the subject."""
+    if passive and not object_is_event:
+        subjects = [c for c in verb.children if c.dep_ in _PASSIVE_SUBJECT]
+        return _collect(subjects, actor_at), any(s.i in actor_at for s in subjects)
+    heads: list[Token] = []
+    if not object_is_event:
+        heads += objects
+    holders = [verb, *objects]
+    heads += [g for h in holders for c in h.children if c.dep_ in ("prep", "dative") and c.lower_ in preps
+              for g in c.children if g.dep_ == "pobj"]
+    found = _collect(heads, actor_at)
+    return found, any(h.i in actor_at for h in heads)
+
+
+_LOOSE_PREPS = frozenset({"to", "with", "on", "against", "from", "for", "into", "toward", "towards", "at",
+                          "over", "of"})
+
+
+def _prepositional(verb: Token, objects: list[Token], actor_at: dict[int, int]) -> list[int]:
+    """A target for an event whose rule found none: an actor in a prepositional object of the verb
+    or its object ("granted asylum to X"); `in` and time prepositions are places and dates."""
+    heads = [g for h in (verb, *objects) for c in h.children if c.dep_ == "prep" and c.lower_ in _LOOSE_PREPS
+             for g in c.children if g.dep_ == "pobj"]
+    return _collect(heads, actor_at)[:2]
+
+
+def _between(noun: Token, verb: Token | None, rule, actor_at: dict[int, int]) -> list[int]:
+    """Actors coordinated under "between"/"among" on the noun (or its verb): each pair both ways."""
+    if not ({"between", "among"} & rule.preps):
+        return []
+    holders = [noun] + ([verb] if verb is not None else [])
+    pobjs = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in ("between", "among")
+             for g in c.children if g.dep_ == "pobj"]
+    found = _collect(pobjs, actor_at)
+    return found if len(found) >= 2 else []
+
+
+def _drop_reported(matches: list[Match]) -> list[Match]:
+    """A statement (01) gives way to a coded event inside its clause: reported speech codes what
+    is reported."""
+    if len(matches) < 2:
+        return matches
+    keep = []
+    for m in matches:
+        if m.code.startswith("01") and m.anchor.pos_ == "VERB":
+            inside = m.anchor.left_edge.i, m.anchor.right_edge.i
+            if any(o is not m and not o.code.startswith("01") and inside[0] <= o.anchor.i <= inside[1]
+                   for o in matches):
+                continue
+        keep.append(m)
+    return keep
+
+
+# ---------------------------------------------------------------------- confidence
+
+_BASE = {"verb": 0.62, "light": 0.6, "framed": 0.55, "negated": 0.5, "reported-intent": 0.5, "report": 0.45,
+         "nominal": 0.45}
+
+
+def _actor_certainty(actor: Actor) -> float:
+    evidence = actor.evidence or ""
+    certainty = 1.0
+    if "context" in evidence or "same person" in evidence:
+        certainty -= 0.25
+    if "quote" in evidence or "speaker" in evidence:
+        certainty -= 0.15
+    if not actor.code or len(actor.code) < 3:
+        certainty -= 0.3
+    return max(certainty, 0.0)
+
+
+def _confidence(m: Match, source: Actor, target: Actor | None, n_sources: int, n_targets: int) -> float:
+    """The event's confidence from its evidence, in [0, 1]:
+
+    pattern specificity (particle, object noun, preposition; a nominal or framed reading is
+    weaker), parse agreement (the source is the verb's own subject, the target a direct
+    dependent, the verb tagged as a verb) and actor certainty (codes from context or earlier
+    mentions are less certain)."""
+    f = m.flags
+    score = _BASE.get(m.kind, 0.5)
+    score += 0.08 * f.get("specificity", 0.0)
+    score += 0.08 if target is not None else (-0.05 if m.code[:2] not in ("01",) else 0.0)
+    score += 0.06 * f.get("direct_source", 0.0) + 0.04 * f.get("direct_target", 0.0)
+    score -= 0.1 * f.get("inherited", 0.0) + 0.08 * f.get("loose_target", 0.0)
+    if m.anchor.pos_ == "VERB" and not m.anchor.tag_.startswith("VB"):
+        score -= 0.1
+    if n_sources > 2 or n_targets > 2:
+        score -= 0.05
+    certainty = _actor_certainty(source) * (_actor_certainty(target) if target is not None else 1.0)
+    score *= 0.7 + 0.3 * certainty
+    return round(min(max(score, 0.02), 0.98), 3)
 
 
 def _token_span(doc: Doc, actor: Actor, offset: int) -> list[int]:
@@ -131,12 +440,12 @@ def _token_span(doc: Doc, actor: Actor, offset: int) -> list[int]:
     return [span.start - offset, span.end - offset] if span is not None else []
 
 
-def _event(doc, article_id, sentence, sentence_index, verb, rule, source, source_i, target, target_i) -> Event:
-    entry = lookup(rule.code)
-    key = f"{article_id}|{sentence_index}|{verb.i}|{rule.code}|{source_i}|{target_i}"
+def _event(doc, article_id, sentence, sentence_index, m: Match, source, target, confidence) -> Event:
+    entry = lookup(m.code)
+    key = f"{article_id}|{sentence_index}|{m.anchor.i}|{m.code}|{source.start}|{target.start if target else ''}"
     # token spans count from the sentence's first token, so they can be read off `sentence` alone
     offset = sentence.start
-    spans = {"source": _token_span(doc, source, offset), "verb": [verb.i - offset, verb.i + 1 - offset]}
+    spans = {"source": _token_span(doc, source, offset), "verb": [m.anchor.i - offset, m.anchor.i + 1 - offset]}
     if target is not None:
         spans["target"] = _token_span(doc, target, offset)
     return Event(
@@ -146,12 +455,13 @@ def _event(doc, article_id, sentence, sentence_index, verb, rule, source, source
         sentence=sentence.text.strip(),
         source=source,
         target=target,
-        code=rule.code,
+        code=m.code,
         root_code=entry.root,
         quad_class=entry.quad_class,
         goldstein=entry.goldstein,
         plover=Plover(event=entry.plover_event, mode=entry.plover_mode, context=entry.plover_context),
-        provenance=Provenance(rule=rule.source, spans=spans, dyad_version=__version__,
+        confidence=confidence,
+        provenance=Provenance(rule=m.rule, spans=spans, dyad_version=__version__,
                               knowledge_version=KNOWLEDGE_VERSION),
     )
 
@@ -159,3 +469,6 @@ def _event(doc, article_id, sentence, sentence_index, verb, rule, source, source
 @Language.factory("dyad_events")
 def make_event_coder(nlp: Language, name: str) -> EventCoder:
     return EventCoder(nlp)
+
+
+__all__ = ["EventCoder", "Match", "VerbRule", "make_event_coder"]

@@ -28,6 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import msgspec
+
 from dyad.events.dictionaries.model import Dictionaries, EventCode, NounPhrase, Pattern, PrepPhrase
 from dyad.events.legacy.actors import PhraseIndex, build_indices, find_mentions
 from dyad.events.legacy.patterns import Binds, Context, match_pattern, sentence_keys, sorted_patterns
@@ -44,6 +46,7 @@ _OBJECT_CONTROL = frozenset({"urge", "ask", "tell", "order", "force", "persuade"
 _PRONOUNS = frozenset({"it", "he", "she", "they", "its", "his", "her", "their"})
 _SINGULAR_PRONOUNS = frozenset({"HE", "SHE", "IT", "HIS", "HER", "ITS", "HIM"})
 _PLURAL_PRONOUNS = frozenset({"THEY", "THEM", "THEIR"})
+_GOAL_PREPS = frozenset({"to", "into", "toward", "towards", "onto"})
 _REPORTING = frozenset({"say", "tell", "report", "announce", "claim", "state", "add", "insist"})
 
 
@@ -79,6 +82,10 @@ class Compiled:
         self.nouns.finish()
         self.discards = [(e.text, e) for e in d.discards.values()]
         self.synsets = d.synsets
+        # PETRARCH-2 internal coding ontology (PICO): CAMEO -> value and back (a later code with
+        # the same value wins, as in utilities.convert_code)
+        self.pico = {c: e.value for c, e in d.ontology.items()}
+        self.pico_back = {v: c for c, v in self.pico.items()}
 
 
 _COMPILED: dict[int, tuple[Dictionaries, Compiled]] = {}
@@ -116,6 +123,7 @@ class LegacyCoder:
         self.options.update(options or {})
         self._nlp = nlp
         self.model = model
+        self._keys: tuple[list, set[str]] | None = None
         self._read_options()
 
     # ------------------------------------------------------------------ options
@@ -300,13 +308,15 @@ class LegacyCoder:
             group_at[g.start] = (gid, g.end, g.compound)
             for u in g.units[1:]:
                 group_at.setdefault(u.start, (gid, g.end, g.compound))
-        ctx = Context(toks, group_at, self.c.synsets, self.c.tabari, [])
+        ctx = Context(toks, group_at, self.c.synsets, self.c.tabari, [], nouns_before=self.c.petrarch2)
         keys = None
         for m in matches:
             for pattern, needed in self.c.patterns.get(id(m.form.entry), ()):
                 if needed:
                     if keys is None:
-                        keys = sentence_keys(toks)
+                        if self._keys is None or self._keys[0] is not toks:
+                            self._keys = (toks, sentence_keys(toks))  # once per sentence, not per verb
+                        keys = self._keys[1]
                     if not needed <= keys:
                         continue
                 binds = match_pattern(pattern, ctx, lo if plo is None else plo, m.start, m.end, hi)
@@ -481,8 +491,10 @@ class LegacyCoder:
                     group_of[toks[p].i] = gid
         coded: list = []
         hi_all = len(toks)
+        in_verb: set[int] = set()  # later words of a coded multi-word verb ("wire tap")
         for k, tok in enumerate(toks):
-            if k in covered or not (tok.pos in ("VERB",) or (tok.tag.startswith("VB") and tok.pos != "AUX")):
+            if k in covered or k in in_verb or not (
+                    tok.pos in ("VERB",) or (tok.tag.startswith("VB") and tok.pos != "AUX")):
                 continue
             matches = self.c.verbs.find(toks, k, hi_all)
             if not matches:
@@ -493,14 +505,20 @@ class LegacyCoder:
             found = self._best(toks, groups, matches, 0, hi, plo=0)
             if found is None:
                 continue
+            in_verb.update(p for p in found.verb.positions if p > k)
             code = found.code
             if code.is_discard:
                 return None
             if code.is_null or code.is_complex:
                 continue
-            if not found.binds and found.rule == str(found.verb.form.verb.source) and any(
-                    c.dep_ == "neg" for c in token.children):
-                continue  # a negated verb codes nothing unless a pattern says what it means
+            if _negated(token):
+                if self.c.pico:
+                    code = negate_code(code, self.c.pico, self.c.pico_back)
+                    if code is None:
+                        continue
+                    found = Found(found.verb, code, found.rule, found.binds)
+                elif not found.binds and found.rule == str(found.verb.form.verb.source):
+                    continue  # a negated verb codes nothing unless a pattern says what it means
             binds = dict(found.binds)
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
             src = groups[binds["source"]] if "source" in binds else None
@@ -518,6 +536,8 @@ class LegacyCoder:
                 src = self._dep_source(token, groups, group_of, passive)
             if tgt is None:
                 tgt = self._dep_target(token, groups, group_of, passive, src)
+            if src is None and passive and tgt is not None and "source" not in binds and self.c.petrarch2:
+                src = self._passive_actor(token, groups, group_of, tgt)
             if code.primary is None and not passive:
                 continue
             if src is None:
@@ -622,6 +642,25 @@ class LegacyCoder:
             return None
         return self._group_in(subj, groups, group_of)
 
+    def _passive_actor(self, token, groups, group_of, tgt) -> Group | None:
+        """PETRARCH-2: a passive verb without a BY-agent takes as source the first actor of its own
+        phrase ("X was attacked in Y", "X was criticised over its dispute with Y" -> Y X), not
+        the goal of a TO/INTO/TOWARD phrase ("X was sent to Y")."""
+        for t in token.subtree:
+            if t.i <= token.i or t.i not in group_of:
+                continue
+            path, ok = t, True
+            while path.i != token.i:
+                if path.dep_ in ("ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "nsubj", "nsubjpass",
+                                 "agent") or (path.dep_ == "prep" and path.lower_ in _GOAL_PREPS):
+                    ok = False
+                    break
+                path = path.head
+            g = groups[group_of[t.i]]
+            if ok and g is not tgt and g.coded:
+                return g
+        return None
+
     def _dep_target(self, token, groups, group_of, passive, src) -> Group | None:
         cands = []
         if passive:
@@ -667,6 +706,38 @@ class LegacyCoder:
                      sentence_index=index, sentence=sent.text, source=source, target=target, code=code,
                      root_code=root, quad_class=None, goldstein=None, plover=Plover(), date=date,
                      provenance=Provenance(rule=rule, spans=rel))
+
+
+def _negated(token) -> bool:
+    """A verb with a negation of its own: a ``neg`` child, or one the parser hung on an adverb
+    before the verb ("did not even ever clash")."""
+    for c in token.children:
+        if c.dep_ == "neg":
+            return True
+        if c.dep_ == "advmod" and c.i < token.i and any(g.dep_ == "neg" for g in c.children):
+            return True
+    return False
+
+
+def negate_code(code: EventCode, pico: dict[str, int], back: dict[int, str]) -> EventCode | None:
+    """The code of a negated verb under a PETRARCH-2 ontology: the PICO value minus 0xFFFF read
+    back as CAMEO ("not disapprove" 0xFFFF+0x80 -> diplomatic cooperation 0x80; "not cooperate"
+    0x70 -> -0xFFFF+0x70, reject material cooperation). A code the ontology does not name (by the
+    code or its two-digit root + "0", as ``convert_code`` reads it) or whose negation has no CAMEO
+    code means no event (None)."""
+
+    def neg(c: str | None) -> str | None:
+        if c is None or c == "---":
+            return c
+        value = pico.get(c, pico.get(c[:2] + "0"))
+        return None if value is None else back.get(value - 0xFFFF)
+
+    primary = neg(code.primary)
+    secondary = neg(code.secondary)
+    if primary is None and secondary is None:
+        return None
+    return msgspec.structs.replace(code, primary=primary, secondary=secondary, raw=f"{primary or ''}"
+                                   + (f":{secondary}" if secondary else ""))
 
 
 def _span_text(sent, span) -> str:

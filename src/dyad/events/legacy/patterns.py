@@ -38,6 +38,13 @@ class Context:
     tabari: bool
     span_used: list[int]
     failed: set = field(default_factory=set)  # (elements, k, pos, hi, anchored, tight) known to match nothing
+    # PETRARCH-2: the words before ``*`` are pre-verb nouns (dictionary docs, "Patterns"), so
+    # a bare word there matches only a noun, not an adverb or another verb ("HEAVILY *")
+    nouns_before: bool = False
+    in_before: bool = False
+
+
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X"})
 
 
 def _joined(e: Element) -> bool:
@@ -102,6 +109,8 @@ def match_one(e: Element, p: int, hi: int, ctx: Context, binds: Binds) -> Iterat
     if isinstance(e, Word):
         for w in (split_hyphens([e]) if "-" in e.text else (e,)):
             if p >= hi or not _word_at(w, ctx.toks[p], ctx.tabari):
+                return
+            if ctx.in_before and ctx.toks[p].pos not in _NOMINAL:
                 return
             p += 1
         yield p, binds
@@ -194,10 +203,14 @@ def match_pattern(pattern: Pattern, ctx: Context, lo: int, vstart: int, vend: in
     results_before: list[Binds] = []
     if pattern.before:
         must_touch = _joined(pattern.before[-1])
-        for end, b in match_seq(pattern.before, 0, lo, vstart, False, ctx, ()):
-            if end == vstart or (not must_touch and end <= vstart):
-                results_before.append(b)
-                break
+        ctx.in_before = ctx.nouns_before
+        try:
+            for end, b in match_seq(pattern.before, 0, lo, vstart, False, ctx, ()):
+                if end == vstart or (not must_touch and end <= vstart):
+                    results_before.append(b)
+                    break
+        finally:
+            ctx.in_before = False
         if not results_before:
             return None
     else:

@@ -1,0 +1,98 @@
+"""dyad's event lexicon: verb rules, light verbs, nominal events, frames, confidence, and scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dyad.evaluate import pentaclass, plover
+from dyad.events.lexicon import load_lexicon
+from dyad.ontology import lookup
+
+FIXTURES = Path(__file__).parent / "fixtures" / "events"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from dyad.pipeline import load
+
+    return load()
+
+
+def code(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
+    from dyad.pipeline import code_text
+
+    return [(e.source.code, e.target.code if e.target else None, e.code) for e in code_text(text, nlp=nlp).events]
+
+
+def test_lexicon_loads_and_covers_every_root():
+    lex = load_lexicon()
+    codes = {r.code for rules in lex.verbs.values() for r in rules} | {n.code for n in lex.nouns.values()}
+    codes |= {c for c in lex.modality.values() if c}
+    assert {c[:2] for c in codes} >= {f"{i:02d}" for i in range(1, 21)}
+    assert all(lookup(c).known for c in codes)
+
+
+def test_reframe():
+    lex = load_lexicon()
+    assert lex.reframe("refuse", "040") == "125"
+    assert lex.reframe("threaten", "163") == "1312"
+    assert lex.reframe("intend", "190") == "138"
+    assert lex.reframe("appeal", "0841") == "0253"
+    assert lex.reframe("refuse", "190") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Iran refused to meet with the United States.", ("IRN", "USA", "125")),
+    ("Israel threatened to impose sanctions on Iran.", ("ISR", "IRN", "1312")),
+    ("France urged Germany to release the prisoners.", ("FRA", "DEU", "0253")),
+    ("Russian troops launched an attack on Ukrainian forces.", ("RUSMIL", "UKRMIL", "190")),
+    ("The minister said Iraqi troops attacked Sudanese fighters.", ("IRQMIL", "SDNREB", "190")),
+])
+def test_patterns(nlp, text, expected):
+    assert expected in code(nlp, text)
+
+
+def test_talks_between_code_both_ways(nlp):
+    events = code(nlp, "Talks between Egypt and Israel resumed.")
+    assert ("EGY", "ISR", "046") in events and ("ISR", "EGY", "046") in events
+
+
+def test_negated_conflict_codes_nothing(nlp):
+    assert not [e for e in code(nlp, "Russia did not attack Ukraine.") if e[2].startswith("19")]
+
+
+def test_confidence_in_range_and_not_constant(nlp):
+    from dyad.pipeline import code_text
+
+    events = code_text("Russian troops attacked Ukrainian soldiers. Egypt said it would send aid to Sudan. "
+                       "Israel's bombing of Gaza continued.", nlp=nlp).events
+    values = [e.confidence for e in events]
+    assert values and all(0.0 <= v <= 1.0 for v in values)
+    assert len(set(values)) > 1
+
+
+def test_plover_gold_reading():
+    sentences = plover.read_gold_sentences(FIXTURES / "plover-mini.json")
+    assert [s.types for s in sentences] == [["ASSAULT"], ["ACCUSE"], ["AGREE"]]
+    assert sentences[1].tuples[0].target == "" and len(sentences[2].tuples) == 2
+
+
+def test_plover_scoring_matches_at_gold_length():
+    class E:
+        def __init__(self, code, source, target):
+            from dyad.records import Actor
+
+            self.code, self.plover = code, None
+            self.source = Actor(text=source, code=source)
+            self.target = Actor(text=target, code=target) if target else None
+
+    sentences = plover.read_gold_sentences(FIXTURES / "plover-mini.json")
+    result = plover.score(sentences, [[E("190", "RUSMIL", "UKRMIL")], [E("111", "FRAGOV", "IRN")], []])
+    assert result["types"]["tp"] == 2 and result["dyads"]["tp"] == 1  # FRA with a target misses ""
+
+
+def test_pentaclass_reader_and_default(tmp_path):
+    rows = pentaclass.read_class_gold(FIXTURES / "class-mini.tsv")
+    assert rows[1] == ("The weather was fine yesterday.", 0)
