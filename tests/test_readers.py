@@ -75,3 +75,31 @@ def test_invalid_date_in_jsonl_fails_that_line(tmp_path, date):
     path.write_text(json.dumps({"text": "Troops withdrew.", "date": date}) + "\n")
     (item,) = read_inputs([path])
     assert item.status == "failed" and date in item.reason
+
+
+def test_warc_archive_yields_its_html_responses(tmp_path, fixtures):
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    page = (fixtures / "html" / "news_page.html").read_bytes()
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for uri, content_type, body in [("https://news.test/a", "text/html; charset=utf-8", page),
+                                        ("https://news.test/logo.png", "image/png", b"\x89PNG")]:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(uri, "response", payload=BytesIO(body),
+                                                          http_headers=headers))
+    items = list(read_inputs([tmp_path]))
+    assert len(items) == 1 and isinstance(items[0], Article)
+    assert items[0].url == "https://news.test/a" and items[0].origin.startswith(str(path))
+
+
+def test_damaged_warc_archive_fails_with_a_message(tmp_path):
+    path = tmp_path / "broken.warc"
+    path.write_bytes(b"WARC/1.0\r\nnot really a warc\r\n")
+    items = list(read_inputs([path]))
+    assert items and all(isinstance(i, Result) for i in items)
+    assert "WARC" in items[0].reason

@@ -22,7 +22,8 @@ from dyad.records import Article, Result, article_id
 # corpora (PolNeAR, GeoWebNews, LGL, the HTML set) is under 60 KB of text; 2 MB leaves room for
 # long reports while keeping a runaway file (a log, a dump) from being parsed as one document.
 MAX_ARTICLE_BYTES = 2_000_000
-SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".warc": "warc",
+            ".gz": "warc"}  # .gz only as .warc.gz (see _kind)
 
 Item = Article | Result
 
@@ -117,9 +118,48 @@ def _read_stream(data: bytes, origin: str, kind: str | None) -> Iterator[Item]:
         yield from_text(text, origin)
 
 
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith((".warc", ".warc.gz")):
+        return "warc"
+    return None if name.endswith(".gz") else SUFFIXES.get(path.suffix.lower())
+
+
+def read_warc(path: Path) -> Iterator[Item]:
+    """Every HTML response of a WARC archive (warcio), with its target URI and date."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    pages = records = 0
+    try:
+        with path.open("rb") as handle:
+            for number, record in enumerate(ArchiveIterator(handle), start=1):
+                records = number
+                if record.rec_type != "response":
+                    continue
+                content_type = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
+                if "html" not in content_type.lower():
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                origin = f"{path}#{number}"
+                data = record.content_stream().read()
+                if len(data) > 5 * MAX_ARTICLE_BYTES:
+                    yield _rejected(origin, "skipped", f"too large: {len(data):,} bytes of HTML", url=url)
+                    continue
+                pages += 1
+                yield from_html(data, origin, url=url)
+    except Exception as error:  # warcio raises several types for a damaged archive
+        yield _rejected(str(path), "failed", f"unreadable WARC archive after {records} records: {error}")
+        return
+    if pages == 0:  # nothing silently: an archive without pages is reported
+        yield _rejected(str(path), "skipped", f"no HTML response in this WARC archive ({records} records read)")
+
+
 def read_path(path: Path) -> Iterator[Item]:
-    kind = SUFFIXES.get(path.suffix.lower())
+    kind = _kind(path)
     origin = str(path)
+    if kind == "warc":
+        yield from read_warc(path)
+        return
     try:
         size = path.stat().st_size
         if kind != "jsonl" and size > MAX_ARTICLE_BYTES:
@@ -134,14 +174,14 @@ def read_path(path: Path) -> Iterator[Item]:
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Path | None]:
-    """Files as given; directories recursively (.txt, .html, .jsonl); None for stdin ('-')."""
+    """Files as given; directories recursively (.txt, .html, .jsonl, .warc[.gz]); None for stdin ('-')."""
     for raw in paths:
         if str(raw) == "-":
             yield None
             continue
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and _kind(p) is not None)
         else:
             yield path
 
@@ -158,11 +198,11 @@ def read_inputs(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
 
 
 def count_inputs(paths: Iterable[str | os.PathLike]) -> int | None:
-    """How many articles `read_inputs` will yield (JSONL lines counted), None if stdin is among them."""
+    """How many articles `read_inputs` will yield (JSONL lines counted); None with stdin or WARC input."""
     total = 0
     for path in expand_paths(paths):
-        if path is None:
-            return None
+        if path is None or _kind(path) == "warc":
+            return None  # unknown until read
         if path.suffix.lower() == ".jsonl" and path.is_file():
             with path.open("rb") as handle:
                 total += sum(1 for line in handle if line.strip())
