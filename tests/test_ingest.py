@@ -165,3 +165,10 @@ def test_recode_from_stored_parses_keeps_unchanged_event_ids(tmp_path, nlp):
     con = duckdb.connect(str(db), read_only=True)
     after = sorted(con.execute("SELECT event_id, code, source_code, target_code FROM events").fetchall())
     assert after == before and before
+
+
+def test_schema_page_names_every_table_and_view():
+    from dyad.store import SCHEMA, VIEWS
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text()
+    assert all(f"`{name}`" in page for name in [*SCHEMA, *VIEWS])

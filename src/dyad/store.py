@@ -26,10 +26,12 @@ SCHEMA = {
     "events": """event_id VARCHAR PRIMARY KEY, article_id VARCHAR, sentence_index INTEGER, sentence VARCHAR,
         date DATE, date_method VARCHAR, source_text VARCHAR, source_code VARCHAR, source_country VARCHAR,
         target_text VARCHAR, target_code VARCHAR, target_country VARCHAR, code VARCHAR, root_code VARCHAR,
-        quad_class INTEGER, goldstein DOUBLE, plover_event VARCHAR, plover_mode VARCHAR, plover_context VARCHAR,
+        quad_class INTEGER, goldstein DOUBLE, confidence DOUBLE, plover_event VARCHAR, plover_mode VARCHAR, plover_context VARCHAR,
         location_name VARCHAR, location_country VARCHAR, location_fips VARCHAR, location_adm1 VARCHAR,
         location_feature VARCHAR, latitude DOUBLE, longitude DOUBLE, geonames_id BIGINT,
         rule VARCHAR, record JSON""",
+    "sentences": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER,
+        text VARCHAR""",
     "actors": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
         code VARCHAR, country VARCHAR, evidence VARCHAR""",
     "quotes": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
@@ -79,11 +81,13 @@ def _rows(result: Result, versions: tuple[str, str]) -> dict[str, list[tuple]]:
         rows["events"].append((
             e.event_id, e.article_id or a.id, e.sentence_index, e.sentence, e.date, e.date_method,
             e.source.text, e.source.code, e.source.country, t.text if t else None, t.code if t else None,
-            t.country if t else None, e.code, e.root_code, e.quad_class, e.goldstein, e.plover.event,
+            t.country if t else None, e.code, e.root_code, e.quad_class, e.goldstein, e.confidence, e.plover.event,
             e.plover.mode, e.plover.context, loc.name if loc else None, loc.country_iso3 if loc else None,
             loc.country_fips if loc else None, loc.admin1 if loc else None, loc.feature if loc else None,
             loc.latitude if loc else None, loc.longitude if loc else None, loc.geonames_id if loc else None,
             e.provenance.rule, to_json(e).decode()))
+    for s in result.sentences:
+        rows["sentences"].append((a.id, s.index, s.start, s.end, a.text[s.start:s.end]))
     for x in result.actors:
         rows["actors"].append((a.id, x.sentence_index, x.start, x.end, x.text, x.code, x.country, x.evidence))
     for q in result.quotes:
