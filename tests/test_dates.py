@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from dyad.dates import resolve_relative
+from dyad.dates import resolve_date, resolve_relative
 
 SUNDAY_MARCH_1 = dt.date(2026, 3, 1)
 
@@ -26,3 +26,59 @@ def test_weekday_before_publication_crosses_year_boundary():
     date, method = resolve_relative("Police raided the office on Wednesday.", published)
     assert date == dt.date(2026, 12, 30)
     assert "Wednesday" in method
+
+
+# Saturday 2 January 2027: the weekday before publication lies in the previous month and year
+SATURDAY_JAN_2 = dt.date(2027, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        ("The council met on Thursday.", dt.date(2026, 3, 2), dt.date(2026, 2, 26)),  # across a month
+        ("The council met on Monday.", dt.date(2026, 3, 2), dt.date(2026, 3, 2)),  # same day
+        ("The council met on Sunday.", SATURDAY_JAN_2, dt.date(2026, 12, 27)),  # across a year
+        ("Talks collapsed on Friday night.", SATURDAY_JAN_2, dt.date(2027, 1, 1)),
+        ("Rebels shelled the town yesterday.", dt.date(2026, 1, 1), dt.date(2025, 12, 31)),
+        ("Police made arrests last night.", dt.date(2026, 3, 1), dt.date(2026, 2, 28)),
+        ("The ministers met last week.", dt.date(2026, 3, 4), dt.date(2026, 2, 25)),
+        ("The minister resigned last month.", dt.date(2026, 3, 31), dt.date(2026, 2, 28)),  # clamped
+        ("The minister resigned last month.", dt.date(2026, 1, 15), dt.date(2025, 12, 15)),
+        ("The vote was held three days ago.", dt.date(2026, 3, 2), dt.date(2026, 2, 27)),
+        ("The treaty was signed on March 3.", dt.date(2026, 3, 10), dt.date(2026, 3, 3)),
+        ("The treaty was signed on 28 December.", dt.date(2026, 1, 5), dt.date(2025, 12, 28)),  # last year's
+        ("The treaty was signed on 3 March 2024.", dt.date(2026, 3, 10), dt.date(2024, 3, 3)),
+        ("The treaty was signed on March 3, 2024, in the capital.", dt.date(2026, 3, 10), dt.date(2024, 3, 3)),
+        ("Crowds march 3 miles every year.", dt.date(2026, 3, 10), dt.date(2026, 3, 10)),  # a verb, not a month
+    ],
+)
+def test_relative_and_explicit_dates(sentence, published, expected):
+    assert resolve_date(sentence, published)[0] == expected
+
+
+def test_each_date_says_how_it_was_derived():
+    assert resolve_date("The raid took place on 3 March 2024.", dt.date(2026, 3, 10))[1].startswith("explicit date")
+    assert "latest such date" in resolve_date("It began on March 3.", dt.date(2026, 3, 10))[1]
+    assert resolve_date("The minister resigned.", dt.date(2026, 3, 10))[1] == "publication date"
+
+
+def test_explicit_date_needs_no_publication_date():
+    assert resolve_date("The accord was signed on 12 May 2021.", None)[0] == dt.date(2021, 5, 12)
+    assert resolve_date("The accord was signed on Monday.", None)[0] is None
+
+
+def test_the_expression_nearest_the_verb_wins():
+    sentence = "On Monday the ministry said the strike happened on Thursday."
+    verb = sentence.index("happened")
+    assert resolve_date(sentence, dt.date(2026, 3, 4), anchor=verb)[0] == dt.date(2026, 2, 26)
+
+
+def test_events_get_dates_and_methods_from_the_pipeline(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("Rebel fighters attacked government troops near the border yesterday.", date="2026-03-04",
+                       nlp=nlp)
+    assert result.events
+    for event in result.events:
+        assert event.date == dt.date(2026, 3, 3)
+        assert "yesterday" in event.date_method

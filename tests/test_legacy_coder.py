@@ -222,3 +222,52 @@ def test_component_codes_the_parsed_doc(petrarch):
         assert [(e.source.code, e.target.code, e.code) for e in doc._.legacy_events] == [("PNG", "IST", "041")]
     finally:
         nlp.remove_pipe("dyad_legacy_events")
+
+
+@pytest.fixture(scope="module")
+def petrarch2_pico(tmp_path_factory) -> LegacyCoder:
+    """PETRARCH-2 dictionary with an internal coding ontology (invented, small)."""
+    folder = tmp_path_factory.mktemp("p2pico")
+    verbs = _write(folder, "pico.verbs.txt",
+                   "--- QUARREL [110] ---\nQUARREL\n- * (OVER {WATER RIGHTS}) [111]\n\n"
+                   "--- HELP [060] ---\nHELP\n\n--- PRAISE [041] ---\nPRAISE\n\n"
+                   "--- SNUB [110] ---\nSNUB\n\n--- CENSURE [111] ---\nCENSURE\n- LOUDLY * [112]\n"
+                   "- SENATORS * [114]\n\n--- STRIKE [190] ---\nSTRIKE {STRIKES STRUCK STRIKING}\n\n"
+                   "--- SHIP [070] ---\nSHIP {SHIPS SHIPPED SHIPPING}\n")
+    actors = _write(folder, "pico.actors.txt", "PANGAEA [PNG]\nISTRIA [IST]\nZORBIA [ZRB]\n")
+    agents = _write(folder, "pico.agents.txt", "SENATOR [~LEG]\n")
+    onto = _write(folder, "pico.ontology.txt",
+                  "041:0xB001\n050:0x0080\n060:0x0070\n070:0x0040\n110:0x1007f#0xFFFF+0x0080\n"
+                  "111:0x7001\n112:0x70a0\n114:0x7003\n121:-0xFFFF+0x0070\n190:0x00A0\n")
+    return LegacyCoder(load_dictionaries([verbs, actors, agents, onto]), {})
+
+
+def test_petrarch2_negation_through_the_ontology(petrarch2_pico):
+    # PICO value - 0xFFFF read back as CAMEO; no CAMEO code for it: no event
+    assert triples(petrarch2_pico, "Pangaea did not snub Istria.") == {("PNG", "IST", "050")}
+    assert triples(petrarch2_pico, "Pangaea did not help Istria.") == {("PNG", "IST", "121")}
+    assert triples(petrarch2_pico, "Pangaea did not praise Istria.") == set()
+    assert triples(petrarch2_pico, "Pangaea snubbed Istria.") == {("PNG", "IST", "110")}
+
+
+def test_negate_code_reads_roots_and_drops_unknown():
+    from dyad.events.dictionaries.model import EventCode
+    from dyad.events.legacy.coder import negate_code
+
+    pico = {"110": 0x1007F, "050": 0x0080, "057": 0x0087, "170": 0x10086, "060": 0x0070, "121": -0xFFFF + 0x70}
+    back = {v: c for c, v in pico.items()}
+    assert negate_code(EventCode("170", "170"), pico, back).primary == "057"
+    assert negate_code(EventCode("113", "113"), pico, back).primary == "050"  # 113 read as its root 110
+    assert negate_code(EventCode("200", "200"), pico, back) is None  # not in the ontology
+    assert negate_code(EventCode("063", "063"), pico, back).primary == "121"  # root 060
+    assert negate_code(EventCode("050", "050"), pico, back) is None
+
+
+def test_petrarch2_passive_without_agent(petrarch2_pico):
+    assert triples(petrarch2_pico, "Istria was struck in Pangaea.") == {("PNG", "IST", "190")}
+    assert triples(petrarch2_pico, "Istria was shipped to Pangaea.") == set()  # a goal is no actor
+
+
+def test_petrarch2_words_before_the_verb_are_nouns(petrarch2_pico):
+    assert triples(petrarch2_pico, "Pangaea loudly censured Istria.") == {("PNG", "IST", "111")}
+    assert triples(petrarch2_pico, "The senators censured Istria.") == {("---LEG", "IST", "114")}

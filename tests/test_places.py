@@ -1,18 +1,171 @@
-from dyad.places import resolve
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dyad.places import Context, load_gazetteer, load_index, normalise, resolve
+from dyad.records import Article
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 def test_country_and_city_resolve_with_codes_and_coordinates():
     mali = resolve("Mali")
     assert (mali.country_iso2, mali.country_iso3, mali.feature) == ("ML", "MLI", "country")
+    assert mali.latitude is not None and mali.geonames_id
     paris = resolve("Paris")
     assert paris.country_iso3 == "FRA" and abs(paris.latitude - 48.85) < 0.1
+    assert paris.geonames_id == 2988507
 
 
 def test_unknown_name_resolves_to_nothing():
     assert resolve("Xyzzyville") is None
 
 
+def test_country_codes_include_fips():
+    germany = resolve("Germany")
+    assert (germany.country_iso2, germany.country_iso3, germany.country_fips) == ("DE", "DEU", "GM")
+
+
+def test_small_towns_are_in_the_gazetteer():
+    # the index holds GeoNames places of 500+ people, with alternate names
+    place = resolve("Gorazde")
+    assert place is not None and place.country_iso2 == "BA"
+
+
+def test_countries_sit_at_geonames_reference_points_not_centroids():
+    us = resolve("United States")
+    assert (round(us.latitude, 2), round(us.longitude, 1)) == (39.76, -98.5)
+
+
+def test_region_resolves_with_its_country():
+    bavaria = resolve("Bavaria")
+    assert (bavaria.feature, bavaria.country_iso2, bavaria.admin1) == ("region", "DE", "Bavaria")
+
+
+def test_containment_picks_the_place_inside_the_container():
+    assert resolve("Springfield", within="Illinois").admin1 == "Illinois"
+    assert resolve("Springfield", within="Massachusetts").admin1 == "Massachusetts"
+    assert resolve("Tripoli", within="Lebanon").country_iso2 == "LB"
+    assert resolve("Aleppo", within="Syria").country_iso2 == "SY"
+
+
+def test_state_abbreviations_name_us_states():
+    assert resolve("Athens", within="Ga.").admin1 == "Georgia"
+
+
+def test_article_context_settles_an_ambiguous_city():
+    gazetteer = load_gazetteer()
+    lebanon = Context()
+    lebanon.add("lebanon", gazetteer.by_iso2["LB"], 3.0)
+    assert resolve("Tripoli", gazetteer, context=lebanon).country_iso2 == "LB"
+    libya = Context()
+    libya.add("libya", gazetteer.by_iso2["LY"], 3.0)
+    assert resolve("Tripoli", gazetteer, context=libya).country_iso2 == "LY"
+
+
+def test_a_country_name_is_not_taken_for_a_small_town():
+    gazetteer = load_gazetteer()
+    us = Context()
+    us.add("texas", gazetteer.by_iso2["US"], 3.0, None)
+    assert resolve("China", gazetteer, context=us).country_iso2 == "CN"
+
+
+def test_normalise_drops_accents_periods_and_dashes():
+    assert normalise("Saint-Étienne") == "saint etienne"
+    assert normalise("U.S.") == "us"
+
+
+def _articles():
+    return [json.loads(line) for line in (FIXTURES / "places" / "articles.jsonl").read_text().splitlines()]
+
+
+def _places(nlp, record):
+    doc = nlp.make_doc(record["text"])
+    doc._.article = Article(id=record["id"], text=record["text"])
+    return nlp(doc)._.places
+
+
+def test_ambiguous_city_settled_by_the_articles_country(nlp):
+    by_id = {r["id"]: r for r in _articles()}
+    libya = [p for p in _places(nlp, by_id["libya-tripoli"]) if p.name == "Tripoli"]
+    lebanon = [p for p in _places(nlp, by_id["lebanon-tripoli"]) if p.name == "Tripoli"]
+    assert libya and all(p.country_iso2 == "LY" for p in libya)
+    assert lebanon and all(p.country_iso2 == "LB" for p in lebanon)
+
+
+def test_containment_in_running_text(nlp):
+    places = {p.name: p for p in _places(nlp, {r["id"]: r for r in _articles()}["containment"])}
+    assert places["Aleppo"].country_iso2 == "SY"
+    assert places["Springfield"].admin1 == "Illinois"
+
+
 def test_demonym_is_reported_as_an_adjective_place(nlp):
     doc = nlp("Kenyan officials met the delegation.")
     kinds = {(p.name, p.kind, p.country_iso3) for p in doc._.places}
     assert ("Kenyan", "adjective", "KEN") in kinds
+
+
+def test_spans_leave_out_the_article_but_keep_compass_names(nlp):
+    doc = nlp("Settlers moved into the West Bank while envoys flew to South Africa.")
+    names = {p.name for p in doc._.places}
+    assert "West Bank" in names or "Bank" not in names
+    assert "South Africa" in names
+
+
+def test_dateline_is_a_place_and_locates_events_without_a_named_place(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("KABUL, Afghanistan (Reuters) - The president condemned the rebels on Monday.",
+                       date="2026-03-04", nlp=nlp)
+    dateline = [p for p in result.places if p.kind == "dateline"]
+    assert dateline and dateline[0].country_iso2 == "AF"
+    for event in result.events:
+        assert event.location is not None and event.location.country_iso2 == "AF"
+        assert "dateline" in event.location.method
+
+
+def test_event_location_is_the_place_named_in_its_sentence(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("Turkish troops attacked Kurdish fighters in the town of Kobani on Friday.",
+                       date="2026-03-04", nlp=nlp)
+    located = [e.location for e in result.events if e.location is not None]
+    assert located and located[0].name == "Kobani" and located[0].country_iso2 == "SY"
+    assert located[0].latitude is not None and located[0].method.startswith("named in the sentence")
+
+
+def test_index_is_cached_on_disk_and_loads_fast(tmp_path, monkeypatch):
+    monkeypatch.setenv("DYAD_CACHE_DIR", str(tmp_path))
+    load_index()  # builds and writes the cache
+    files = list(tmp_path.glob("gazetteer-*.msgpack"))
+    assert len(files) == 1 and not list(tmp_path.glob(".gazetteer-*"))
+    code = "import time; from dyad.places import load_index; t=time.perf_counter(); load_index(); " \
+           "print(time.perf_counter()-t)"
+    env = {**os.environ, "DYAD_CACHE_DIR": str(tmp_path)}
+    seconds = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                   check=True).stdout)
+    assert seconds < 1.0
+    assert len(list(tmp_path.glob("gazetteer-*.msgpack"))) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "fmt", "f1", "within"), [("GWN.xml", "gwn", 0.72, 0.92),
+                                                          ("lgl.xml", "lgl", 0.65, None)])
+def test_gold_geoparsing_scores(name, fmt, f1, within):
+    path = SHARED / "gold" / "places" / name
+    if not path.exists():
+        pytest.skip("../shared is absent")
+    from dyad.evaluate.places import evaluate_places
+
+    t = time.perf_counter()
+    result = evaluate_places(path, fmt)
+    assert result["f1"] >= f1
+    if within is not None:
+        assert result["within_161km"] >= within
+    assert time.perf_counter() - t < 600

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import math
 import os
 import re
@@ -64,7 +65,8 @@ _STATE_ABBREVIATIONS = {
     "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon", "Pa.": "Pennsylvania",
     "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota", "Tenn.": "Tennessee",
     "Tex.": "Texas", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
-    "W. Va.": "West Virginia", "Wis.": "Wisconsin", "Wisc.": "Wisconsin", "Wyo.": "Wyoming", "D.C.": "District of Columbia",
+    "W. Va.": "West Virginia", "Wis.": "Wisconsin", "Wisc.": "Wisconsin", "Wyo.": "Wyoming",
+    "D.C.": "District of Columbia",
 }
 _REGION_AFFIXES = re.compile(
     r"^(?:province|region|state|governorate|department|oblast|county|prefecture|district) of\s+|"
@@ -162,7 +164,7 @@ def normalise(name: str) -> str:
 
 
 def _latin(name: str) -> bool:
-    return all(c.isascii() or unicodedata.category(c)[0] in "LMZ" and ord(c) < 0x250 for c in name)
+    return all(c.isascii() or (unicodedata.category(c)[0] in "LMZ" and ord(c) < 0x250) for c in name)
 
 
 # --------------------------------------------------------------------------------------------
@@ -486,14 +488,15 @@ class Gazetteer:
         if feature == CONTINENT:
             score = 9.5
         elif feature == COUNTRY:
-            score = 9.0
+            score = 11.0
         elif feature == REGION:
             score = 5.6
         else:
             score = math.log10(ix.population[entry] + 10) + (1.5 if feature == CAPITAL else 0.0)
         return score - 0.5 if alternate else score
 
-    def score(self, entry: int, alternate: bool, context: Context | None, container: set | None) -> float:
+    def score(self, entry: int, alternate: bool, context: Context | None, container: set | None,
+              shadowed: bool = False) -> float:
         ix = self.index
         score = self.prior(entry, alternate)
         feature = ix.feature[entry]
@@ -501,8 +504,12 @@ class Gazetteer:
         if context is not None and feature != CONTINENT:
             if context.countries[country]:
                 score += 1.5 + 3.0 * context.share(country)
+            elif feature == COUNTRY and context.countries:
+                score -= 2.5  # "Georgia" in an article all about the United States
             if feature < REGION and ix.admin1[entry] >= 0 and context.regions[(country, ix.admin1[entry])]:
                 score += 2.5
+        if shadowed and feature < REGION and not container:
+            score -= 3.0  # a town that shares a country's name ("China", Texas) needs "China, Texas"
         if container:
             if (country, ix.admin1[entry]) in container:
                 score += 10.0
@@ -518,8 +525,9 @@ class Gazetteer:
             return None
         if context is not None:
             context = context.without(text)
-        scored = [(self.score(e, alt, context, container), -i, e) for i, (e, alt) in enumerate(found[:400])]
-        score, _, entry = max(scored)
+        shadowed = any(self.index.feature[e] == COUNTRY and not alt for e, alt in found[:3])
+        scored = [(self.score(e, alt, context, container, shadowed), -i, e) for i, (e, alt) in enumerate(found[:400])]
+        entry = max(scored)[2]
         reasons = [FEATURES[self.index.feature[entry]]]
         if len(scored) > 1:
             country = self.index.country[entry]
@@ -594,6 +602,8 @@ def resolve(name: str, gazetteer: Gazetteer | None = None, *, context: Context |
 _LEADING = re.compile(r"^(?:the|a|an|downtown|central|northern|southern|eastern|western|north|south|east|west|"
                       r"northeastern|northwestern|southeastern|southwestern)\s+", re.I)
 _TRAILING = re.compile(r"(?:'s|’s|'|’)$")
+_SETTLEMENTS = frozenset({"city", "town", "village", "capital", "province", "region", "district", "port",
+                          "suburb", "outskirts", "state", "county", "streets", "center", "centre"})
 _PROPER = frozenset({"NNP", "NNPS"})
 _NOT_PLACES = frozenset({"PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"})
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around", "into", "to",
@@ -610,12 +620,17 @@ class Mention(msgspec.Struct):
     within: str | None = None
 
 
-def _trim(doc: Doc, start_token: int, end_token: int) -> tuple[int, int] | None:
+def _trim(doc: Doc, start_token: int, end_token: int, gazetteer: Gazetteer) -> tuple[int, int] | None:
+    """An entity's span less "the", a possessive, and a direction word the name does not carry
+    ("northern Syria", but "West Bank" and "South Africa" whole)."""
     span = doc[start_token:end_token]
     start, end = span.start_char, span.end_char
     text = span.text
+    if not any(c.isupper() for c in text):
+        return None  # "east", "the region": not names
     lead = _LEADING.match(text)
-    if lead and len(text) > lead.end():
+    if lead and len(text) > lead.end() and (lead.group(0).lower().startswith(("the ", "a ", "an "))
+                                            or not gazetteer.candidates(_TRAILING.sub("", text))):
         start += lead.end()
         text = text[lead.end():]
     trail = _TRAILING.search(text)
@@ -628,14 +643,15 @@ def _trim(doc: Doc, start_token: int, end_token: int) -> tuple[int, int] | None:
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     """Toponym and demonym mentions: entities, and gazetteer names the tagger did not label."""
     mentions: list[Mention] = []
-    taken = [False] * len(doc)
+    n = len(doc)
+    taken = [False] * n
     for ent in doc.ents:
         label = ent.label_
         if label in _TOPONYM_LABELS:
-            trimmed = _trim(doc, ent.start, ent.end)
+            trimmed = _trim(doc, ent.start, ent.end, gazetteer)
             if trimmed is None:
                 continue
-            text = doc.text[trimmed[0]:trimmed[1]]
+            text = ent.text[trimmed[0] - ent.start_char:trimmed[1] - ent.start_char]
             if label != "GPE" and not gazetteer.candidates(text):
                 continue
             mentions.append(Mention(text, trimmed[0], trimmed[1], ent.start, label))
@@ -653,32 +669,35 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
         for i in range(ent.start, ent.end):
             taken[i] = True
     # demonyms and well-known place names the tagger left unlabelled or inside an organisation's name
-    i, n = 0, len(doc)
+    proper = [t.tag_ in _PROPER and t.ent_type_ not in _NOT_PLACES for t in doc]
+    i = 0
     while i < n:
-        token = doc[i]
-        if taken[i] or token.tag_ not in _PROPER or token.ent_type_ in _NOT_PLACES:
+        if taken[i] or not proper[i]:
             i += 1
             continue
+        token = doc[i]
         if gazetteer.demonym(token.text) is not None and token.text not in gazetteer.case_sensitive:
             mentions.append(Mention(token.text, token.idx, token.idx + len(token.text), i, "", "adjective"))
             taken[i] = True
             i += 1
             continue
-        for j in range(min(n, i + 4), i, -1):
-            if doc[j - 1].tag_ not in _PROPER or any(taken[i:j]) or doc[i:j].text in gazetteer.case_sensitive:
-                continue
-            text = doc[i:j].text
-            if len(text) > 2 and gazetteer.well_known(text):
-                mentions.append(Mention(text, token.idx, doc[j - 1].idx + len(doc[j - 1].text), i, ""))
-                taken[i:j] = [True] * (j - i)
-                i = j - 1
+        j = i + 1
+        while j < n and j < i + 4 and proper[j] and not taken[j]:
+            j += 1
+        for k in range(j, i, -1):  # the longest run of proper nouns that names a well-known place
+            span = doc[i:k]
+            text = span.text
+            if len(text) > 2 and text not in gazetteer.case_sensitive and gazetteer.well_known(text):
+                mentions.append(Mention(text, span.start_char, span.end_char, i, ""))
+                taken[i:k] = [True] * (k - i)
+                i = k - 1
                 break
         i += 1
     mentions.sort(key=lambda m: m.start)
     # containment: "Aleppo, Syria" / "Springfield, Ill."
-    for first, second in zip(mentions, mentions[1:], strict=False):
-        between = doc.text[first.end:second.start]
-        if between.strip() == "," and first.kind == "toponym" and second.kind == "toponym":
+    for first, second in itertools.pairwise(mentions):
+        if (first.kind == second.kind == "toponym" and second.start - first.end <= 3 and second.token > 0
+                and doc[second.token - 1].text == "," and doc[second.token - 1].idx >= first.end):
             first.within = second.text
     return mentions
 
@@ -772,8 +791,10 @@ def locate_event(doc: Doc, event, places: list[Place], gazetteer: Gazetteer) -> 
 
         def rank(p: Place):
             start = doc.char_span(p.start, p.end, alignment_mode="expand")
-            before = doc[start.start - 1].lower_ if start is not None and start.start > 0 else ""
-            return (_in_actor(p, event), before not in _LOCATIVE, p.feature == "country",
+            i = start.start if start is not None else 0
+            before = doc[i - 1].lower_ if i > 0 else ""
+            locative = before in _LOCATIVE or (before == "of" and i > 1 and doc[i - 2].lower_ in _SETTLEMENTS)
+            return (_in_actor(p, event), not locative, p.feature == "country",
                     abs(p.start - anchor) if anchor is not None else p.start)
 
         best = min(here, key=rank)

@@ -19,6 +19,7 @@ miles) of the gold point (a toponym left unresolved counts as a miss), mean and 
 from __future__ import annotations
 
 import math
+import re
 import statistics
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -209,8 +210,8 @@ def evaluate_event_locations(path: str | Path, nlp=None) -> dict:
     """
     import json
 
-    from dyad.places import load_gazetteer, normalise, resolve
     from dyad.pipeline import load, process
+    from dyad.places import load_gazetteer, normalise, resolve
 
     records = [r for r in json.loads(Path(path).read_text("utf-8")) if isinstance(r, dict) and r.get("eventLoc")]
     nlp = nlp or load()
@@ -218,7 +219,8 @@ def evaluate_event_locations(path: str | Path, nlp=None) -> dict:
     right = coded = 0
     details = []
     for record, result in zip(records, process([{"text": r["text"]} for r in records], nlp), strict=True):
-        gold_name = record["eventLoc"].get("name", "")
+        gold_name = re.sub(r"^(?:the\s+)?(?:city|town|village|province|region)\s+of\s+", "",
+                           record["eventLoc"].get("name", ""), flags=re.I)
         location = result.events[0].location if result.events else None
         if result.events:
             coded += 1

@@ -74,6 +74,7 @@ class EventCoder:
         if not actors:
             return []
         actor_at: dict[int, int] = doc._.actor_at or {}
+        self._places = {i for i, k in actor_at.items() if _is_place(actors[k])}
         lex = self.lexicon
         matches: list[Match] = []
         used_nouns: set[int] = set()
@@ -88,12 +89,22 @@ class EventCoder:
             elif token.pos_ == "NOUN" and lemma in lex.nouns:
                 pass  # nominal events below, once the verbs have claimed their objects
         for token in doc:
-            if token.pos_ == "NOUN" and token.i not in used_nouns and token.lemma_ in lex.nouns:
-                match = self._nominal(token, lex.nouns[token.lemma_], actor_at)
+            if token.pos_ == "NOUN" and token.i not in used_nouns and (rule := self._noun(token)) is not None:
+                match = self._nominal(token, rule, actor_at)
                 if match is not None:
                     matches.append(match)
         matches = _drop_reported(matches)
         return self._events(doc, matches, actors, actor_at)
+
+    def _noun(self, token: Token) -> NounRule | None:
+        """The event noun rule of a token: a compound entry ("hunger strike") before the bare noun."""
+        nouns = self.lexicon.nouns
+        for c in token.children:
+            if c.dep_ in ("compound", "amod") and c.i < token.i:
+                rule = nouns.get(f"{c.lemma_.lower()} {token.lemma_}")
+                if rule is not None:
+                    return rule
+        return nouns.get(token.lemma_)
 
     def _frames(self, token: Token) -> list[str]:
         kinds = []
@@ -115,6 +126,7 @@ class EventCoder:
         kinds = self._frames(verb)
         negated = any(c.dep_ == "neg" for c in verb.children)
         match = None
+        complement = None
         modal = next((k for k in kinds if k in _MODAL_KINDS or k == "aspect"), None)
         if modal is not None:
             complement = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
@@ -124,6 +136,13 @@ class EventCoder:
             match = self._own(verb, actor_at, used_nouns, "light" in kinds)
             if match is not None and "report" in kinds:
                 match.kind = "report"
+            if match is not None and modal is not None and not match.targets and complement is not None:
+                # "threatened to cut off supplies to X": the uncoded complement still names the target
+                comp_objects = [c for c in complement.children if c.dep_ in _OBJECT]
+                found, _ = _targets(complement, comp_objects, _LOOSE_PREPS, actor_at, False, False)
+                found = [t for t in found if t not in match.sources]
+                if found:
+                    match.targets, match.flags = found[:2], dict(match.flags, loose_target=1.0)
         if match is None:
             return None
         if negated:
@@ -194,7 +213,10 @@ class EventCoder:
             return None
         passive = flags.get("passive", 0.0) > 0
         objects = [c for c in verb.children if c.dep_ in _OBJECT]
+        fallback = None  # the first optional rule without a target: used when no equal rule finds one
         for rule in rules:
+            if fallback is not None and rule.specificity < fallback[0].specificity:
+                break
             if rule.particle and not any(c.dep_ in ("prt", "prep") and c.lower_ == rule.particle
                                          for c in verb.children):
                 continue
@@ -209,15 +231,24 @@ class EventCoder:
             targets, direct = _targets(verb, heads, rule.preps, actor_at, passive, bool(rule.objects))
             if rule.target_required and not targets:
                 continue
-            if not targets and not rule.code.startswith("01"):
-                targets = _prepositional(verb, heads, actor_at)
-                flags = dict(flags, loose_target=float(bool(targets)))
+            if not targets:
+                if fallback is None:
+                    fallback = (rule, heads)
+                continue
             used_nouns.update(o.i for o in heads)
             flags = dict(flags, specificity=float(rule.specificity), direct_target=float(direct))
             return Match(verb, rule.code, rule.source, "verb", sources, targets, flags)
+        if fallback is not None:
+            rule, heads = fallback
+            targets = _prepositional(verb, heads, actor_at, rule.code, self._places)
+            targets = [t for t in targets if t not in sources]
+            used_nouns.update(o.i for o in heads)
+            flags = dict(flags, loose_target=float(bool(targets)), specificity=float(rule.specificity),
+                         direct_target=0.0)
+            return Match(verb, rule.code, rule.source, "verb", sources, targets, flags)
         if light:
             for obj in objects:
-                noun = self.lexicon.nouns.get(obj.lemma_)
+                noun = self._noun(obj)
                 if noun is None:
                     continue
                 used_nouns.add(obj.i)
@@ -225,6 +256,10 @@ class EventCoder:
                 targets, direct = _targets(verb, [obj], noun.preps, actor_at, passive, True)
                 if between:
                     targets = between
+                elif not targets:
+                    targets = [t for t in _prepositional(verb, [obj], actor_at, noun.code, self._places)
+                               if t not in sources]
+                    flags = dict(flags, loose_target=float(bool(targets)))
                 flags = dict(flags, specificity=1.0, light=1.0, direct_target=float(direct))
                 return Match(verb, noun.code, noun.source, "light", sources, targets, flags, bool(between))
         return None
@@ -314,6 +349,8 @@ def _subject_verb(verb: Token) -> tuple[Token, bool]:
             break
         if verb.dep_ in ("conj", "xcomp", "acomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG"):
             verb = verb.head
+        elif verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB":
+            verb = verb.head.head  # "issued a statement urging X to ...": the issuer urges
         else:
             break
     return verb, verb is not start
@@ -358,14 +395,35 @@ def _targets(verb: Token, objects: list[Token], preps: frozenset[str], actor_at:
 
 _LOOSE_PREPS = frozenset({"to", "with", "on", "against", "from", "for", "into", "toward", "towards", "at",
                           "over", "of"})
+_STATEMENT_PREPS = frozenset({"to", "with", "on", "against", "for", "at", "over", "about", "toward", "towards",
+                              "regarding"})
+# roots whose event acts on the place it happens in (and so on that place's government): "lifted the
+# curfew in X", "protested in X", "shelled positions in X"; not statements, appeals, visits or aid
+_IN_PLACE_ROOTS = frozenset({"08", "13", "14", "15", "17", "18", "19", "20"})
 
 
-def _prepositional(verb: Token, objects: list[Token], actor_at: dict[int, int]) -> list[int]:
-    """A target for an event whose rule found none: an actor in a prepositional object of the verb
-    or its object ("granted asylum to X"); `in` and time prepositions are places and dates."""
-    heads = [g for h in (verb, *objects) for c in h.children if c.dep_ == "prep" and c.lower_ in _LOOSE_PREPS
+def _is_place(actor: Actor) -> bool:
+    """A bare country (a toponym) rather than an actor of it."""
+    return bool(actor.code) and len(actor.code) == 3 and not actor.sectors
+
+
+def _prepositional(verb: Token, objects: list[Token], actor_at: dict[int, int], code: str = "",
+                   places: set[int] | frozenset = frozenset()) -> list[int]:
+    """A target for an event whose rule found none: an actor in a prepositional object of the verb,
+    of its object or of the object's participle or apposition ("granted asylum to X", "lifted a ban
+    imposed on X"); `in` names the target only for events acting on a place ("lifted the curfew in
+    X"), and only a bare place; time prepositions are dates."""
+    preps = _STATEMENT_PREPS if code.startswith("01") else _LOOSE_PREPS
+    holders = [verb, *objects]
+    holders += [c for o in objects for c in o.children if c.dep_ in ("acl", "appos", "relcl")]
+    heads = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in preps
              for g in c.children if g.dep_ == "pobj"]
-    return _collect(heads, actor_at)[:2]
+    found = _collect(heads, actor_at)
+    if not found and code[:2] in _IN_PLACE_ROOTS and places:
+        heads = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "in"
+                 for g in c.children if g.dep_ == "pobj"]
+        found = [i for i in _collect(heads, actor_at) if i in places]
+    return found[:2]
 
 
 def _between(noun: Token, verb: Token | None, rule, actor_at: dict[int, int]) -> list[int]:

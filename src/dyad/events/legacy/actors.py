@@ -48,6 +48,7 @@ class PhraseIndex:
     def __init__(self) -> None:
         self.by_first: dict[str, list[Phrase]] = {}
         self.has_stems = False
+        self._candidates: dict[str, list[Phrase]] = {}  # token text -> candidates (index is fixed)
 
     def add(self, phrase: Phrase) -> None:
         if not phrase.words:
@@ -57,10 +58,19 @@ class PhraseIndex:
             self.has_stems = True
 
     def finish(self) -> None:
+        self._candidates.clear()
         for phrases in self.by_first.values():
             phrases.sort(key=lambda p: (len(p.words), p.size), reverse=True)
 
     def candidates(self, token: str) -> list[Phrase]:
+        hit = self._candidates.get(token)
+        if hit is None:
+            if len(self._candidates) > 200_000:
+                self._candidates.clear()
+            hit = self._candidates[token] = self._candidates_of(token)
+        return hit
+
+    def _candidates_of(self, token: str) -> list[Phrase]:
         if not self.has_stems:
             out = list(self.by_first.get(token, ()))
             for key in stem_keys(token)[1:4]:  # plural/possessive endings of exact words
