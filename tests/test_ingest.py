@@ -87,7 +87,10 @@ def test_status_and_exports(tmp_path, nlp):
     con = duckdb.connect()
     n = con.execute(f"SELECT count(*) FROM read_parquet('{parquet}/events/**/*.parquet')").fetchone()[0]
     assert n == len(events)
-    assert con.execute(f"SELECT count(*) FROM '{parquet}/articles.parquet'").fetchone()[0] == 4
+    stored = duckdb.connect(str(db), read_only=True)
+    for table in ("articles", "sentences", "actors", "quotes", "places", "stories"):
+        exported = con.execute(f"SELECT count(*) FROM '{parquet}/{table}.parquet'").fetchone()[0]
+        assert exported == stored.execute(f"SELECT count(*) FROM {table}").fetchone()[0], table
 
 
 def test_queries_answer_from_the_store(tmp_path, nlp):

@@ -59,6 +59,11 @@ VIEWS = {
             count(DISTINCT coalesce(news_source, article_id)) AS sources,
             count(DISTINCT coalesce(story_id, article_id)) AS stories, min(event_id) AS first_mention
         FROM event_mentions GROUP BY aggregate_id, date, source_code, target_code, code, location_name""",
+    # a story with every source and URL that carried it
+    "story_summary": """SELECT s.story_id, count(*) AS articles, list(DISTINCT a.source) FILTER (a.source IS NOT NULL)
+            AS sources, list(DISTINCT a.url) FILTER (a.url IS NOT NULL) AS urls, min(a.date) AS first_date,
+            max(a.date) AS last_date
+        FROM stories s JOIN articles a ON a.id = s.article_id GROUP BY s.story_id""",
     # what the exchange layouts (layouts.py) read: mentions with code names and city names
     "event_mentions_geo": """SELECT m.*, c.name AS code_name,
             CASE WHEN m.location_feature = 'city' THEN m.location_name END AS location_city
