@@ -543,12 +543,17 @@ def test_cli_reports_crashes_in_table(fake_coder):
     assert "<- extra" in result.stdout
 
 
-@pytest.mark.parametrize("args", [["--task", "places"], ["--format", "lgl"],
-                                  ["--format", "gwn"]])
-def test_cli_not_implemented(fake_coder, args):
+@pytest.mark.parametrize("args", [["--format", "lgl"], ["--format", "gwn"]])
+def test_events_task_says_a_places_format_is_not_an_event_gold(fake_coder, args):
     result = CliRunner().invoke(evaluate, [str(GOLD / "gold.jsonl"), *args])
     assert result.exit_code == 2
     assert "not implemented yet" in result.stderr
+
+
+def test_places_task_names_the_gold_formats_it_reads(fake_coder):
+    result = CliRunner().invoke(evaluate, [str(GOLD / "gold.jsonl"), "--task", "places"])
+    assert result.exit_code == 2
+    assert "gwn" in result.stderr and "lgl" in result.stderr
 
 
 def test_cli_legacy_missing(monkeypatch):
