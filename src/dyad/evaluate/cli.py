@@ -34,7 +34,7 @@ def _fail(message: str, code: int) -> NoReturn:
 @click.command("evaluate", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("gold", type=click.Path(exists=True, dir_okay=True))
 @click.option("--task", type=click.Choice(TASKS), default="events", show_default=True,
-              help="What to score. Only events is implemented yet.")
+              help="What to score: events (default), actors, quotes or places.")
 @click.option("--format", "gold_format", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
               help=f"Gold format; auto detects it from the file. Implemented: {', '.join(IMPLEMENTED)}.")
 @click.option("--dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="PATH",
