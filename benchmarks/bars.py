@@ -9,6 +9,7 @@ compares the figures with the issue's bar. Skips with a message when ../shared i
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import subprocess
 import sys
@@ -48,18 +49,23 @@ BARS = {
 }
 
 
+@functools.cache
+def _evaluate(args: tuple[str, ...]) -> str:
+    done = subprocess.run([str(Path(sys.executable).parent / "dyad"), "evaluate", "--json", *args],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
+        return json.dumps({"error": message})
+    return done.stdout
+
+
 def measure(name: str) -> dict:
     _, args, _ = BARS[name]
-    bin_dir = Path(sys.executable).parent
     if args is None:
         out = subprocess.run([sys.executable, str(ROOT / "benchmarks/html_extraction.py")], check=True,
                              capture_output=True, text=True).stdout
         return json.loads(out[out.index("{"):])
-    command = [str(bin_dir / "dyad"), "evaluate", "--json", *map(str, args)]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
-    return json.loads(done.stdout)
+    return json.loads(_evaluate(tuple(map(str, args))))
 
 
 def main() -> None:
