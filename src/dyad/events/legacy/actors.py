@@ -26,9 +26,13 @@ class Phrase:
     tabari: bool
     plural: bool = True
     size: int = 0
+    # a prefix some token must start with for each later word (a match starts with the word,
+    # or is its regular plural, which keeps all but the last letter)
+    need: frozenset = frozenset()
 
     def __post_init__(self) -> None:
         self.size = sum(len(w.text) for w in self.words)
+        self.need = frozenset(w.text[:-1] for w in self.words[1:] if len(w.text) > 1)
 
 
 @dataclass(slots=True)
@@ -81,11 +85,15 @@ class PhraseIndex:
             out.extend(self.by_first.get(key, ()))
         return out
 
-    def find(self, toks: list[Tok], start: int, stop: int) -> tuple[Phrase, list[int]] | None:
+    def find(self, toks: list[Tok], start: int, stop: int,
+             keys: set[str] | None = None) -> tuple[Phrase, list[int]] | None:
         """The best phrase starting at ``start`` (most words, then most characters), with the
-        positions of its words."""
+        positions of its words. ``keys``: every prefix of every token text of the sentence (a
+        phrase whose later words cannot all match is not tried)."""
         best: tuple[Phrase, list[int]] | None = None
         for phrase in self.candidates(toks[start].text):
+            if keys is not None and phrase.need and not phrase.need <= keys:
+                continue
             positions = _match_words(phrase, toks, start, stop)
             if positions is None:
                 continue
@@ -141,13 +149,14 @@ def find_mentions(toks: list[Tok], actors: PhraseIndex, agents: PhraseIndex, day
     same length."""
     out: list[Mention] = []
     n = len(toks)
+    keys = {t.text[:k] for t in toks for k in range(1, len(t.text) + 1)}
     i = 0
     while i < n:
         if toks[i].punct:
             i += 1
             continue
-        a = actors.find(toks, i, n)
-        g = agents.find(toks, i, n)
+        a = actors.find(toks, i, n, keys)
+        g = agents.find(toks, i, n, keys)
         if a is not None and (g is None or len(a[0].words) >= len(g[0].words)):
             phrase, positions = a
             entry = phrase.entry
