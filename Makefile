@@ -33,11 +33,16 @@ test: $(STAMP_DEV)
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks tools
 
-# Speed and memory budgets: the pipeline budget against spaCy alone, cold start, dictionary loading.
+# Speed and memory budgets: the pipeline budget against spaCy alone, cold start, dictionary and
+# gazetteer loading, legacy coding, near-duplicates, corpus ingest (each skips what needs ../shared).
 bench: $(STAMP_RUN)
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/cold_start.py
 	$(BIN)/python benchmarks/dictionaries.py
+	$(BIN)/python benchmarks/legacy_coding.py
+	$(BIN)/python benchmarks/gazetteer.py
+	$(BIN)/python benchmarks/stories.py
+	$(BIN)/python benchmarks/ingest.py
 
 # Accuracy against ../shared gold data: every issue's bar in one table (skipped when it is absent).
 eval: $(STAMP_RUN)
