@@ -96,3 +96,41 @@ def test_plover_scoring_matches_at_gold_length():
 def test_pentaclass_reader_and_default(tmp_path):
     rows = pentaclass.read_class_gold(FIXTURES / "class-mini.tsv")
     assert rows[1] == ("The weather was fine yesterday.", 0)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an equally specific rule that finds its target wins over a bare statement reading
+    ("Egypt called on Sudan to free the detained journalists.", ("EGY", "SDN", "0253")),
+    # the target of a frame's uncoded complement, and a participle on the object
+    ("Chile threatened to cut off gas to Argentina.", ("CHL", "ARG", "1311")),
+    ("Canada lifted a travel ban imposed on Mexico.", ("CAN", "MEX", "081")),
+    # an event acting on a place: the place's "in"
+    ("Kenya lifted the curfew in Somalia.", ("KEN", "SOM", "0813")),
+    # compound event nouns and "a round of" objects
+    ("Turkish activists began a hunger strike against Germany.", ("TURCVL", "DEU", "142")),
+    ("Jordan and Egypt began a new round of military exercises with Iraq.", ("JOR", "IRQ", "062")),
+    # the participle on a statement noun shares its issuer's subject
+    ("Amnesty International issued a statement urging Nigeria to release the prisoners.",
+     ("NGOAMN", "NGA", "0253")),
+    ("Spain extradited the suspect to France.", ("ESP", "FRA", "063")),
+])
+def test_target_mechanisms(nlp, text, expected):
+    assert expected in code(nlp, text)
+
+
+def test_meetings_are_mutual(nlp):
+    events = code(nlp, "Peru met with Bolivia on Monday.")
+    assert ("PER", "BOL", "040") in events and ("BOL", "PER", "040") in events
+
+
+def test_dissent_without_target_is_against_own_authorities(nlp):
+    from dyad.pipeline import code_text
+
+    events = [e for e in code_text("Algerian students staged a protest on Sunday.", nlp=nlp).events
+              if e.code.startswith("14")]
+    assert events and all(e.target is not None and e.target.code == "DZA" and not e.target.text for e in events)
+
+
+def test_untargeted_duplicate_gives_way(nlp):
+    events = code(nlp, "China demanded that Japan withdraw its troops.")
+    assert not [e for e in events if e[0] == "CHN" and e[1] in ("", None) and e[2].startswith("10")]

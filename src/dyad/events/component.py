@@ -229,6 +229,9 @@ class EventCoder:
                 if not heads:
                     continue
             targets, direct = _targets(verb, heads, rule.preps, actor_at, passive, bool(rule.objects))
+            if rule.target_required and not targets and heads and not passive:
+                # "stormed a police post in X": an uncoded object in a place acts on that place
+                targets = _in_place(verb, heads, actor_at, rule.code, self._places)
             if rule.target_required and not targets:
                 continue
             if not targets:
@@ -250,7 +253,12 @@ class EventCoder:
             for obj in objects:
                 noun = self._noun(obj)
                 if noun is None:
-                    continue
+                    # "a new round of talks", "ten days of war games": the event is the "of" object
+                    inner = next((g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                                  for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"), None)
+                    if inner is None or (noun := self._noun(inner)) is None:
+                        continue
+                    obj = inner
                 used_nouns.add(obj.i)
                 between = _between(obj, verb, noun, actor_at)
                 targets, direct = _targets(verb, [obj], noun.preps, actor_at, passive, True)
@@ -298,19 +306,28 @@ class EventCoder:
         for m in matches:
             index = sentence_of[m.anchor.i]
             sentence = sents[index]
-            for s in m.sources:
-                for t in m.targets or [None]:
-                    if t is not None and (t == s or (actors[actor_at[t]].code == actors[actor_at[s]].code
-                                          and m.between)):
-                        continue
-                    key = (m.anchor.i, m.code, s, t)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    source, target = actors[actor_at[s]], actors[actor_at[t]] if t is not None else None
-                    confidence = _confidence(m, source, target, len(m.sources), len(m.targets))
-                    events.append(_event(doc, article_id, sentence, index, m, source, target, confidence))
-        return events
+            targets = m.targets
+            if len(targets) > 1 and any(actors[actor_at[t]].country for t in targets):
+                # of several targets, a bare sector ("troops", "civilians") gives way to a national actor
+                targets = [t for t in targets if actors[actor_at[t]].country]
+            pairs = [(s, t) for s in m.sources for t in targets or [None]]
+            if not m.between and m.code.startswith(_MUTUAL):
+                # meeting and negotiating are mutual: "X met Y" is also Y meeting X
+                pairs += [(t, s) for s, t in pairs if t is not None and t not in m.sources]
+            for s, t in pairs:
+                if t is not None and (t == s or (actors[actor_at[t]].code == actors[actor_at[s]].code
+                                      and m.between)):
+                    continue
+                key = (m.anchor.i, m.code, s, t)
+                if key in seen:
+                    continue
+                seen.add(key)
+                source, target = actors[actor_at[s]], actors[actor_at[t]] if t is not None else None
+                if target is None and m.code[:2] == _DISSENT_ROOT:
+                    target = _own_authorities(source)
+                confidence = _confidence(m, source, target, len(m.sources), len(m.targets))
+                events.append(_event(doc, article_id, sentence, index, m, source, target, confidence))
+        return _drop_untargeted(events)
 
 
 # ---------------------------------------------------------------------- roles
@@ -419,11 +436,22 @@ def _prepositional(verb: Token, objects: list[Token], actor_at: dict[int, int], 
     heads = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in preps
              for g in c.children if g.dep_ == "pobj"]
     found = _collect(heads, actor_at)
-    if not found and code[:2] in _IN_PLACE_ROOTS and places:
-        heads = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "in"
-                 for g in c.children if g.dep_ == "pobj"]
-        found = [i for i in _collect(heads, actor_at) if i in places]
+    if not found:
+        found = _in_place(verb, objects, actor_at, code, places)
     return found[:2]
+
+
+def _in_place(verb: Token, objects: list[Token], actor_at: dict[int, int], code: str,
+              places: set[int] | frozenset) -> list[int]:
+    """The bare place an event acting on a place happens in ("in X" on the verb, its object or the
+    object's participle), for the roots in `_IN_PLACE_ROOTS` only."""
+    if code[:2] not in _IN_PLACE_ROOTS or not places:
+        return []
+    holders = [verb, *objects]
+    holders += [c for o in objects for c in o.children if c.dep_ in ("acl", "appos", "relcl")]
+    heads = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "in"
+             for g in c.children if g.dep_ == "pobj"]
+    return [i for i in _collect(heads, actor_at) if i in places][:2]
 
 
 def _between(noun: Token, verb: Token | None, rule, actor_at: dict[int, int]) -> list[int]:
@@ -435,6 +463,31 @@ def _between(noun: Token, verb: Token | None, rule, actor_at: dict[int, int]) ->
              for g in c.children if g.dep_ == "pobj"]
     found = _collect(pobjs, actor_at)
     return found if len(found) >= 2 else []
+
+
+_DISSENT_ROOT = "14"
+_MUTUAL = ("040", "044", "046", "036")
+
+
+def _own_authorities(source: Actor) -> Actor | None:
+    """The implicit target of dissent with no named target: the authorities of the protesters' own
+    country (domestic protest is directed at its government). Zero-width at the source: it names no
+    text of its own."""
+    country = source.country or (source.code[:3] if source.code and len(source.code) >= 3 else None)
+    if not country or not country.isalpha() or country in ("IGO", "NGO", "INT", "MNC", "UIS"):
+        return None
+    return Actor(text="", code=country, country=country, sentence_index=source.sentence_index,
+                 start=source.start, end=source.start, evidence="implicit target: the source's own authorities")
+
+
+def _drop_untargeted(events: list[Event]) -> list[Event]:
+    """An event without a target gives way to one of the same root, sentence and source that has a
+    target (the same event, once with its target found)."""
+    targeted = {(e.sentence_index, e.source.start, e.root_code) for e in events if e.target is not None}
+    if not targeted:
+        return events
+    return [e for e in events if e.target is not None
+            or (e.sentence_index, e.source.start, e.root_code) not in targeted]
 
 
 def _drop_reported(matches: list[Match]) -> list[Match]:
@@ -494,6 +547,8 @@ def _confidence(m: Match, source: Actor, target: Actor | None, n_sources: int, n
 
 
 def _token_span(doc: Doc, actor: Actor, offset: int) -> list[int]:
+    if actor.end <= actor.start:
+        return []
     span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
     return [span.start - offset, span.end - offset] if span is not None else []
 
