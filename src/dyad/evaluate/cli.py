@@ -204,20 +204,28 @@ def _evaluate_actors(gold: str, gold_format: str, as_json: bool, n_errors: int) 
         job = bar.add_task("evaluating", total=None)
         result = evaluate_actors(gold, fmt, progress=lambda n: bar.advance(job, n), n_errors=n_errors,
                                  total=lambda n: bar.update(job, total=n))
+    _print_figures(f"actor coding ({fmt})", result, as_json, ("missed", "errors"))
+
+
+def _print_figures(title: str, result: dict, as_json: bool, details: tuple[str, ...], limit: int = 0) -> None:
+    """One JSON object, or a table of the scalar figures followed by the listed detail entries."""
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
     out = Console(highlight=False)
-    table = Table(title=f"actor coding ({fmt})", box=box.SIMPLE, show_header=False, title_style="bold")
+    table = Table(title=title, box=box.SIMPLE, show_header=False, title_style="bold")
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for key, value in result.items():
         if isinstance(value, (dict, list)):
             continue
-        table.add_row(key, _pct(value) + "%" if isinstance(value, float) else str(value))
+        if isinstance(value, float):
+            value = f"{value:,.1f}" if key.endswith("_km") else _pct(value) + "%"
+        table.add_row(key, str(value))
     out.print(table)
-    for item in result.get("missed", []) + result.get("errors", []):
-        out.print(f"  {item}", markup=False, soft_wrap=True)
+    for key in details:
+        for item in result.get(key, [])[: limit or None]:
+            out.print(f"  {key}: {item}", markup=False, soft_wrap=True)
 
 
 def _evaluate_quotes(gold: str, gold_format: str, as_json: bool, n_errors: int) -> None:
@@ -230,19 +238,7 @@ def _evaluate_quotes(gold: str, gold_format: str, as_json: bool, n_errors: int) 
         result = evaluate_polnear(gold, errors=n_errors)
     except FileNotFoundError as error:
         _fail(str(error), 1)
-    if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
-        return
-    out = Console(highlight=False)
-    table = Table(title="quotes (PolNeAR)", box=box.SIMPLE, show_header=False, title_style="bold")
-    table.add_column(style="bold")
-    table.add_column(overflow="fold")
-    for key, value in result.items():
-        if not isinstance(value, (dict, list)):
-            table.add_row(key, _pct(value) + "%" if isinstance(value, float) else str(value))
-    out.print(table)
-    for item in result.get("speaker_errors", []):
-        out.print(f"  {item}", markup=False, soft_wrap=True)
+    _print_figures("quotes (PolNeAR)", result, as_json, ("speaker_errors",))
 
 
 def _evaluate_scored_events(gold: str, gold_format: str, dictionaries: tuple[str, ...], as_json: bool,
@@ -262,19 +258,7 @@ def _evaluate_scored_events(gold: str, gold_format: str, dictionaries: tuple[str
     else:
         return False
     result = run(gold, list(dictionaries) or None, n_errors=n_errors)
-    if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
-        return True
-    out = Console(highlight=False)
-    table = Table(title=f"event coding ({fmt})", box=box.SIMPLE, show_header=False, title_style="bold")
-    table.add_column(style="bold")
-    table.add_column(overflow="fold")
-    for key, value in result.items():
-        if not isinstance(value, (dict, list)):
-            table.add_row(key, _pct(value) + "%" if isinstance(value, float) else str(value))
-    out.print(table)
-    for item in result.get("errors", []):
-        out.print(f"  {item}", markup=False, soft_wrap=True)
+    _print_figures(f"event coding ({fmt})", result, as_json, ("errors",))
     return True
 
 
@@ -300,20 +284,4 @@ def _evaluate_places(gold: str, gold_format: str, as_json: bool, n_errors: int) 
                 _fail(f"cannot read {gold}: {error}", 1)
     else:
         _fail(f"--task places reads {', '.join(PLACE_FORMATS)} or plover-gsr gold, not {fmt}", 2)
-    if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
-        return
-    out = Console(highlight=False)
-    table = Table(title=f"places ({fmt})", box=box.SIMPLE, show_header=False, title_style="bold")
-    table.add_column(style="bold")
-    table.add_column(overflow="fold")
-    for key, value in result.items():
-        if isinstance(value, (dict, list)):
-            continue
-        if isinstance(value, float):
-            value = f"{value:,.1f}" if key.endswith("_km") else _pct(value) + "%"
-        table.add_row(key, str(value))
-    out.print(table)
-    for key in ("missed", "extra", "wrong", "records_detail"):
-        for item in result.get(key, [])[: n_errors or None]:
-            out.print(f"  {key}: {item}", markup=False, soft_wrap=True)
+    _print_figures(f"places ({fmt})", result, as_json, ("missed", "extra", "wrong", "records_detail"), n_errors)
