@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench eval lock clean
+.PHONY: run test lint bench eval lock clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ run: $(STAMP_RUN)
 	$(BIN)/dyad ingest --date 2024-05-14 --db dyad.duckdb examples/
 	$(BIN)/dyad query --db dyad.duckdb roots
 	$(BIN)/dyad query --db dyad.duckdb top-dyads --limit 10
+
+# The explorer and API over the store `make run` made: http://127.0.0.1:8000/
+serve: $(STAMP_RUN)
+	@test -f dyad.duckdb || $(MAKE) run
+	$(BIN)/dyad serve --db dyad.duckdb
 
 test: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q

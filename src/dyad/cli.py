@@ -204,7 +204,7 @@ def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
 
 
 @main.command("ingest")
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, metavar="PATH...")
 @click.option("--db", default="dyad.duckdb", show_default=True, help="The DuckDB store to write to.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes; each loads the model once.")
@@ -212,18 +212,34 @@ def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
               help="Publication date for articles that carry none.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
               help="Articles per transaction: a killed run loses at most one batch of work.")
-def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | None, batch_size: int) -> None:
+@click.option("--parquet", "parquet", type=click.Path(exists=True, file_okay=False), metavar="DIR",
+              help="Load Parquet output of `dyad spark` (or `dyad export --format parquet`) instead of coding.")
+def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | None, batch_size: int,
+                   parquet: str | None) -> None:
     """Code articles into a DuckDB store, resumably: ids already stored are skipped.
 
     \b
     Examples:
       dyad ingest news/ --db news.duckdb
       dyad ingest archive.jsonl --jobs 2 && dyad status --db dyad.duckdb
+      dyad ingest --parquet spark-out/ --db news.duckdb
     """
     from rich.progress import TimeRemainingColumn
 
-    from dyad.ingest import ingest
+    from dyad.ingest import ingest, load_parquet
     from dyad.readers import count_inputs, read_inputs
+
+    if bool(paths) == bool(parquet):
+        raise click.UsageError("give input PATHs to code, or --parquet DIR to load, not both")
+    if parquet:
+        try:
+            loaded = load_parquet(parquet, db)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        stderr.print(f"dyad: loaded {loaded.read} articles ({loaded.coded} coded, {loaded.skipped} skipped, "
+                     f"{loaded.failed} failed), {loaded.events} events, {loaded.multi_article_stories} "
+                     f"multi-article stories from {parquet} -> {db}", markup=False, soft_wrap=True)
+        return
 
     total = count_inputs(paths)
     columns = [TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(),
@@ -424,6 +440,57 @@ def places(paths: tuple[str, ...], date: dt.date | None) -> None:
             out.write(json.dumps({"article_id": result.article.id, **msgspec.to_builtins(place)},
                                  ensure_ascii=False) + "\n")
     out.flush()
+
+
+@main.command("serve")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False),
+              help="The store to explore (opened read-only).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default serves this machine only.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
+def serve_command(db: str, host: str, port: int) -> None:
+    """A web explorer and a JSON API over a store (FastAPI on uvicorn); OpenAPI schema at /openapi.json.
+
+    \b
+    Examples:
+      dyad serve --db dyad.duckdb            # then open http://127.0.0.1:8000/
+      curl -s 'http://127.0.0.1:8000/api/events?source=TUR&target=GRC'
+    """
+    from dyad.server import serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        stderr.print(f"dyad: serving on {host}: anyone who can reach it can read the store and code text",
+                     markup=False)
+    serve(db, host=host, port=port)
+
+
+@main.command("spark")
+@click.argument("input_path", metavar="INPUT")
+@click.argument("output", metavar="OUTPUT")
+@click.option("--master", default=None, help="Spark master URL, e.g. local[2] or spark://host:7077 "
+              "(default: local[*], or what spark-submit sets).")
+@click.option("--partitions", type=click.IntRange(min=1), default=None,
+              help="Input partitions (default: Spark's default parallelism).")
+@click.option("--input-format", type=click.Choice(["auto", "jsonl", "parquet", "text"]), default="auto",
+              show_default=True, help="auto: by INPUT's suffix (.jsonl, .parquet, else text/HTML files).")
+def spark_command(input_path: str, output: str, master: str | None, partitions: int | None,
+                  input_format: str) -> None:
+    """Code a corpus on Apache Spark (needs Java 17 and `pip install 'dyad[spark]'`) into Parquet tables
+    in the layout of `dyad export --format parquet`, with stories and aggregated events.
+
+    \b
+    Examples:
+      dyad spark news.jsonl out/ --master 'local[2]'
+      dyad ingest --parquet out/ --db news.duckdb
+    """
+    from dyad.spark import main as spark_main
+
+    args = [input_path, output, "--input-format", input_format]
+    if master:
+        args += ["--master", master]
+    if partitions:
+        args += ["--partitions", str(partitions)]
+    spark_main(args)
 
 
 from dyad.evaluate.cli import evaluate  # noqa: E402

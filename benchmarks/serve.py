@@ -1,0 +1,224 @@
+"""`dyad serve` under load: concurrent API clients over a store of >= 100,000 events (issue 9's bar).
+
+    python benchmarks/serve.py [--events 100000] [--clients 20] [--seconds 30] [--keep]
+
+The store: the example articles and the server test fixtures, coded for real, then resampled in SQL
+to the size asked (every article copied with a new id and a shifted date, its events with it), so
+the rows are real coded events. The server runs in its own process on a free loopback port; the load
+generator (aiohttp) runs here, on the same machine. Each request is drawn from a mix: a random
+dyad's events, a random date range, a random root code, pages 1-5, and a dyad time series. Prints
+the request rate and p50/p90/p99/max latency; target: no errors and p99 <= 300 ms. Writes
+benchmarks/output/serve.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import duckdb
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [ROOT / "examples", ROOT / "tests" / "fixtures" / "server"]
+OUTPUT = ROOT / "benchmarks" / "output"
+TARGET_P99_MS = 300.0
+
+
+def build_store(db: Path, events: int) -> dict:
+    """Code the seed articles, then copy them (and their events) until the store has `events` events."""
+    from dyad.ingest import ingest
+    from dyad.readers import read_inputs
+
+    t0 = time.perf_counter()
+    ingest(read_inputs([str(p) for p in SOURCES]), db)
+    con = duckdb.connect(str(db))
+    seed = con.execute("SELECT count(*) FROM events WHERE date IS NOT NULL").fetchone()[0]
+    copies = -(-events // seed)
+    con.execute("BEGIN")
+    # copy k shifts every date by a pseudo-random number of days within two years
+    con.execute("CREATE TEMP TABLE copies AS SELECT range AS k, ((range * 7919) % 730) - 365 AS shift "
+                "FROM range(1, ?)", [copies])
+    article_columns = [r[0] for r in con.execute("DESCRIBE articles").fetchall()]
+    event_columns = [r[0] for r in con.execute("DESCRIBE events").fetchall()]
+    a_select = ", ".join({"id": "a.id || '~' || c.k", "date": "a.date + CAST(c.shift AS INTEGER)"}.get(col, "a." + col)
+                         for col in article_columns)
+    e_select = ", ".join({"event_id": "md5(e.event_id || '~' || c.k)[:16]",
+                          "article_id": "e.article_id || '~' || c.k",
+                          "date": "e.date + CAST(c.shift AS INTEGER)"}.get(col, "e." + col) for col in event_columns)
+    con.execute("CREATE TEMP TABLE seed_articles AS SELECT * FROM articles")
+    con.execute("CREATE TEMP TABLE seed_events AS SELECT * FROM events WHERE date IS NOT NULL")
+    con.execute(f"INSERT INTO articles SELECT {a_select} FROM seed_articles a, copies c")
+    con.execute(f"INSERT INTO events SELECT {e_select} FROM seed_events e, copies c")
+    con.execute("COMMIT")
+    con.execute("CHECKPOINT")
+    counts = con.execute("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM articles), "
+                         "(SELECT min(date) FROM events), (SELECT max(date) FROM events)").fetchone()
+    con.close()
+    return {"events": counts[0], "articles": counts[1], "first_date": counts[2], "last_date": counts[3],
+            "seed_events": seed, "build_seconds": round(time.perf_counter() - t0, 1)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, port: int, cache_size: int) -> subprocess.Popen:
+    code = ("import sys; from dyad.server import serve; serve(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]), "
+            "cache_size=int(sys.argv[3]), log_level='warning', access_log=False, timeout_keep_alive=60)")
+    process = subprocess.Popen([sys.executable, "-c", code, str(db), str(port), str(cache_size)])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/dyads?limit=1", timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            raise SystemExit("the server exited at start")
+        time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("the server did not start within 60 s")
+
+
+def request_mix(rng: random.Random, dyads: list[dict], first: dt.date, last: dt.date):
+    """One request of the mix: (kind, path, params)."""
+    span = (last - first).days
+    kind = rng.choice(["dyad", "dates", "root", "page", "series"])
+    page = {"page": rng.randint(1, 5), "per_page": 50}
+    if kind == "dyad":
+        d = rng.choice(dyads)
+        return kind, "/api/events", {"source": d["source_code"], "target": d["target_code"], **page}
+    if kind == "dates":
+        since = first + dt.timedelta(days=rng.randint(0, span))
+        until = since + dt.timedelta(days=rng.randint(1, 90))
+        return kind, "/api/events", {"since": since.isoformat(), "until": until.isoformat(), **page}
+    if kind == "root":
+        return kind, "/api/events", {"root": f"{rng.randint(1, 20):02d}", **page}
+    if kind == "page":
+        return kind, "/api/events", page
+    d = rng.choice(dyads)
+    return kind, "/api/dyads/series", {"source": d["source_code"], "target": d["target_code"],
+                                       "period": rng.choice(["day", "week", "month"]),
+                                       "normalize": rng.choice(["true", "false"])}
+
+
+async def load(base: str, clients: int, seconds: float, seed: int, first: dt.date, last: dt.date) -> dict:
+    """`clients` concurrent clients, each sending its next request when the last one is answered."""
+    connector = aiohttp.TCPConnector(limit=clients)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as client:
+        async with client.get("/api/dyads", params={"limit": "50"}) as response:
+            dyads = await response.json()
+        latencies: dict[str, list[float]] = {}
+        errors: list[str] = []
+        deadline = time.perf_counter() + seconds
+
+        async def worker(n: int) -> None:
+            rng = random.Random(seed * 1000 + n)
+            while time.perf_counter() < deadline:
+                kind, path, params = request_mix(rng, dyads, first, last)
+                params = {k: str(v) for k, v in params.items()}
+                t0 = time.perf_counter()
+                try:
+                    async with client.get(path, params=params) as response:
+                        await response.read()
+                        ok = response.status == 200
+                        if not ok:
+                            errors.append(f"{response.status} {path} {params}")
+                except (TimeoutError, aiohttp.ClientError) as error:
+                    ok = False
+                    errors.append(f"{type(error).__name__} {path} {params}")
+                if ok:
+                    latencies.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker(n) for n in range(clients)))
+        elapsed = time.perf_counter() - t0
+    return {"latencies": latencies, "errors": errors, "elapsed": elapsed}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--cache-size", type=int, default=4096,
+                        help="The server's answer cache (the default of `dyad serve`); 0 measures every query.")
+    parser.add_argument("--keep", action="store_true", help="Keep the store (printed) instead of deleting it.")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="dyad-serve-bench-"))
+    db = workdir / "bench.duckdb"
+    store = build_store(db, args.events)
+    print(f"store: {store['events']} events, {store['articles']} articles, {store['first_date']} to "
+          f"{store['last_date']} (from {store['seed_events']} coded events; built in {store['build_seconds']} s)")
+    port = free_port()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    server = start_server(db, port, args.cache_size)
+    try:
+        run = asyncio.run(load(f"http://127.0.0.1:{port}", args.clients, args.seconds, args.seed,
+                               store["first_date"], store["last_date"]))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    server_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = {"server_cpu_seconds": round(server_usage.ru_utime + server_usage.ru_stime, 1),
+           "load_generator_cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1)}
+    everything = [v for values in run["latencies"].values() for v in values]
+    summary = {
+        "store": {k: str(v) if isinstance(v, dt.date) else v for k, v in store.items()},
+        "clients": args.clients, "seconds": round(run["elapsed"], 1), "requests": len(everything),
+        "errors": len(run["errors"]), "requests_per_second": round(len(everything) / run["elapsed"], 1),
+        "p50_ms": round(percentile(everything, 50), 1), "p90_ms": round(percentile(everything, 90), 1),
+        "p99_ms": round(percentile(everything, 99), 1), "max_ms": round(max(everything, default=0), 1),
+        "by_kind": {k: {"requests": len(v), "p50_ms": round(percentile(v, 50), 1),
+                        "p99_ms": round(percentile(v, 99), 1)} for k, v in sorted(run["latencies"].items())},
+        **cpu, "cache_size": args.cache_size, "cpus": os.cpu_count(), "target_p99_ms": TARGET_P99_MS,
+    }
+    passed = summary["errors"] == 0 and summary["p99_ms"] <= TARGET_P99_MS
+    summary["passed"] = passed
+    print(f"server answer cache: {args.cache_size or 'off'}; CPU seconds: server {cpu['server_cpu_seconds']}, "
+          f"load generator {cpu['load_generator_cpu_seconds']}; load average {os.getloadavg()[0]:.1f}")
+    print(f"{summary['requests']} requests in {summary['seconds']} s from {args.clients} clients "
+          f"({summary['requests_per_second']}/s), {summary['errors']} errors")
+    print(f"latency: p50 {summary['p50_ms']} ms, p90 {summary['p90_ms']} ms, p99 {summary['p99_ms']} ms, "
+          f"max {summary['max_ms']} ms (target p99 <= {TARGET_P99_MS:.0f} ms): {'PASS' if passed else 'FAIL'}")
+    for kind, figures in summary["by_kind"].items():
+        print(f"  {kind:7s} {figures['requests']:6d} requests  p50 {figures['p50_ms']:7.1f} ms  "
+              f"p99 {figures['p99_ms']:7.1f} ms")
+    for error in run["errors"][:10]:
+        print("error:", error)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / "serve.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if args.keep:
+        print(f"store kept: {db}")
+    else:
+        db.unlink(missing_ok=True)
+        workdir.rmdir() if not any(workdir.iterdir()) else None
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+"""What the explorer and the HTTP API ask of a store: parameterised SQL only, one function per question.
+
+Every function takes a DuckDB connection (a per-request cursor of a read-only connection) and plain
+Python arguments, and returns plain dicts and lists, ready for JSON or a template. Filter values only
+ever reach DuckDB as bound parameters; the few identifiers in the SQL (the period unit, the order)
+come from fixed tables here, never from the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, fields
+
+PERIODS = ("day", "week", "month", "year")
+MAX_PAGE_SIZE = 200
+EVENT_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "date", "date_method", "source_text",
+                 "source_code", "source_country", "target_text", "target_code", "target_country", "code",
+                 "root_code", "quad_class", "goldstein", "confidence", "plover_event", "location_name",
+                 "location_country", "latitude", "longitude", "rule")
+
+
+@dataclass
+class EventFilter:
+    """The event filters the API and the explorer share; empty values filter nothing.
+
+    Actor codes match by prefix ("FRA" matches "FRAGOV"), as CAMEO actor codes nest; so does `code`
+    ("19" matches "190" and "193"). `country` is an ISO alpha-3 code matched against either actor's
+    country and the event's location; `q` is a case-insensitive substring of the sentence.
+    """
+
+    actor: str | None = None
+    source: str | None = None
+    target: str | None = None
+    code: str | None = None
+    root: str | None = None
+    quad_class: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    country: str | None = None
+    q: str | None = None
+    article_id: str | None = None
+    rule: str | None = None
+
+    def where(self) -> tuple[str, list]:
+        clauses, params = ["TRUE"], []
+        if self.actor:
+            clauses.append("(source_code LIKE ? OR target_code LIKE ?)")
+            params += [_prefix(self.actor)] * 2
+        if self.source:
+            clauses.append("source_code LIKE ?")
+            params.append(_prefix(self.source))
+        if self.target:
+            clauses.append("target_code LIKE ?")
+            params.append(_prefix(self.target))
+        if self.code:
+            clauses.append("code LIKE ?")
+            params.append(_prefix(self.code))
+        if self.root:
+            clauses.append("root_code = ?")
+            params.append(self.root.zfill(2))
+        if self.quad_class is not None:
+            clauses.append("quad_class = ?")
+            params.append(self.quad_class)
+        if self.since:
+            clauses.append("date >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("date <= ?")
+            params.append(self.until)
+        if self.country:
+            clauses.append("(source_country = ? OR target_country = ? OR location_country = ?)")
+            params += [self.country.upper()] * 3
+        if self.q:
+            clauses.append("sentence ILIKE ? ESCAPE '\\'")
+            params.append("%" + _escape_like(self.q) + "%")
+        if self.article_id:
+            clauses.append("article_id = ?")
+            params.append(self.article_id)
+        if self.rule:
+            clauses.append("rule = ?")
+            params.append(self.rule)
+        return " AND ".join(clauses), params
+
+    def as_params(self) -> dict[str, str]:
+        """The filters as query-string parameters (for links that keep them)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None and value != "":
+                out[f.name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+        return out
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _prefix(code: str) -> str:
+    return _escape_like(code.strip().upper()) + "%"
+
+
+def _dicts(relation) -> list[dict]:
+    names = [d[0] for d in relation.description]
+    return [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
+
+
+def _page(page: int, per_page: int) -> tuple[int, int]:
+    per_page = max(1, min(int(per_page), MAX_PAGE_SIZE))
+    return per_page, (max(1, int(page)) - 1) * per_page
+
+
+def events(con, flt: EventFilter, page: int = 1, per_page: int = 50) -> dict:
+    """One page of events, newest first, with the total that match."""
+    where, params = flt.where()
+    per_page, offset = _page(page, per_page)
+    total = con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
+    rows = _dicts(con.execute(
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {where} "
+        "ORDER BY date DESC NULLS LAST, event_id LIMIT ? OFFSET ?", [*params, per_page, offset]))
+    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "events": rows}
+
+
+def event(con, event_id: str) -> dict | None:
+    """One event: its columns, its full record and the CAMEO name of its code."""
+    rows = _dicts(con.execute(
+        f"SELECT {', '.join('e.' + c for c in EVENT_COLUMNS)}, e.record, c.name AS code_name "
+        "FROM events e LEFT JOIN cameo_codes c ON c.code = e.code WHERE e.event_id = ?", [event_id]))
+    if not rows:
+        return None
+    row = rows[0]
+    row["record"] = json.loads(row["record"]) if row["record"] else None
+    return row
+
+
+def dyad_series(con, source: str, target: str, period: str = "month", *, both_ways: bool = False,
+                normalize: bool = False, since: dt.date | None = None, until: dt.date | None = None) -> dict:
+    """Events from `source` to `target` per period: count and mean Goldstein; with `normalize`, also
+    events per 100 articles published in that period (the corpus' volume), None where none were."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+    direction, params = "(source_code LIKE ? AND target_code LIKE ?)", [_prefix(source), _prefix(target)]
+    if both_ways:
+        direction = f"({direction} OR (source_code LIKE ? AND target_code LIKE ?))"
+        params += [_prefix(target), _prefix(source)]
+    bounds = ""
+    if since:
+        bounds += " AND date >= ?"
+        params.append(since)
+    if until:
+        bounds += " AND date <= ?"
+        params.append(until)
+    sql = f"""
+        WITH e AS (
+            SELECT CAST(date_trunc('{period}', date) AS DATE) AS period, count(*) AS events,
+                   avg(goldstein) AS goldstein
+            FROM events WHERE date IS NOT NULL AND {direction}{bounds} GROUP BY 1),
+        v AS (
+            SELECT CAST(date_trunc('{period}', date) AS DATE) AS period, count(*) AS articles
+            FROM articles WHERE date IS NOT NULL AND period IN (SELECT period FROM e) GROUP BY 1)
+        SELECT e.period, e.events, round(e.goldstein, 3) AS goldstein, coalesce(v.articles, 0) AS articles
+        FROM e LEFT JOIN v USING (period) ORDER BY e.period"""
+    points = _dicts(con.execute(sql, params))
+    for p in points:
+        if normalize:
+            p["per_100_articles"] = round(100 * p["events"] / p["articles"], 3) if p["articles"] else None
+    return {"source": source.upper(), "target": target.upper(), "period": period, "both_ways": both_ways,
+            "normalized": normalize, "points": points}
+
+
+def top_dyads(con, limit: int = 20) -> list[dict]:
+    return _dicts(con.execute(
+        "SELECT source_code, target_code, count(*) AS events, round(avg(goldstein), 2) AS goldstein "
+        "FROM events WHERE target_code IS NOT NULL GROUP BY 1, 2 ORDER BY events DESC, 1, 2 LIMIT ?",
+        [max(1, min(int(limit), MAX_PAGE_SIZE))]))
+
+
+def actors(con, q: str | None = None, page: int = 1, per_page: int = 50) -> dict:
+    """Actor codes with their mentions and the events they take part in, most mentioned first."""
+    per_page, offset = _page(page, per_page)
+    where, params = "code IS NOT NULL", []
+    if q:
+        where += " AND (code LIKE ? OR text ILIKE ? ESCAPE '\\')"
+        params += [_prefix(q), "%" + _escape_like(q) + "%"]
+    rows = _dicts(con.execute(f"""
+        WITH a AS (SELECT code, any_value(country) AS country, count(*) AS mentions,
+                          count(DISTINCT article_id) AS articles, mode(text) AS example
+                   FROM actors WHERE {where} GROUP BY code)
+        SELECT a.*, (SELECT count(*) FROM events WHERE source_code = a.code) AS as_source,
+               (SELECT count(*) FROM events WHERE target_code = a.code) AS as_target
+        FROM a ORDER BY mentions DESC, code LIMIT ? OFFSET ?""", [*params, per_page, offset]))
+    total = con.execute(f"SELECT count(DISTINCT code) FROM actors WHERE {where}", params).fetchone()[0]
+    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "actors": rows}
+
+
+def quotes(con, speaker: str | None = None, q: str | None = None, article_id: str | None = None,
+           page: int = 1, per_page: int = 50) -> dict:
+    per_page, offset = _page(page, per_page)
+    clauses, params = ["TRUE"], []
+    if speaker:
+        clauses.append("(speaker_code LIKE ? OR speaker_name ILIKE ? ESCAPE '\\' OR speaker ILIKE ? ESCAPE '\\')")
+        params += [_prefix(speaker)] + ["%" + _escape_like(speaker) + "%"] * 2
+    if q:
+        clauses.append("text ILIKE ? ESCAPE '\\'")
+        params.append("%" + _escape_like(q) + "%")
+    if article_id:
+        clauses.append("article_id = ?")
+        params.append(article_id)
+    where = " AND ".join(clauses)
+    total = con.execute(f"SELECT count(*) FROM quotes WHERE {where}", params).fetchone()[0]
+    rows = _dicts(con.execute(
+        "SELECT article_id, sentence_index, start_char, end_char, text, speaker, speaker_name, speaker_code, cue "
+        f"FROM quotes WHERE {where} ORDER BY article_id, start_char LIMIT ? OFFSET ?",
+        [*params, per_page, offset]))
+    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "quotes": rows}
+
+
+def places(con, country: str | None = None, page: int = 1, per_page: int = 50) -> dict:
+    """Resolved places with their mentions and the events located there."""
+    per_page, offset = _page(page, per_page)
+    where, params = "TRUE", []
+    if country:
+        where, params = "country_iso3 = ?", [country.upper()]
+    rows = _dicts(con.execute(f"""
+        SELECT name, any_value(kind) AS kind, country_iso3, any_value(feature) AS feature,
+               any_value(latitude) AS latitude, any_value(longitude) AS longitude, geonames_id,
+               count(*) AS mentions, count(DISTINCT article_id) AS articles
+        FROM places WHERE {where} GROUP BY name, country_iso3, geonames_id
+        ORDER BY mentions DESC, name LIMIT ? OFFSET ?""", [*params, per_page, offset]))
+    total = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM places WHERE {where} "
+                        "GROUP BY name, country_iso3, geonames_id)", params).fetchone()[0]
+    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "places": rows}
+
+
+def stories(con, page: int = 1, per_page: int = 50) -> dict:
+    per_page, offset = _page(page, per_page)
+    total = con.execute("SELECT count(*) FROM story_summary").fetchone()[0]
+    rows = _dicts(con.execute(
+        "SELECT story_id, articles, sources, urls, first_date, last_date FROM story_summary "
+        "ORDER BY articles DESC, first_date DESC NULLS LAST, story_id LIMIT ? OFFSET ?", [per_page, offset]))
+    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "stories": rows}
+
+
+def article(con, article_id: str) -> dict | None:
+    """An article with everything found in it: sentences, actors, quotes, places and events."""
+    rows = _dicts(con.execute(
+        "SELECT id, url, source, title, date, dateline, language, status, reason, text FROM articles WHERE id = ?",
+        [article_id]))
+    if not rows:
+        return None
+    out = rows[0]
+    out["sentences"] = _dicts(con.execute(
+        "SELECT sentence_index, start_char, end_char FROM sentences WHERE article_id = ? ORDER BY sentence_index",
+        [article_id]))
+    out["actors"] = _dicts(con.execute(
+        "SELECT sentence_index, start_char, end_char, text, code, country, evidence FROM actors "
+        "WHERE article_id = ? ORDER BY start_char", [article_id]))
+    out["quotes"] = _dicts(con.execute(
+        "SELECT sentence_index, start_char, end_char, text, speaker, speaker_name, speaker_code, cue FROM quotes "
+        "WHERE article_id = ? ORDER BY start_char", [article_id]))
+    out["places"] = _dicts(con.execute(
+        "SELECT sentence_index, start_char, end_char, name, kind, country_iso3, latitude, longitude, feature "
+        "FROM places WHERE article_id = ? ORDER BY start_char", [article_id]))
+    out["events"] = _dicts(con.execute(
+        f"SELECT {', '.join(EVENT_COLUMNS)}, json_extract(record, '$.provenance.spans') AS spans FROM events "
+        "WHERE article_id = ? ORDER BY sentence_index, event_id", [article_id]))
+    for e in out["events"]:
+        e["spans"] = json.loads(e["spans"]) if e["spans"] else {}
+    story = con.execute("SELECT story_id FROM stories WHERE article_id = ?", [article_id]).fetchone()
+    out["story_id"] = story[0] if story else None
+    return out
+
+
+def locations(con, flt: EventFilter, limit: int = 2000) -> list[dict]:
+    """Event locations with their counts (the map's points)."""
+    where, params = flt.where()
+    return _dicts(con.execute(f"""
+        SELECT location_name, location_country, round(latitude, 3) AS latitude, round(longitude, 3) AS longitude,
+               count(*) AS events, round(avg(goldstein), 2) AS goldstein
+        FROM events WHERE {where} AND latitude IS NOT NULL AND longitude IS NOT NULL
+        GROUP BY 1, 2, 3, 4 ORDER BY events DESC LIMIT ?""", [*params, limit]))
+
+
+def root_codes(con) -> list[dict]:
+    """The CAMEO root codes (two digits) with their names, for filter menus."""
+    return _dicts(con.execute("SELECT code, name FROM cameo_codes WHERE length(code) = 2 ORDER BY code"))
+
+
+def overview(con) -> dict:
+    counts = con.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events), "
+        "(SELECT min(date) FROM events), (SELECT max(date) FROM events)").fetchone()
+    return {"articles": counts[0], "events": counts[1], "first_date": counts[2], "last_date": counts[3]}

@@ -1,0 +1,195 @@
+"""The explorer in a real browser: headless Chromium driven by Playwright against `dyad serve` on loopback.
+
+Skipped (with the reason) when /usr/bin/chromium or the playwright package is missing. Screenshots of
+each view go to tests/output/browser/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTICLES = Path(__file__).parent / "fixtures" / "server" / "articles.jsonl"
+OUTPUT = Path(__file__).parent / "output" / "browser"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (the dev extra)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    import uvicorn
+
+    from dyad.ingest import ingest
+    from dyad.readers import read_inputs
+    from dyad.server import create_app
+
+    db = tmp_path_factory.mktemp("browser") / "store.duckdb"
+    ingest(read_inputs([str(ARTICLES)]), db)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.dialogs = []
+
+    def on_dialog(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    # nothing may leave the machine: every request must go to this server
+    page.outside = []
+    page.on("request", lambda r: None if r.url.startswith(base_url) or r.url.startswith("data:")
+            else page.outside.append(r.url))
+    yield page
+    assert page.outside == [], f"requests outside the server: {page.outside}"
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
+
+
+def cells(page, selector: str) -> list[str]:
+    return [t.strip() for t in page.locator(selector).all_inner_texts()]
+
+
+def test_filter_the_explorer_to_one_dyad(page):
+    page.goto("/events")
+    assert page.locator("#events tbody tr[data-event]").count() >= 10
+    shot(page, "events")
+    page.fill("input[name=source]", "TUR")
+    page.fill("input[name=target]", "GRC")
+    page.click("#filters button[type=submit]")
+    page.wait_for_url("**/events?*source=TUR*")
+    sources = cells(page, "#events tbody td.source .code")
+    targets = cells(page, "#events tbody td.target .code")
+    assert len(sources) >= 3
+    assert all(s.startswith("TUR") for s in sources) and all(t.startswith("GRC") for t in targets)
+    assert "empty" not in page.url and "actor=" not in page.url  # empty filters are left out of the URL
+    shot(page, "events-dyad")
+
+
+def test_open_an_event_and_see_its_sentence(page):
+    page.goto("/events?source=TUR&target=GRC")
+    row = page.locator("#events tbody tr[data-event]").first
+    sentence = row.locator("td.sentence").inner_text().strip().rstrip(".…")[:40]
+    row.locator("a.event-link").click()
+    page.wait_for_selector("#selected-event")
+    highlighted = page.locator(".article-text .hl")
+    assert highlighted.count() >= 1
+    assert sentence[:30] in "".join(highlighted.all_inner_texts())
+    assert page.locator(".article-text .hl.verb, .article-text .verb").count() >= 1
+    assert page.locator("#article-events tr.selected").count() == 1
+    shot(page, "article-event")
+    page.locator("#selected-event a[href^='/rule']").click()
+    page.wait_for_selector("pre.rule-source")
+    assert page.locator("pre.rule-source .hl").count() == 1
+    shot(page, "rule")
+
+
+def test_paste_an_article_and_see_its_events(page):
+    page.goto("/code")
+    page.fill("#text", "Kenya and Ethiopia sign a pact\n\nNAIROBI - Kenyan President William Ruto met Ethiopian "
+                       "Prime Minister Abiy Ahmed in Nairobi on Tuesday.\n\nGreece accused Turkey of violating "
+                       "its airspace.")
+    page.fill("input[name=date]", "2024-05-14")
+    page.click("#code-submit")
+    page.wait_for_selector("#coded", timeout=120_000)
+    codes = cells(page, "#article-events tbody td.code")
+    assert codes and any(c.startswith("04") for c in codes) and any(c.startswith("11") for c in codes)
+    assert page.locator("#coded .article-text .actor").count() >= 3
+    shot(page, "code")
+
+
+def test_timeline_and_map(page):
+    page.goto("/timeline?source=TUR&target=GRC&period=month")
+    assert page.locator("#timeline-chart rect.bar").count() == 3
+    shot(page, "timeline")
+    page.goto("/map")
+    assert page.locator("#map path.country").count() > 150
+    assert page.locator("#map circle.point").count() >= 3
+    shot(page, "map")
+
+
+XSS_VIEWS = ["/articles/srv-xss-1", "/events", "/events?q=naval", "/events?source=TUR&target=GRC", "/quotes",
+             "/stories", "/map", "/rule?name=dyad:events/verbs.tsv:130"]
+
+
+def _assert_inert(page) -> None:
+    assert page.dialogs == []
+    assert page.evaluate("() => [window.__xss, window.__xss_img, window.__xss_title]") == [None, None, None]
+    assert page.locator("img").count() == 0  # the explorer has no images: any <img> was injected
+    scripts = page.evaluate("() => Array.from(document.scripts, s => s.src)")
+    assert all(src.endswith("/static/app.js") for src in scripts), scripts
+    assert page.locator("b").count() == 0
+
+
+def test_payloads_show_as_text_everywhere(page):
+    for url in XSS_VIEWS:
+        page.goto(url)
+        page.wait_for_load_state("load")
+        _assert_inert(page)
+        if url.startswith("/articles"):
+            body = page.locator(".article-text").inner_text()
+            assert "<script>window.__xss = 1; alert('xss-script')</script>" in body
+            assert "<img src=x onerror=" in body
+            assert "<script>" in page.locator("#article-title").inner_text()
+            assert "<b>Wire</b>" in page.locator("p.meta").inner_text()
+            shot(page, "xss-article")
+        elif url == "/events?q=naval":
+            assert "<script>" in page.locator("#events").inner_text()
+    page.goto("/code")
+    page.fill("#text", "Turkey warned Greece on Saturday <script>window.__xss = 1; alert(1)</script> over "
+                       "<img src=x onerror=\"window.__xss_img = 1; alert(2)\"> drills.")
+    page.click("#code-submit")
+    page.wait_for_selector("#coded", timeout=120_000)
+    _assert_inert(page)
+    assert "<img src=x onerror=" in page.locator("#coded .article-text").inner_text()
+    assert "<script>" in page.locator("#text").input_value()
+    shot(page, "xss-code")
+
+
+def test_screenshots_were_written():
+    if not OUTPUT.exists():
+        pytest.skip("no browser run")
+    names = {p.stem for p in OUTPUT.glob("*.png")}
+    assert {"events", "events-dyad", "article-event", "code", "timeline", "map"} <= names
