@@ -134,3 +134,19 @@ def test_dissent_without_target_is_against_own_authorities(nlp):
 def test_untargeted_duplicate_gives_way(nlp):
     events = code(nlp, "China demanded that Japan withdraw its troops.")
     assert not [e for e in events if e[0] == "CHN" and e[1] in ("", None) and e[2].startswith("10")]
+
+
+def test_attack_without_actor_comes_from_its_place(nlp):
+    # invented: an attack whose agent is a device takes the gazetteer country of the place
+    events = code(nlp, "A car bomb near the town of Kirkuk killed three Turkish soldiers.")
+    assert any(e[0] == "IRQ" and e[1] == "TURMIL" and e[2].startswith("19") for e in events)
+
+
+def test_indirect_object_is_target(nlp):
+    events = code(nlp, "Germany gave Mali a large loan.")
+    assert any(e[0] == "DEU" and e[1] == "MLI" for e in events)
+
+
+def test_purpose_clause_names_target(nlp):
+    events = code(nlp, "Japan sent engineers to help Cambodia.")
+    assert any(e[0] == "JPN" and e[1] == "KHM" for e in events)

@@ -58,6 +58,23 @@ class EventCoder:
     def __init__(self, nlp: Language, lexicon: Lexicon | None = None):
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
         self.rules = self.lexicon.verbs
+        self.nlp = nlp
+        self._gazetteer = None  # the places component's gazetteer, fetched when first needed
+
+    def gazetteer(self):
+        """The gazetteer (`dyad.places`) that names the country of a toponym no actor codes; the
+        places component's own when it is in the pipeline. None when unavailable."""
+        if self._gazetteer is None:
+            try:
+                if self.nlp is not None and "dyad_places" in self.nlp.pipe_names:
+                    self._gazetteer = self.nlp.get_pipe("dyad_places").gazetteer
+                else:
+                    from dyad.places import load_gazetteer
+
+                    self._gazetteer = load_gazetteer()
+            except Exception:  # no gazetteer: places stay uncoded
+                self._gazetteer = False
+        return self._gazetteer or None
 
     def __call__(self, doc: Doc) -> Doc:
         try:
@@ -70,11 +87,13 @@ class EventCoder:
     # ------------------------------------------------------------------ matching
 
     def _code(self, doc: Doc) -> list[Event]:
-        actors: list[Actor] = doc._.actors or []
+        actors: list[Actor] = list(doc._.actors or [])
         if not actors:
             return []
-        actor_at: dict[int, int] = doc._.actor_at or {}
+        actor_at: dict[int, int] = dict(doc._.actor_at or {})
         self._places = {i for i, k in actor_at.items() if _is_place(actors[k])}
+        # toponyms no actor codes become place actors (the country the gazetteer gives) on demand
+        self._doc, self._actors, self._toponyms = doc, actors, {}
         lex = self.lexicon
         matches: list[Match] = []
         used_nouns: set[int] = set()
@@ -140,9 +159,11 @@ class EventCoder:
                 # "threatened to cut off supplies to X": the uncoded complement still names the target
                 comp_objects = [c for c in complement.children if c.dep_ in _OBJECT]
                 found, _ = _targets(complement, comp_objects, _LOOSE_PREPS, actor_at, False, False)
+                if not found:
+                    found = self._prepositional(complement, comp_objects, actor_at, match.code)
                 found = [t for t in found if t not in match.sources]
                 if found:
-                    match.targets, match.flags = found[:2], dict(match.flags, loose_target=1.0)
+                    match.targets, match.flags = found[:_MAX_TARGETS], dict(match.flags, loose_target=1.0)
         if match is None:
             return None
         if negated:
@@ -209,6 +230,11 @@ class EventCoder:
              subject_from: Token | None = None) -> Match | None:
         rules = self.rules.get(verb.lemma_, ())
         sources, flags = _sources(subject_from or verb, actor_at, verb)
+        if not sources and subject_from is None and any(r.code[:2] in _PLACE_SOURCE_ROOTS for r in rules):
+            # "a roadside bomb near town T killed soldiers": an attack with no actor as its agent
+            # comes from the place it happens at
+            sources = self._place_source(verb, actor_at)
+            flags = dict(flags, place_source=1.0)
         if not sources:
             return None
         passive = flags.get("passive", 0.0) > 0
@@ -231,7 +257,7 @@ class EventCoder:
             targets, direct = _targets(verb, heads, rule.preps, actor_at, passive, bool(rule.objects))
             if rule.target_required and not targets and heads and not passive:
                 # "stormed a police post in X": an uncoded object in a place acts on that place
-                targets = _in_place(verb, heads, actor_at, rule.code, self._places)
+                targets = self._in_place(verb, heads, actor_at, rule.code)
             if rule.target_required and not targets:
                 continue
             if not targets:
@@ -243,7 +269,7 @@ class EventCoder:
             return Match(verb, rule.code, rule.source, "verb", sources, targets, flags)
         if fallback is not None:
             rule, heads = fallback
-            targets = _prepositional(verb, heads, actor_at, rule.code, self._places)
+            targets = self._prepositional(verb, heads, actor_at, rule.code)
             targets = [t for t in targets if t not in sources]
             used_nouns.update(o.i for o in heads)
             flags = dict(flags, loose_target=float(bool(targets)), specificity=float(rule.specificity),
@@ -265,12 +291,132 @@ class EventCoder:
                 if between:
                     targets = between
                 elif not targets:
-                    targets = [t for t in _prepositional(verb, [obj], actor_at, noun.code, self._places)
+                    targets = [t for t in self._prepositional(verb, [obj], actor_at, noun.code)
                                if t not in sources]
                     flags = dict(flags, loose_target=float(bool(targets)))
                 flags = dict(flags, specificity=1.0, light=1.0, direct_target=float(direct))
                 return Match(verb, noun.code, noun.source, "light", sources, targets, flags, bool(between))
         return None
+
+    def _toponym(self, pobj: Token, actor_at: dict[int, int]) -> int | None:
+        """The place a locative phrase's object names: a bare-country actor, else a toponym (spaCy
+        GPE/LOC/FAC, "the town of T", "southern Helmand province") whose country the gazetteer
+        gives, registered as a place actor (token index into `actor_at`)."""
+        for token in _place_chain(pobj):
+            if token.i in actor_at:
+                return token.i if token.i in self._places else None
+            unlabelled = token.pos_ == "PROPN" and token.ent_type_ in ("", "NORP")
+            if token.ent_type_ not in _TOPONYM_LABELS and not unlabelled:
+                continue
+            if token.i in self._toponyms:
+                return self._toponyms[token.i]
+            doc = self._doc
+            ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+            if ent is None:
+                ent = doc[token.left_edge.i if token.left_edge.pos_ == "PROPN" else token.i:token.i + 1]
+            gazetteer = self.gazetteer()
+            if gazetteer is None:
+                return None
+            try:
+                from dyad.places import resolve
+
+                name = ent.text.removeprefix("the ").removeprefix("The ")
+                place = resolve(name, gazetteer)
+                words = name.split()
+                if place is None and len(words) > 1 and words[-1].lower() in _PLACE_WORDS:
+                    place = resolve(" ".join(words[:-1]), gazetteer)  # "West Darfur State"
+            except Exception:
+                place = None
+            iso3 = getattr(place, "country_iso3", None) if place is not None else None
+            found = None
+            if iso3 and iso3.isalpha() and len(iso3) == 3:
+                actor = Actor(text=ent.text, code=iso3, country=iso3,
+                              sentence_index=sentence_index_of(doc)[ent.start],
+                              start=ent.start_char, end=ent.end_char,
+                              evidence=f"place: '{ent.text}' is in {iso3} (gazetteer; an event at a place)")
+                self._actors.append(actor)
+                found = ent.root.i
+                actor_at[found] = len(self._actors) - 1
+                self._places.add(found)
+            for i in range(ent.start, ent.end):
+                self._toponyms[i] = found
+            return found
+        return None
+
+    def _in_place(self, verb: Token, objects: list[Token], actor_at: dict[int, int], code: str,
+                  preps: frozenset[str] = frozenset({"in"})) -> list[int]:
+        """The place an event acting on a place happens in ("in X" on the verb, its object or the
+        object's participle), for the roots in `_IN_PLACE_ROOTS` only."""
+        if code[:2] not in _IN_PLACE_ROOTS:
+            return []
+        holders = [verb, *objects]
+        holders += [g for o in objects for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
+                    for g in c.children if g.dep_ == "pobj"]  # "a state of emergency in X"
+        holders += [c for o in holders[1:] for c in o.children if c.dep_ in ("acl", "appos", "relcl")]
+        found: list[int] = []
+        for h in holders:
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ in preps:
+                    for g in _locative_objects(c):
+                        if (i := self._toponym(g, actor_at)) is not None and i not in found:
+                            found.append(i)
+        return found[:_MAX_TARGETS]
+
+    def _prepositional(self, verb: Token, objects: list[Token], actor_at: dict[int, int],
+                       code: str = "") -> list[int]:
+        """A target for an event whose rule found none: an actor in a prepositional object of the verb,
+        of its object or of the object's participle or apposition ("granted asylum to X", "lifted a ban
+        imposed on X"); `in` names the target only for events acting on a place ("lifted the curfew in
+        X"), and only a place; time prepositions are dates."""
+        preps = _STATEMENT_PREPS if code.startswith("01") else _LOOSE_PREPS
+        holders = [verb, *objects]
+        holders += [c for o in objects for c in o.children if c.dep_ in ("acl", "appos", "relcl")]
+        heads = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in preps
+                 for g in c.children if g.dep_ == "pobj"]
+        heads += [c for c in verb.children if c.dep_ == "dative" and c.pos_ in ("NOUN", "PROPN")]
+        found = _collect(heads, actor_at)
+        if not found and code[:2] not in _SHALLOW_ROOTS:
+            # "cut off supplies to the republic of N": a toponym no actor codes names its country
+            found = [i for h in heads if h.head.lower_ in _TOWARD_PREPS
+                     if (i := self._toponym(h, actor_at)) is not None][:1]
+        if not found:
+            found = self._in_place(verb, objects, actor_at, code, _WHERE_PREPS)
+        if not found and code[:2] in _PURPOSE_ROOTS:
+            found = self._purpose(verb, objects, actor_at, code)
+        if not found and not code.startswith("01"):
+            found = _deep(verb, objects, actor_at)
+        return found[:_MAX_TARGETS]
+
+    def _purpose(self, verb: Token, objects: list[Token], actor_at: dict[int, int], code: str) -> list[int]:
+        """The target a purpose clause names ("sent troops to help X", "gave funds to support
+        development in C"): the clause's object or prepositional object, else its place."""
+        clauses = [c for h in (verb, *objects) for c in h.children
+                   if c.dep_ in ("advcl", "xcomp", "acl") and c.pos_ == "VERB"
+                   and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+        for clause in clauses:
+            inner = [c for c in clause.children if c.dep_ in _OBJECT or (c.dep_ == "dative" and c.pos_ != "ADP")]
+            heads = inner + [g for h in (clause, *inner) for c in h.children
+                             if c.dep_ == "prep" and c.lower_ in _LOOSE_PREPS for g in c.children if g.dep_ == "pobj"]
+            found = _collect(heads, actor_at) or self._in_place(clause, inner, actor_at, code, _WHERE_PREPS)
+            if found:
+                return found
+        return []
+
+    def _place_source(self, verb: Token, actor_at: dict[int, int]) -> list[int]:
+        """The place an attack with no acting actor happens at: a locative phrase on the verb, on
+        its (non-actor, non-pronoun) subject or on its passive agent."""
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECT]
+        if any(s.pos_ == "PRON" or s.i in actor_at for s in subjects):
+            return []
+        holders = [verb, *subjects]
+        holders += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        for h in holders:
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ in _WHERE_PREPS:
+                    for g in _locative_objects(c):
+                        if (i := self._toponym(g, actor_at)) is not None:
+                            return [i]
+        return []
 
     def _nominal(self, noun: Token, rule: NounRule, actor_at: dict[int, int]) -> Match | None:
         """An event noun naming its actors: possessor or modifier source, prepositional target."""
@@ -323,7 +469,7 @@ class EventCoder:
                     continue
                 seen.add(key)
                 source, target = actors[actor_at[s]], actors[actor_at[t]] if t is not None else None
-                if target is None and m.code[:2] == _DISSENT_ROOT:
+                if target is None and m.code.startswith(_DOMESTIC):
                     target = _own_authorities(source)
                 confidence = _confidence(m, source, target, len(m.sources), len(m.targets))
                 events.append(_event(doc, article_id, sentence, index, m, source, target, confidence))
@@ -406,6 +552,8 @@ def _targets(verb: Token, objects: list[Token], preps: frozenset[str], actor_at:
     holders = [verb, *objects]
     heads += [g for h in holders for c in h.children if c.dep_ in ("prep", "dative") and c.lower_ in preps
               for g in c.children if g.dep_ == "pobj"]
+    # the indirect object is the recipient: "gave X a warning", "offered X talks"
+    heads += [c for c in verb.children if c.dep_ == "dative" and c.pos_ in ("NOUN", "PROPN")]
     found = _collect(heads, actor_at)
     return found, any(h.i in actor_at for h in heads)
 
@@ -416,42 +564,65 @@ _STATEMENT_PREPS = frozenset({"to", "with", "on", "against", "for", "at", "over"
                               "regarding"})
 # roots whose event acts on the place it happens in (and so on that place's government): "lifted the
 # curfew in X", "protested in X", "shelled positions in X"; not statements, appeals, visits or aid
-_IN_PLACE_ROOTS = frozenset({"08", "13", "14", "15", "17", "18", "19", "20"})
+_IN_PLACE_ROOTS = frozenset({"06", "07", "08", "13", "14", "15", "16", "17", "18", "19", "20"})
+
+
+_WHERE_PREPS = frozenset({"in", "near", "outside", "inside", "throughout", "across", "around"})
+_TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# roots whose event may come from the place it happens at when no actor does it ("a bomb near T
+# killed soldiers": the gold and common practice code the place's country as the source)
+_PLACE_SOURCE_ROOTS = frozenset({"18", "19", "20"})
+_MAX_TARGETS = 6
+_PLACE_WORDS = frozenset({"state", "province", "region", "district", "city", "governorate", "county", "town",
+                          "village", "valley", "area"})
+_TOWARD_PREPS = frozenset({"to", "against", "on", "into", "toward", "towards", "at", "from"})
+# roots whose target is never searched for deep in the object (statements and appeals are about
+# whatever they name)
+_SHALLOW_ROOTS = frozenset({"01", "02"})
+# roots whose target a purpose clause may name: help, aid, cooperation, yielding
+_PURPOSE_ROOTS = frozenset({"03", "05", "06", "07", "08"})
+
+
+def _place_chain(pobj: Token) -> list[Token]:
+    """The tokens a locative object may name its place with: the object, its modifiers, and an "of"
+    object ("the town of T", "outside of the city of C")."""
+    out = [pobj, *(c for c in pobj.children if c.dep_ in ("compound", "amod", "nmod", "appos"))]
+    for c in pobj.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            out += [g for g in c.children if g.dep_ == "pobj"]
+            out += [x for g in c.children if g.dep_ == "pobj" for x in g.children if x.dep_ in ("compound", "nmod")]
+    return out
+
+
+def _deep(verb: Token, objects: list[Token], actor_at: dict[int, int]) -> list[int]:
+    """The last resort for a target: the first actor inside the verb's object phrases ("lifted the
+    restrictions between it and X", "supplied equipment X has obtained"), not inside a clause of
+    its own with a subject."""
+    for obj in objects:
+        for token in obj.subtree:
+            if token.i in actor_at and token.i != obj.i and not _in_own_clause(token, obj):
+                return [token.i]
+    return []
+
+
+def _in_own_clause(token: Token, top: Token) -> bool:
+    while token.i != top.i and token.head.i != token.i:
+        if token.dep_ in ("nsubj", "nsubjpass", "ccomp"):
+            return True
+        token = token.head
+    return False
+
+
+def _locative_objects(prep: Token) -> list[Token]:
+    """The objects of a locative preposition, through "outside of", "in front of"."""
+    out = [g for g in prep.children if g.dep_ == "pobj"]
+    out += [g for c in prep.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    return out
 
 
 def _is_place(actor: Actor) -> bool:
     """A bare country (a toponym) rather than an actor of it."""
     return bool(actor.code) and len(actor.code) == 3 and not actor.sectors
-
-
-def _prepositional(verb: Token, objects: list[Token], actor_at: dict[int, int], code: str = "",
-                   places: set[int] | frozenset = frozenset()) -> list[int]:
-    """A target for an event whose rule found none: an actor in a prepositional object of the verb,
-    of its object or of the object's participle or apposition ("granted asylum to X", "lifted a ban
-    imposed on X"); `in` names the target only for events acting on a place ("lifted the curfew in
-    X"), and only a bare place; time prepositions are dates."""
-    preps = _STATEMENT_PREPS if code.startswith("01") else _LOOSE_PREPS
-    holders = [verb, *objects]
-    holders += [c for o in objects for c in o.children if c.dep_ in ("acl", "appos", "relcl")]
-    heads = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in preps
-             for g in c.children if g.dep_ == "pobj"]
-    found = _collect(heads, actor_at)
-    if not found:
-        found = _in_place(verb, objects, actor_at, code, places)
-    return found[:2]
-
-
-def _in_place(verb: Token, objects: list[Token], actor_at: dict[int, int], code: str,
-              places: set[int] | frozenset) -> list[int]:
-    """The bare place an event acting on a place happens in ("in X" on the verb, its object or the
-    object's participle), for the roots in `_IN_PLACE_ROOTS` only."""
-    if code[:2] not in _IN_PLACE_ROOTS or not places:
-        return []
-    holders = [verb, *objects]
-    holders += [c for o in objects for c in o.children if c.dep_ in ("acl", "appos", "relcl")]
-    heads = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "in"
-             for g in c.children if g.dep_ == "pobj"]
-    return [i for i in _collect(heads, actor_at) if i in places][:2]
 
 
 def _between(noun: Token, verb: Token | None, rule, actor_at: dict[int, int]) -> list[int]:
@@ -465,7 +636,9 @@ def _between(noun: Token, verb: Token | None, rule, actor_at: dict[int, int]) ->
     return found if len(found) >= 2 else []
 
 
-_DISSENT_ROOT = "14"
+# dissent (14) and easing it (082: calling off a strike or protest) are aimed at the source's own
+# authorities when no target is named
+_DOMESTIC = ("14", "082")
 _MUTUAL = ("040", "044", "046", "036")
 
 
@@ -536,7 +709,7 @@ def _confidence(m: Match, source: Actor, target: Actor | None, n_sources: int, n
     score += 0.08 * f.get("specificity", 0.0)
     score += 0.08 if target is not None else (-0.05 if m.code[:2] not in ("01",) else 0.0)
     score += 0.06 * f.get("direct_source", 0.0) + 0.04 * f.get("direct_target", 0.0)
-    score -= 0.1 * f.get("inherited", 0.0) + 0.08 * f.get("loose_target", 0.0)
+    score -= 0.1 * f.get("inherited", 0.0) + 0.08 * f.get("loose_target", 0.0) + 0.1 * f.get("place_source", 0.0)
     if m.anchor.pos_ == "VERB" and not m.anchor.tag_.startswith("VB"):
         score -= 0.1
     if n_sources > 2 or n_targets > 2:
