@@ -162,3 +162,71 @@ def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: in
         store.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _parquet_source(folder: Path, table: str) -> str | None:
+    """DuckDB's read_parquet over one table of a Parquet export (`dyad export --format parquet` writes
+    `<table>.parquet` files, `dyad spark` folders of part files; events are partitioned by month)."""
+    if table == "events":
+        if not any((folder / "events").rglob("*.parquet")):
+            return None
+        glob = folder / "events" / "**" / "*.parquet"
+        return f"read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
+    path = folder / f"{table}.parquet"
+    if path.is_dir():
+        return f"read_parquet('{path / '*.parquet'}', union_by_name = true)" if any(path.glob("*.parquet")) else None
+    return f"read_parquet('{path}')" if path.is_file() else None
+
+
+def load_parquet(folder: str | Path, db: str | Path) -> IngestSummary:
+    """Load a Parquet export (`dyad spark` output or `dyad export --format parquet`) into a store, in one
+    transaction. An article already in the store is replaced with its rows from the export. Stories
+    come from the export when the store held nothing else, else the whole store is regrouped.
+    Parses are not in the export, so `recode` does not cover the loaded articles."""
+    from dyad.store import TABLES, _columns
+
+    folder = Path(folder)
+    if _parquet_source(folder, "articles") is None:
+        raise ValueError(f"{folder}: no articles.parquet here; expected `dyad spark` or `dyad export` output")
+    summary = IngestSummary()
+    started = time.perf_counter()
+    store = Store(db)
+    con = store.connection
+    try:
+        had_others = con.execute("SELECT count(*) FROM articles WHERE id NOT IN (SELECT id FROM "
+                                 f"{_parquet_source(folder, 'articles')})").fetchall()[0][0] > 0
+        con.execute("BEGIN")
+        try:
+            articles = _parquet_source(folder, "articles")
+            con.execute(f"CREATE TEMP TABLE loaded_ids AS SELECT DISTINCT id FROM {articles}")
+            for table in (*TABLES, "stories", "parses"):
+                key = "id" if table == "articles" else "article_id"
+                con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM loaded_ids)")
+            for table in (*TABLES, "stories"):
+                source = _parquet_source(folder, table)
+                if source is None or (table == "stories" and had_others):
+                    continue
+                names = ", ".join(_columns(table))
+                verb = "INSERT OR REPLACE" if table in ("events", "articles", "stories") else "INSERT"
+                con.execute(f"{verb} INTO {table} ({names}) SELECT {names} FROM {source}")
+            con.execute("DROP TABLE loaded_ids")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        for status, n in con.execute(f"SELECT status, count(*) FROM {_parquet_source(folder, 'articles')} "
+                                     "GROUP BY 1").fetchall():
+            if status in ("coded", "skipped", "failed"):
+                setattr(summary, status, n)
+        summary.read = summary.coded + summary.skipped + summary.failed
+        source = _parquet_source(folder, "events")
+        summary.events = con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0] if source else 0
+        if had_others or _parquet_source(folder, "stories") is None:
+            summary.multi_article_stories = store.update_stories()
+        else:
+            summary.multi_article_stories = con.execute(
+                "SELECT count(*) FROM (SELECT story_id FROM stories GROUP BY 1 HAVING count(*) > 1)").fetchall()[0][0]
+    finally:
+        store.close()
+    summary.seconds = time.perf_counter() - started
+    return summary

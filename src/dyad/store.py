@@ -77,7 +77,10 @@ def _columns(table: str) -> list[str]:
     return [part.split()[0] for part in SCHEMA[table].replace("\n", " ").split(",")]
 
 
-def _rows(result: Result, versions: tuple[str, str]) -> dict[str, list[tuple]]:
+def rows_of(result: Result, versions: tuple[str, str]) -> dict[str, list[tuple]]:
+    """The store rows of one Result: table name -> tuples in `SCHEMA` column order, for every table of
+    `TABLES` (possibly empty). `versions` is (dyad version, knowledge version) for the articles row.
+    The one place a Result becomes rows: `Store.add` and the Spark job (`dyad.spark`) both use it."""
     a = result.article
     rows: dict[str, list[tuple]] = {table: [] for table in TABLES}
     rows["articles"].append((a.id, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin,
@@ -139,7 +142,7 @@ class Store:
         versions = (__version__, KNOWLEDGE_VERSION)
         batch: dict[str, list[tuple]] = {table: [] for table in TABLES}
         for result in results:
-            for table, rows in _rows(result, versions).items():
+            for table, rows in rows_of(result, versions).items():
                 batch[table].extend(rows)
         if not batch["articles"]:
             return 0
