@@ -16,6 +16,15 @@ def polnear_texts(limit: int) -> list[str]:
     return [f.read_text(encoding="utf-8", errors="replace") for f in files[:limit]]
 
 
+def jsonl_feed(records: list[dict], folder: str | Path) -> Path:
+    """The records as one JSONL input file in `folder` (what `dyad ingest` and `dyad spark` read)."""
+    import json
+
+    feed = Path(folder) / "corpus.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return feed
+
+
 def require_shared() -> None:
     if not SHARED.is_dir():
         print(f"skipped: {SHARED} not found (the benchmark needs the shared gold corpora)")

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus import SHARED, polnear_texts, require_shared
+from corpus import SHARED, jsonl_feed, polnear_texts, require_shared
 
 
 def shared_articles(limit: int | None) -> list[dict]:
@@ -70,8 +70,7 @@ def main() -> None:
     require_shared()
     records = shared_articles(args.articles)
     with tempfile.TemporaryDirectory() as tmp:
-        feed = Path(tmp) / "corpus.jsonl"
-        feed.write_text("".join(json.dumps(r) + "\n" for r in records))
+        feed = jsonl_feed(records, tmp)
         # first, so that the children's peak memory read after it is the ingest worker's own
         one, peak_one = run(["ingest", str(feed), "--db", f"{tmp}/one.duckdb"])
         out = subprocess.run([sys.executable, "-c", SPACY_ALONE, str(feed)], check=True, capture_output=True,

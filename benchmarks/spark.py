@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus import require_shared
+from corpus import jsonl_feed, require_shared
 from ingest import shared_articles
 
 DYAD = str(Path(sys.executable).with_name("dyad"))
@@ -39,8 +39,7 @@ def main() -> None:
     require_shared()
     records = shared_articles(args.articles)
     with tempfile.TemporaryDirectory() as tmp:
-        feed = Path(tmp) / "corpus.jsonl"
-        feed.write_text("".join(json.dumps(r) + "\n" for r in records))
+        feed = jsonl_feed(records, tmp)
         figures: dict = {"articles": len(records), "partitions": args.partitions}
         for master in ("local[1]", "local[2]"):
             wall, log = timed(["spark", str(feed), f"{tmp}/out-{master[6]}", "--master", master,
