@@ -163,7 +163,7 @@ def test_recode_from_stored_parses_keeps_unchanged_event_ids(tmp_path, nlp):
     con = duckdb.connect(str(db), read_only=True)
     before = sorted(con.execute("SELECT event_id, code, source_code, target_code FROM events").fetchall())
     con.close()
-    summary = recode(db)
+    summary = recode(db, batch_size=4)  # several batches, written in between
     assert summary.read == 6
     con = duckdb.connect(str(db), read_only=True)
     after = sorted(con.execute("SELECT event_id, code, source_code, target_code FROM events").fetchall())

@@ -199,10 +199,16 @@ class Store:
 
         from dyad.records import Article
 
-        relation = self.connection.execute(
-            "SELECT a.id, a.text, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin, p.doc "
-            "FROM articles a JOIN parses p ON p.article_id = a.id WHERE a.status = 'coded' ORDER BY a.id")
-        while rows := relation.fetchmany(batch_size):
+        # the ids first, then one query per batch: the caller writes between batches, and a write on
+        # this connection would end an open result set after its first batch
+        ids = [row[0] for row in self.connection.execute(
+            "SELECT a.id FROM articles a JOIN parses p ON p.article_id = a.id WHERE a.status = 'coded' "
+            "ORDER BY a.id").fetchall()]
+        for start in range(0, len(ids), batch_size):
+            rows = self.connection.execute(
+                "SELECT a.id, a.text, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin, p.doc "
+                "FROM articles a JOIN parses p ON p.article_id = a.id WHERE a.id IN (SELECT unnest(?)) "
+                "ORDER BY a.id", [ids[start:start + batch_size]]).fetchall()
             yield [(Article(id=r[0], text=r[1], url=r[2], source=r[3], title=r[4], date=r[5], dateline=r[6],
                             language=r[7], origin=r[8]), r[9]) for r in rows]
 
