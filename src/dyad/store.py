@@ -11,6 +11,7 @@ any point and run again ends with every article exactly once (`ingest` skips ids
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -147,8 +148,7 @@ class Store:
         if not batch["articles"]:
             return 0
         con = self.connection
-        con.execute("BEGIN")
-        try:
+        with self._transaction():
             # Arrow batches: DuckDB takes a columnar batch in one call; row-wise inserts cost ~1 ms each
             con.register("batch_ids", pa.table({"id": [row[0] for row in batch["articles"]]}))
             for table in TABLES:
@@ -165,11 +165,18 @@ class Store:
                     con.execute(f"{verb} INTO {table} SELECT * FROM batch_rows")
                     con.unregister("batch_rows")
             con.unregister("batch_ids")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         return len(batch["events"])
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        """All of the block's writes or none of them."""
+        self.connection.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
 
     def update_stories(self) -> int:
         """Regroup every coded article into stories (near-duplicates); returns the number of stories
@@ -179,17 +186,12 @@ class Store:
         texts = self.connection.execute("SELECT id, text FROM articles WHERE status = 'coded'").fetchall()
         story = group_stories(texts)
         con = self.connection
-        con.execute("BEGIN")
-        try:
+        with self._transaction():
             con.execute("DELETE FROM stories")
             if story:
                 con.register("batch_rows", pa.table({"article_id": list(story), "story_id": list(story.values())}))
                 con.execute("INSERT INTO stories SELECT * FROM batch_rows")
                 con.unregister("batch_rows")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         return con.execute("SELECT count(*) FROM (SELECT story_id FROM stories GROUP BY 1 HAVING count(*) > 1)"
                            ).fetchall()[0][0]
 
