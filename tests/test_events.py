@@ -150,3 +150,34 @@ def test_indirect_object_is_target(nlp):
 def test_purpose_clause_names_target(nlp):
     events = code(nlp, "Japan sent engineers to help Cambodia.")
     assert any(e[0] == "JPN" and e[1] == "KHM" for e in events)
+
+
+def test_noun_a_country_names_is_a_target_not_a_source(nlp):
+    # invented: "Norwegian salmon" is no actor, but tariffs on it are aimed at Norway
+    events = code(nlp, "Chile threatened to impose tariffs on Norwegian salmon.")
+    assert any(e[0] == "CHL" and e[1] == "NOR" and e[2].startswith("13") for e in events)
+    assert not [e for e in code(nlp, "Norwegian salmon attacked the Chilean coast guard.") if e[0] == "NOR"]
+
+
+def test_locating_noun_is_no_target(nlp):
+    events = code(nlp, "Peruvian troops captured a rebel camp on the Bolivian border.")
+    assert not [e for e in events if e[1] == "BOL"]
+
+
+def test_unless_turns_an_intention_into_a_threat_on_the_condition(nlp):
+    events = code(nlp, "Kenya said it will withdraw its troops from Somalia unless Ethiopia pays the costs.")
+    assert any(e[0] == "KEN" and e[2].startswith("13") for e in events)
+    assert not [e for e in events if e[2].startswith("03")]
+    threat = code(nlp, "Brazil threatened to halt talks if Argentina raises its tariffs.")
+    assert any(e[0] == "BRA" and e[1] == "ARG" and e[2].startswith("13") for e in threat)
+
+
+def test_a_governments_official_protest_is_a_complaint(nlp):
+    events = code(nlp, "Chile lodged an official protest with Peru on Monday.")
+    assert ("CHL", "PER", "114") in events
+
+
+def test_killing_after_an_attack_is_the_same_event(nlp):
+    events = code(nlp, "Syrian rebels shelled a Turkish army post, killing three people.")
+    attacks = [e for e in events if e[2][:2] in ("18", "19", "20")]
+    assert len(attacks) == 1 and attacks[0][1] == "TURMIL"

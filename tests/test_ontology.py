@@ -30,7 +30,13 @@ def test_public_statements_have_no_plover_type_and_appeals_are_requests():
 def test_plover_mapping_follows_the_2021_table():
     assert lookup("190").plover_event == "ASSAULT"
     assert lookup("042").plover_mode == "visit"
-    assert lookup("163").plover_event == "COERCE"
+    assert lookup("1724").plover_event == "COERCE"
+
+
+def test_international_sanctions_are_sanction_as_the_plover_manual_codes_them():
+    # the one documented override of the 2021 table (tools/build_ontology.py)
+    entry = lookup("163")
+    assert (entry.plover_event, entry.plover_mode) == ("SANCTION", "discontinue")
 
 
 def test_every_code_has_a_goldstein_value_and_a_root():

@@ -10,7 +10,10 @@ in dyad's own layout. Derived rules, documented in the output header:
 - QuadClass 1: 01-05, 2: 06-08, 3: 09-13, 4: 14-20; PentaClass 0: 01-02, 1: 03-05, 2: 06-08, 3: 09-13,
   4: 14-20;
 - CAMEO 01 (public statements) has no PLOVER type; CAMEO 02 (appeals) maps to REQUEST, with the mode and
-  context of its parallel demand code (02x -> 10x: 021 appeal for material cooperation takes 101's mode).
+  context of its parallel demand code (02x -> 10x: 021 appeal for material cooperation takes 101's mode);
+- 163 (impose embargo, boycott or sanctions) is SANCTION/discontinue, as the PLOVER manual's SANCTION
+  modes say ("International (political or economic) sanctions are coded as discontinue") and the older
+  CAMEO-PLOV table has it; the 2021 table's COERCE row for 163 contradicts both, and every other 16x code.
 """
 
 from __future__ import annotations
@@ -68,6 +71,10 @@ def read_plover(path: Path) -> dict[str, tuple[str, str, str]]:
     return rows
 
 
+# rows of the 2021 table that the PLOVER manual overrides (see the module docstring)
+MANUAL_OVERRIDES = {"163": ("SANCTION", "discontinue", "diplomatic")}
+
+
 def parent_chain(code: str) -> list[str]:
     return [code[:n] for n in range(len(code), 1, -1)]
 
@@ -76,6 +83,7 @@ def main(reference: Path, out: Path) -> None:
     labels = read_labels(reference / "cameo" / "CAMEO_codefile.txt")
     goldstein = read_goldstein(reference / "cameo" / "CAMEO.goldsteinscale.txt")
     plover = read_plover(reference / "plover" / "CAMEO2PLOVER-2021.txt")
+    plover.update(MANUAL_OVERRIDES)
     codes = sorted(set(labels) | {c for c in plover if c[:2] in {f"{i:02d}" for i in range(1, 21)}})
     lines = [
         "# CAMEO event codes with dyad's derived classes and the PLOVER mapping.",
@@ -83,7 +91,8 @@ def main(reference: Path, out: Path) -> None:
         "# CAMEO2PLOVER-2021. Rules: a code absent from the Goldstein table takes its nearest parent's value;",
         "# quad_class 1 = 01-05, 2 = 06-08, 3 = 09-13, 4 = 14-20; penta_class 0 = 01-02, 1 = 03-05,",
         "# 2 = 06-08, 3 = 09-13, 4 = 14-20. CAMEO 01 (public statements) has no PLOVER type. CAMEO 02",
-        "# (appeals) maps to REQUEST with the mode and context of its parallel demand code 10x.",
+        "# (appeals) maps to REQUEST with the mode and context of its parallel demand code 10x. 163 is",
+        "# SANCTION/discontinue as the PLOVER manual codes international sanctions (the 2021 table: COERCE).",
         "code\troot\tname\tquad_class\tpenta_class\tgoldstein\tplover_event\tplover_mode\tplover_context",
     ]
     for code in codes:

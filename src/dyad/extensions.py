@@ -3,6 +3,8 @@
 - `doc._.article`: the Article being coded (set before parsing; gives the publication date);
 - `doc._.actors`, `doc._.events`, `doc._.quotes`, `doc._.places`: lists of records;
 - `doc._.actor_at`: token index -> index into `doc._.actors`, for the event coder;
+- `doc._.national_objects`: token index -> Actor for nouns only a country modifies ("Chinese goods"):
+  not actors, but what an event aimed at them is aimed at (event targets only);
 - `doc._.dyad_errors`: "stage: error" strings; a component that fails on one document records the
   error there instead of breaking the batch.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-for _name in ("article", "actors", "events", "quotes", "places", "actor_at", "dyad_errors"):
+for _name in ("article", "actors", "events", "quotes", "places", "actor_at", "national_objects", "dyad_errors"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 

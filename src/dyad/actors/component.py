@@ -29,7 +29,11 @@ Rules, in order (each actor's `evidence` names the ones that coded it):
    country (names, adjectives, capitals, seats, leaders and organizations with a home country)
    when it is mentioned at least twice as often as any other and at least twice (once in an
    article of at most three sentences). International sectors (IGO, NGO, UIS, ...) never take it.
-7. **Names again.** A later bare surname ("Hollande") refers to the person coded earlier in the
+7. **National objects.** A common noun only a country modifies ("Chinese goods", "Kampuchean
+   camps") is no actor, but it is recorded in `doc._.national_objects` with its country: an event
+   aimed at it ("tariffs on Chinese goods") is aimed at that country. The event coder uses these
+   as targets only.
+8. **Names again.** A later bare surname ("Hollande") refers to the person coded earlier in the
    article and takes that code.
 """
 
@@ -58,6 +62,8 @@ _NAMED_KINDS = frozenset({"organization", "leader", "seat"})
 _COUNTRY_KINDS = frozenset({"country", "adjective"})
 _INTERNATIONAL = frozenset({"IGO", "IMG", "NGO", "NGM", "MNC", "UIS", "INT"})
 _FORMER = frozenset({"former", "ex", "ex-", "ousted", "deposed", "exiled", "late"})
+# nouns that locate rather than name what is acted on: "on the Thai border" is a place
+_LOCATING_NOUNS = frozenset({"border", "borders", "frontier", "side", "coast", "shore", "waters", "soil"})
 _SHORT_ARTICLE = 3  # sentences: an article this short may have its context from one mention
 
 
@@ -98,7 +104,7 @@ class ActorCoder:
         try:
             self._code(doc)
         except Exception as error:  # one bad document must not break the batch
-            doc._.actors, doc._.actor_at = [], {}
+            doc._.actors, doc._.actor_at, doc._.national_objects = [], {}, {}
             record_error(doc, "actors", error)
         return doc
 
@@ -155,6 +161,7 @@ class ActorCoder:
             if not m.full_code:
                 m.code = ((m.country or "") + (m.sector or "")) or None
         mentions = [m for m in mentions if m.code]
+        doc._.national_objects = _national_objects(doc, groups, mentions, sentence_of)
 
         actors: list[Actor] = []
         actor_at: dict[int, int] = {}
@@ -299,6 +306,29 @@ class ActorCoder:
         return _Mention(anchor=anchor, start=left, end=right, code=code, country=country, sector=sector,
                         evidence=evidence, full_code=full_code, qualified_only=qualified_only,
                         has_country=has_country or bool(ethnic), international=international, ethnic=ethnic)
+
+
+def _national_objects(doc: Doc, groups, mentions: list[_Mention], sentence_of: list[int]) -> dict[int, Actor]:
+    """Common nouns that only a country names (rule 7), by token index."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    out: dict[int, Actor] = {}
+    for anchor_i, members in groups.items():
+        token = doc[anchor_i]
+        if anchor_i in covered or token.pos_ != "NOUN" or token.lower_ in _LOCATING_NOUNS:
+            continue
+        entries = [e for _, _, es in members for e in es]
+        countries = {e.country for e in entries}
+        if len(countries) != 1 or None in countries or any(e.kind not in _COUNTRY_KINDS for e in entries):
+            continue
+        if any(s > 0 and doc[s - 1].lower_ == "ethnic" for s, _, _ in members):
+            continue  # "ethnic Albanian villages": a people, not the state
+        start = min(s for s, _, _ in members)
+        span = doc[start:anchor_i + 1]
+        country = countries.pop()
+        out[anchor_i] = Actor(text=span.text, code=country, country=country, sentence_index=sentence_of[anchor_i],
+                              start=span.start_char, end=span.end_char,
+                              evidence=f"national object: {doc[start].text!r} names {country} ({entries[0].source})")
+    return out
 
 
 def _country_word(token: Token, matches) -> bool:

@@ -92,6 +92,13 @@ class EventCoder:
             return []
         actor_at: dict[int, int] = dict(doc._.actor_at or {})
         self._places = {i for i, k in actor_at.items() if _is_place(actors[k])}
+        # sources come from actors only; nouns a country names ("Chinese goods") can be targets too
+        self._source_at = dict(actor_at)
+        for i, actor in (doc._.national_objects or {}).items():
+            if i not in actor_at:
+                actor_at[i] = len(actors)
+                actors.append(actor)
+                self._places.add(i)  # "outside the Iraqi city of B": a place of its country too
         # toponyms no actor codes become place actors (the country the gazetteer gives) on demand
         self._doc, self._actors, self._toponyms = doc, actors, {}
         lex = self.lexicon
@@ -112,7 +119,7 @@ class EventCoder:
                 match = self._nominal(token, rule, actor_at)
                 if match is not None:
                     matches.append(match)
-        matches = _drop_reported(matches)
+        matches = _drop_consequences(_drop_reported(matches))
         return self._events(doc, matches, actors, actor_at)
 
     def _noun(self, token: Token) -> NounRule | None:
@@ -173,10 +180,19 @@ class EventCoder:
             if code is None:
                 return None
             match.code, match.kind = code, "negated"
+        condition = _condition(verb, complement)
         if match.kind not in ("framed",) and self._future_report(verb):
-            code = self.lexicon.reframe("intend", match.code)
+            # "X will withdraw unless Y ...": an intention held over Y is a threat
+            kind = "threaten" if condition is not None and _mark(condition) == "unless" else "intend"
+            code = self.lexicon.reframe(kind, match.code)
             if code is not None and code != match.code:
                 match.code, match.kind = code, "reported-intent"
+        if condition is not None and match.code.startswith("13") and not match.targets:
+            # "threatened to stop talks if Y deploys missiles": the threat is aimed at the condition's subject
+            found = [i for i in _collect([c for c in condition.children if c.dep_ in _SUBJECT], actor_at)
+                     if i not in match.sources]
+            if found:
+                match.targets, match.flags = found[:_MAX_TARGETS], dict(match.flags, loose_target=1.0)
         return match
 
     def _future_report(self, verb: Token) -> bool:
@@ -193,7 +209,7 @@ class EventCoder:
             "demand" if must and "report" in kinds else None)
         if kind is None:
             return None
-        speakers, flags = _sources(verb.head, actor_at, verb.head)
+        speakers, flags = _sources(verb.head, self._source_at, verb.head)
         addressees = _collect([c for c in verb.children if c.dep_ in _SUBJECT], actor_at)
         if not speakers or not addressees:
             return None
@@ -229,7 +245,7 @@ class EventCoder:
     def _own(self, verb: Token, actor_at: dict[int, int], used_nouns: set[int], light: bool,
              subject_from: Token | None = None) -> Match | None:
         rules = self.rules.get(verb.lemma_, ())
-        sources, flags = _sources(subject_from or verb, actor_at, verb)
+        sources, flags = _sources(subject_from or verb, self._source_at, verb)
         if not sources and subject_from is None and any(r.code[:2] in _PLACE_SOURCE_ROOTS for r in rules):
             # "a roadside bomb near town T killed soldiers": an attack with no actor as its agent
             # comes from the place it happens at
@@ -422,10 +438,10 @@ class EventCoder:
         """An event noun naming its actors: possessor or modifier source, prepositional target."""
         sources: list[int] = []
         for c in noun.children:
-            if c.dep_ in ("poss", "compound", "amod", "nmod") and (i := _actor_token(c, actor_at)) is not None:
+            if c.dep_ in ("poss", "compound", "amod", "nmod") and (i := _actor_token(c, self._source_at)) is not None:
                 sources.append(i)
             elif c.dep_ == "prep" and c.lower_ == "by":
-                sources += _collect([g for g in c.children if g.dep_ == "pobj"], actor_at)
+                sources += _collect([g for g in c.children if g.dep_ == "pobj"], self._source_at)
         between = _between(noun, None, rule, actor_at)
         targets = _collect([g for c in noun.children if c.dep_ == "prep" and c.lower_ in rule.preps
                             and c.lower_ not in ("between", "among") for g in c.children if g.dep_ == "pobj"],
@@ -653,6 +669,21 @@ def _own_authorities(source: Actor) -> Actor | None:
                  start=source.start, end=source.start, evidence="implicit target: the source's own authorities")
 
 
+def _mark(clause: Token) -> str:
+    return next((c.lower_ for c in clause.children if c.dep_ == "mark"), "")
+
+
+def _condition(verb: Token, complement: Token | None) -> Token | None:
+    """The "if"/"unless" clause on a verb (or on its framed complement) that conditions the event."""
+    for holder in (verb, complement):
+        if holder is None:
+            continue
+        for c in holder.children:
+            if c.dep_ == "advcl" and _mark(c) in ("if", "unless"):
+                return c
+    return None
+
+
 def _drop_untargeted(events: list[Event]) -> list[Event]:
     """An event without a target gives way to one of the same root, sentence and source that has a
     target (the same event, once with its target found)."""
@@ -661,6 +692,17 @@ def _drop_untargeted(events: list[Event]) -> list[Event]:
         return events
     return [e for e in events if e.target is not None
             or (e.sentence_index, e.source.start, e.root_code) not in targeted]
+
+
+_FORCE_ROOTS = frozenset({"18", "19", "20"})
+
+
+def _drop_consequences(matches: list[Match]) -> list[Match]:
+    """"X shelled Y, killing 20 people": the participle is what the attack did, not a second attack;
+    the attack's own target stands for the event."""
+    attacks = {m.anchor.i for m in matches if m.code[:2] in _FORCE_ROOTS}
+    return [m for m in matches if not (m.code[:2] in _FORCE_ROOTS and m.anchor.dep_ in ("advcl", "conj")
+                                       and m.anchor.tag_ == "VBG" and m.anchor.head.i in attacks)]
 
 
 def _drop_reported(matches: list[Match]) -> list[Match]:
@@ -692,6 +734,8 @@ def _actor_certainty(actor: Actor) -> float:
         certainty -= 0.25
     if "quote" in evidence or "speaker" in evidence:
         certainty -= 0.15
+    if evidence.startswith("national object"):
+        certainty -= 0.2
     if not actor.code or len(actor.code) < 3:
         certainty -= 0.3
     return max(certainty, 0.0)
