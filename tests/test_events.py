@@ -181,3 +181,13 @@ def test_killing_after_an_attack_is_the_same_event(nlp):
     events = code(nlp, "Syrian rebels shelled a Turkish army post, killing three people.")
     attacks = [e for e in events if e[2][:2] in ("18", "19", "20")]
     assert len(attacks) == 1 and attacks[0][1] == "TURMIL"
+
+
+def test_must_in_a_reported_clause_is_a_demand_whatever_its_verb(nlp):
+    events = code(nlp, "Chile declared on Monday that Peru must drop its trade barriers.")
+    assert any(e[0] == "CHL" and e[1] == "PER" and e[2].startswith("10") for e in events)
+
+
+def test_up_to_a_number_is_the_object(nlp):
+    events = code(nlp, "Colombian rebels kidnapped up to 12 Peruvian engineers.")
+    assert any(e[0] == "COLREB" and (e[1] or "").startswith("PER") and e[2] == "181" for e in events)

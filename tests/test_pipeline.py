@@ -102,3 +102,16 @@ def test_token_spans_point_into_the_events_own_sentence(nlp):
     assert tokens[slice(*spans["verb"])] == ["attacked"]
     assert tokens[slice(*spans["source"])] == ["Polish", "troops"]
     assert tokens[slice(*spans["target"])] == ["Belarusian", "soldiers"]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Kosovo Albanians attacked Serbian police.", "en"),  # names lingua spreads over Swedish and Italian
+    ("Kenya troops kill militants.", "en"),
+    ("Le président a refusé.", "fr"),
+    ("Der Präsident hat abgelehnt.", "de"),
+    ("El presidente rechazó la oferta.", "es"),
+])
+def test_short_texts_are_english_unless_another_language_is_decisive(text, language):
+    from dyad.language import detect_language
+
+    assert detect_language(text) == language

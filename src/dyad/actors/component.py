@@ -261,6 +261,7 @@ class ActorCoder:
             modifier_only = False  # "Kremlin spokesman": the head is part of the mention
         former = False
         ethnic = None
+        state = _state_of_people(doc, anchor, members)
         for start, end, entries in sorted(members, key=lambda m: abs(m[0] - anchor.i)):
             left, right = min(left, start), max(right, end)
             former = former or (start > 0 and doc[start - 1].lower_.strip("-") in _FORMER)
@@ -294,6 +295,9 @@ class ActorCoder:
                 evidence.append(f"{doc[start:end].text!r}: {entry.kind} ({entry.source})")
         if not substantive and not qualified_only and anchor.pos_ != "PROPN":
             return None  # "French wine": an adjective alone does not make an actor
+        if state is not None and not full_code and state[0] != country:
+            country = state[0]
+            evidence.append(f"a people coded by the state they live in: {state[1]!r} ({country})")
         if qualified_only and (has_country or named):
             qualified_only = False
         if former and not full_code and sector in ("GOV", "MIL", "JUD", "LEG"):
@@ -306,6 +310,24 @@ class ActorCoder:
         return _Mention(anchor=anchor, start=left, end=right, code=code, country=country, sector=sector,
                         evidence=evidence, full_code=full_code, qualified_only=qualified_only,
                         has_country=has_country or bool(ethnic), international=international, ethnic=ethnic)
+
+
+def _state_of_people(doc: Doc, anchor: Token, members) -> tuple[str, str] | None:
+    """'Bosnian Serbs', 'the Albanians of Serbia': a people (a demonym on the head noun) with another
+    country's adjective before it, or a country named in its "of" phrase, lives in that state and is
+    coded by it (rule 1). 'Americans of Iranian descent' stay American: only a country name counts
+    after the head."""
+    people = [e.country for s, e_, es in members if s <= anchor.i < e_ for e in es if e.kind == "adjective"]
+    if not people:
+        return None
+    for start, end, entries in members:
+        if start <= anchor.i < end:
+            continue
+        kinds = ("adjective", "country") if end <= anchor.i else ("country",)
+        countries = {e.country for e in entries if e.kind in kinds and e.country}
+        if len(countries) == 1 and countries != {people[0]}:
+            return countries.pop(), doc[start:end].text
+    return None
 
 
 def _national_objects(doc: Doc, groups, mentions: list[_Mention], sentence_of: list[int]) -> dict[int, Actor]:

@@ -106,7 +106,10 @@ class EventCoder:
         used_nouns: set[int] = set()
         for token in doc:
             lemma = token.lemma_
-            if token.pos_ in ("VERB", "AUX", "ADJ") and (lemma in lex.verbs or lemma in lex.frames):
+            # a complement of a frame ("X said Y must drop barriers") is a demand even when its own
+            # verb has no rule
+            complement = token.dep_ == "ccomp" and token.pos_ == "VERB" and token.head.lemma_ in lex.frames
+            if token.pos_ in ("VERB", "AUX", "ADJ") and (lemma in lex.verbs or lemma in lex.frames or complement):
                 if token.pos_ != "VERB" and lemma not in lex.frames:
                     continue
                 match = self._clause(token, actor_at, used_nouns)
@@ -254,7 +257,7 @@ class EventCoder:
         if not sources:
             return None
         passive = flags.get("passive", 0.0) > 0
-        objects = [c for c in verb.children if c.dep_ in _OBJECT]
+        objects = [c for c in verb.children if c.dep_ in _OBJECT] or _quantified_object(verb)
         fallback = None  # the first optional rule without a target: used when no equal rule finds one
         for rule in rules:
             if fallback is not None and rule.specificity < fallback[0].specificity:
@@ -509,6 +512,13 @@ def _actor_token(token: Token, actor_at: dict[int, int]) -> int | None:
     return None
 
 
+def _quantified_object(verb: Token) -> list[Token]:
+    """"kidnapped up to 16 advisers": the parser hangs the object on "up to" as a particle phrase."""
+    return [g for c in verb.children if c.dep_ in ("prt", "advmod", "prep") and c.lower_ == "up"
+            for p in c.children if p.dep_ == "prep" and p.lower_ == "to"
+            for g in p.children if g.dep_ == "pobj" and any(n.dep_ == "nummod" for n in g.children)]
+
+
 def _collect(tokens: list[Token], actor_at: dict[int, int]) -> list[int]:
     found = []
     for token in tokens:
@@ -714,8 +724,10 @@ def _drop_reported(matches: list[Match]) -> list[Match]:
     for m in matches:
         if m.code.startswith("01") and m.anchor.pos_ == "VERB":
             inside = m.anchor.left_edge.i, m.anchor.right_edge.i
+            # a conjoined verb is a second predication, not what was said ("called X and urged him")
+            beside = [(c.left_edge.i, c.right_edge.i) for c in m.anchor.children if c.dep_ == "conj"]
             if any(o is not m and not o.code.startswith("01") and inside[0] <= o.anchor.i <= inside[1]
-                   for o in matches):
+                   and not any(a <= o.anchor.i <= b for a, b in beside) for o in matches):
                 continue
         keep.append(m)
     return keep
