@@ -191,3 +191,17 @@ def test_must_in_a_reported_clause_is_a_demand_whatever_its_verb(nlp):
 def test_up_to_a_number_is_the_object(nlp):
     events = code(nlp, "Colombian rebels kidnapped up to 12 Peruvian engineers.")
     assert any(e[0] == "COLREB" and (e[1] or "").startswith("PER") and e[2] == "181" for e in events)
+
+
+def test_transfer_targets_the_recipient_not_what_is_sent(nlp):
+    events = code(nlp, "Canada sent Canadian paratroopers to Jordan.")
+    assert any(e[0] == "CAN" and e[1] == "JOR" and e[2].startswith("07") for e in events)
+    assert not [e for e in events if (e[1] or "").startswith("CAN")]
+
+
+def test_dissent_is_aimed_at_the_government_the_sentence_names(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("Chilean miners called off their strike after a deal with the Chilean government.", nlp=nlp)
+    (event,) = [e for e in result.events if e.code == "082"]
+    assert event.target.code == "CHLGOV" and event.target.text == "Chilean government"

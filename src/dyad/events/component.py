@@ -273,7 +273,8 @@ class EventCoder:
                              and (c.lemma_ in rule.objects or c.lower_ in rule.objects)]
                 if not heads:
                     continue
-            targets, direct = _targets(verb, heads, rule.preps, actor_at, passive, bool(rule.objects))
+            targets, direct = _targets(verb, heads, rule.preps, actor_at, passive, bool(rule.objects),
+                                       rule.code[:2] in _TRANSFER_ROOTS)
             if rule.target_required and not targets and heads and not passive:
                 # "stormed a police post in X": an uncoded object in a place acts on that place
                 targets = self._in_place(verb, heads, actor_at, rule.code)
@@ -489,7 +490,7 @@ class EventCoder:
                 seen.add(key)
                 source, target = actors[actor_at[s]], actors[actor_at[t]] if t is not None else None
                 if target is None and m.code.startswith(_DOMESTIC):
-                    target = _own_authorities(source)
+                    target = _named_authorities(actors, source, sentence) or _own_authorities(source)
                 confidence = _confidence(m, source, target, len(m.sources), len(m.targets))
                 events.append(_event(doc, article_id, sentence, index, m, source, target, confidence))
         return _drop_untargeted(events)
@@ -566,22 +567,28 @@ def _sources(verb: Token, actor_at: dict[int, int], event_verb: Token) -> tuple[
 
 
 def _targets(verb: Token, objects: list[Token], preps: frozenset[str], actor_at: dict[int, int], passive: bool,
-             object_is_event: bool) -> tuple[list[int], bool]:
+             object_is_event: bool, transfer: bool = False) -> tuple[list[int], bool]:
     """Targets: the object (unless it is the event noun), else the object of a rule preposition on
-    the verb or on the object noun; in the passive the subject."""
+    the verb or on the object noun; in the passive the subject. For a transfer ("sent paratroopers
+    to X", "extradited P to X") the recipient in the preposition wins over what is sent."""
     if passive and not object_is_event:
         subjects = [c for c in verb.children if c.dep_ in _PASSIVE_SUBJECT]
         return _collect(subjects, actor_at), any(s.i in actor_at for s in subjects)
-    heads: list[Token] = []
-    if not object_is_event:
-        heads += objects
+    direct: list[Token] = [] if object_is_event else list(objects)
     holders = [verb, *objects]
-    heads += [g for h in holders for c in h.children if c.dep_ in ("prep", "dative") and c.lower_ in preps
-              for g in c.children if g.dep_ == "pobj"]
+    recipients = [g for h in holders for c in h.children if c.dep_ in ("prep", "dative") and c.lower_ in preps
+                  for g in c.children if g.dep_ == "pobj"]
     # the indirect object is the recipient: "gave X a warning", "offered X talks"
-    heads += [c for c in verb.children if c.dep_ == "dative" and c.pos_ in ("NOUN", "PROPN")]
+    recipients += [c for c in verb.children if c.dep_ == "dative" and c.pos_ in ("NOUN", "PROPN")]
+    if transfer and direct and (found := _collect(recipients, actor_at)):
+        return found, any(h.i in actor_at for h in recipients)
+    heads = direct + recipients
     found = _collect(heads, actor_at)
     return found, any(h.i in actor_at for h in heads)
+
+
+# roots whose direct object is what is given or sent, and whose preposition names the recipient
+_TRANSFER_ROOTS = frozenset({"06", "07"})
 
 
 _LOOSE_PREPS = frozenset({"to", "with", "on", "against", "from", "for", "into", "toward", "towards", "at",
@@ -666,6 +673,17 @@ def _between(noun: Token, verb: Token | None, rule, actor_at: dict[int, int]) ->
 # authorities when no target is named
 _DOMESTIC = ("14", "082")
 _MUTUAL = ("040", "044", "046", "036")
+
+
+def _named_authorities(actors: list[Actor], source: Actor, sentence) -> Actor | None:
+    """The source country's government when the sentence names it ("workers called off the strike
+    after a deal with the Brazilian government"): the authorities the dissent is aimed at."""
+    country = source.country
+    if not country:
+        return None
+    start, end = sentence.start_char, sentence.end_char
+    return next((a for a in actors if start <= a.start < end and a.country == country and a.sectors == ["GOV"]
+                 and a is not source and a.end > a.start), None)
 
 
 def _own_authorities(source: Actor) -> Actor | None:
