@@ -205,3 +205,17 @@ def test_dissent_is_aimed_at_the_government_the_sentence_names(nlp):
     result = code_text("Chilean miners called off their strike after a deal with the Chilean government.", nlp=nlp)
     (event,) = [e for e in result.events if e.code == "082"]
     assert event.target.code == "CHLGOV" and event.target.text == "Chilean government"
+
+
+def test_personal_pronoun_is_the_person_before_it(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("Chilean President Gabriel Boric telephoned Peruvian President Dina Boluarte and urged her "
+                       "to release the prisoners.", nlp=nlp)
+    appeals = [e for e in result.events if e.code.startswith("02")]
+    assert appeals and appeals[0].target.code == "PERGOV" and "referred to as 'her'" in appeals[0].target.evidence
+
+
+def test_a_condition_is_no_event(nlp):
+    events = code(nlp, "Chile said it would meet Peru if Bolivia gave it a seat at the talks.")
+    assert not [e for e in events if e[0] == "BOL"]

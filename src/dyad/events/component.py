@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 
+import msgspec
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -99,6 +100,7 @@ class EventCoder:
                 actor_at[i] = len(actors)
                 actors.append(actor)
                 self._places.add(i)  # "outside the Iraqi city of B": a place of its country too
+        _resolve_pronouns(doc, actors, actor_at, self._source_at)
         # toponyms no actor codes become place actors (the country the gazetteer gives) on demand
         self._doc, self._actors, self._toponyms = doc, actors, {}
         lex = self.lexicon
@@ -149,6 +151,8 @@ class EventCoder:
             return None  # coded through its frame
         if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and self._frames(verb.head):
             return None
+        if verb.dep_ == "advcl" and _mark(verb) in ("if", "unless"):
+            return None  # a condition ("if he gave them a veto") has not happened
         obligation = self._obligation(verb, actor_at, used_nouns)
         if obligation is not None:
             return obligation
@@ -513,6 +517,32 @@ def _actor_token(token: Token, actor_at: dict[int, int]) -> int | None:
     return None
 
 
+_PERSON_PRONOUNS = frozenset({"he", "him", "she", "her"})
+_PRONOUN_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative"})
+
+
+def _resolve_pronouns(doc: Doc, actors: list[Actor], actor_at: dict[int, int], source_at: dict[int, int]) -> None:
+    """"X called Y and urged him to ...": a personal pronoun in an event role is the nearest coded
+    person before it in its sentence or the one before (the same choice the quote speakers make)."""
+    sentence_of = sentence_index_of(doc)
+    persons = sorted(i for i in actor_at if doc[i].ent_type_ == "PERSON")
+    if not persons:
+        return
+    for token in doc:
+        if (token.lower_ not in _PERSON_PRONOUNS or token.pos_ != "PRON" or token.dep_ not in _PRONOUN_ROLES
+                or token.i in actor_at):
+            continue
+        if token.dep_ == "nsubj" and token.head.dep_ == "ccomp":
+            continue  # "X said he would ...": the reporter (`_sources`)
+        before = [i for i in persons if i < token.i and sentence_of[token.i] - sentence_of[i] <= 1]
+        if not before:
+            continue
+        antecedent = actors[actor_at[before[-1]]]
+        actor_at[token.i] = source_at[token.i] = len(actors)
+        actors.append(msgspec.structs.replace(
+            antecedent, evidence=f"{antecedent.evidence}; referred to as {token.text!r}"))
+
+
 def _quantified_object(verb: Token) -> list[Token]:
     """"kidnapped up to 16 advisers": the parser hangs the object on "up to" as a particle phrase."""
     return [g for c in verb.children if c.dep_ in ("prt", "advmod", "prep") and c.lower_ == "up"
@@ -766,6 +796,8 @@ def _actor_certainty(actor: Actor) -> float:
         certainty -= 0.15
     if evidence.startswith("national object"):
         certainty -= 0.2
+    if "referred to as" in evidence:
+        certainty -= 0.15
     if not actor.code or len(actor.code) < 3:
         certainty -= 0.3
     return max(certainty, 0.0)
