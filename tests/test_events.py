@@ -219,3 +219,12 @@ def test_personal_pronoun_is_the_person_before_it(nlp):
 def test_a_condition_is_no_event(nlp):
     events = code(nlp, "Chile said it would meet Peru if Bolivia gave it a seat at the talks.")
     assert not [e for e in events if e[0] == "BOL"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Chilean troops remained on alert in Peru.", ("CHLMIL", "PER", "152")),
+    ("Chile placed the Peruvian consul under investigation.", ("CHL", "PERGOV", "090")),
+    ("Chilean police took two Bolivian soldiers into custody.", ("CHLCOP", "BOLMIL", "173")),
+])
+def test_event_noun_in_the_particles_phrase(nlp, text, expected):
+    assert expected in code(nlp, text)

@@ -267,18 +267,30 @@ class EventCoder:
             if fallback is not None and rule.specificity < fallback[0].specificity:
                 break
             if rule.particle and not any(c.dep_ in ("prt", "prep") and c.lower_ == rule.particle
-                                         for c in verb.children):
+                                         for c in verb.children) and not (
+                    rule.objects and any(c.dep_ == "prep" and c.lower_ == rule.particle
+                                         for o in objects for c in o.children)):
                 continue
             heads = objects
+            in_phrase = False  # the event noun is the particle's object: "put X under arrest"
             if rule.objects:
                 heads = [o for o in objects if o.lemma_ in rule.objects or o.lower_ in rule.objects]
                 if passive:
                     heads = [c for c in verb.children if c.dep_ in _PASSIVE_SUBJECT
                              and (c.lemma_ in rule.objects or c.lower_ in rule.objects)]
+                if not heads and rule.particle:
+                    heads = [g for h in (verb, *objects) for c in h.children
+                             if c.dep_ == "prep" and c.lower_ == rule.particle
+                             for g in c.children if g.dep_ == "pobj"
+                             and (g.lemma_ in rule.objects or g.lower_ in rule.objects)]
+                    in_phrase = bool(heads)
                 if not heads:
                     continue
-            targets, direct = _targets(verb, heads, rule.preps, actor_at, passive, bool(rule.objects),
-                                       rule.code[:2] in _TRANSFER_ROOTS)
+            if in_phrase:  # what the verb acts on stays the target ("placed X under investigation")
+                targets, direct = _targets(verb, objects, rule.preps, actor_at, passive, False)
+            else:
+                targets, direct = _targets(verb, heads, rule.preps, actor_at, passive, bool(rule.objects),
+                                           rule.code[:2] in _TRANSFER_ROOTS)
             if rule.target_required and not targets and heads and not passive:
                 # "stormed a police post in X": an uncoded object in a place acts on that place
                 targets = self._in_place(verb, heads, actor_at, rule.code)
