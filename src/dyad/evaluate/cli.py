@@ -223,9 +223,21 @@ def _print_figures(title: str, result: dict, as_json: bool, details: tuple[str, 
             value = f"{value:,.1f}" if key.endswith("_km") else _pct(value) + "%"
         table.add_row(key, str(value))
     out.print(table)
+    if result.get("reliability"):
+        _print_reliability(out, result["reliability"])
     for key in details:
         for item in result.get(key, [])[: limit or None]:
             out.print(f"  {key}: {item}", markup=False, soft_wrap=True)
+
+
+def _print_reliability(out: Console, rows: list[dict]) -> None:
+    table = Table(title="reliability: events by confidence", box=box.SIMPLE, title_style="bold")
+    for name in ("confidence", "events", "type correct", "(type, source, target) correct"):
+        table.add_column(name, justify="right")
+    for row in rows:
+        table.add_row(row["confidence"], str(row["events"]), _pct(row["type_correct"]) + "%",
+                      _pct(row["dyad_correct"]) + "%")
+    out.print(table)
 
 
 def _evaluate_quotes(gold: str, gold_format: str, as_json: bool, n_errors: int) -> None:

@@ -14,10 +14,15 @@ placeholders), by dyad's own coder or, with ``dictionaries``, by the legacy engi
     (a record without a ``target`` key, or with ``""``, has target ``""``, which only an event
     without a target matches); predicted actor codes are compared at the gold code's length, and
     predicted tuples are counted once per sentence after that truncation. Matching is one-to-one.
+``reliability``
+    dyad's events with a PLOVER type binned by their ``confidence`` (:data:`CONFIDENCE_BINS`): per
+    bin the number of events and the share whose type, and whose (type, source, target), is in the
+    sentence's gold (not one-to-one: a calibration check, not a score).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -27,10 +32,14 @@ from typing import Any
 
 import msgspec
 
-__all__ = ["PLOVER_05", "GoldSentence", "code_texts", "evaluate_plover_events", "read_gold_sentences"]
+__all__ = ["CONFIDENCE_BINS", "PLOVER_05", "GoldSentence", "code_texts", "evaluate_plover_events",
+           "read_gold_sentences", "reliability"]
 
 PLOVER_05 = {"FIGHT": "ASSAULT", "DISAPPROVE": "ACCUSE", "DEMAND": "REQUEST", "INVESTIGATE": "ACCUSE"}
 """PLOVER 0.5 event names -> current names (INVESTIGATE is ACCUSE with mode investigate)."""
+
+CONFIDENCE_BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 1.0)
+"""Edges of the reliability bins; the last bin includes 1.0."""
 
 Progress = Callable[[int], None] | None
 _BRACES = re.compile(r"^\s*\{(.*)\}\s*$", re.S)
@@ -168,10 +177,32 @@ def score(sentences: list[GoldSentence], predictions: list[list[Any]], n_errors:
     dyads = _prf(dyad_tp, dyad_pred, dyad_gold)
     out = {"task": "events", "format": "plover-gsr", "sentences": len(sentences),
            "type_f1": types["f1"], "dyad_f1": dyads["f1"], "types": types, "dyads": dyads,
-           "code_length": code_length}
+           "code_length": code_length, "reliability": reliability(sentences, predictions, code_length)}
     if n_errors:
         out["errors"] = errors
     return out
+
+
+def reliability(sentences: list[GoldSentence], predictions: list[list[Any]], code_length: int) -> list[dict]:
+    """Events binned by confidence with the share of each bin that the gold confirms (module doc)."""
+    bins = [{"confidence": f"{lo:.1f}-{hi:.1f}", "events": 0, "type_correct": 0, "dyad_correct": 0}
+            for lo, hi in itertools.pairwise(CONFIDENCE_BINS)]
+    for sentence, events in zip(sentences, predictions, strict=True):
+        for event in events:
+            confidence = getattr(event, "confidence", None)
+            if confidence is None or not (kind := _plover_event(event)):
+                continue
+            k = next(i for i, hi in enumerate(CONFIDENCE_BINS[1:]) if confidence < hi or i == len(bins) - 1)
+            row = bins[k]
+            row["events"] += 1
+            row["type_correct"] += kind in sentence.types
+            source, target = _code_of(event.source)[:code_length], _code_of(event.target)[:code_length]
+            row["dyad_correct"] += bool(_match(sentence.tuples, [(kind, source, target)]))
+    for row in bins:
+        n = row["events"]
+        row["type_correct"] = row["type_correct"] / n if n else None
+        row["dyad_correct"] = row["dyad_correct"] / n if n else None
+    return [row for row in bins if row["events"]]
 
 
 def evaluate_plover_events(path: str | Path, dictionaries: Sequence[str] | None = None, nlp=None,
