@@ -93,6 +93,25 @@ def test_plover_scoring_matches_at_gold_length():
     assert result["types"]["tp"] == 2 and result["dyads"]["tp"] == 1  # FRA with a target misses ""
 
 
+def test_plover_reliability_bins_events_by_confidence():
+    class E:
+        def __init__(self, code, source, target, confidence):
+            from dyad.records import Actor
+
+            self.code, self.plover, self.confidence = code, None, confidence
+            self.source = Actor(text=source, code=source)
+            self.target = Actor(text=target, code=target) if target else None
+
+    sentences = plover.read_gold_sentences(FIXTURES / "plover-mini.json")
+    predictions = [[E("190", "RUSMIL", "UKRMIL", 0.9), E("111", "RUS", "UKR", 0.95)],
+                   [E("111", "FRAGOV", "IRN", 0.55)], [E("040", "EGY", "JOR", 1.0)]]
+    rows = {r["confidence"]: r for r in plover.score(sentences, predictions)["reliability"]}
+    assert set(rows) == {"0.5-0.6", "0.8-1.0"}  # empty bins are left out; 1.0 falls in the last bin
+    assert rows["0.8-1.0"]["events"] == 3 and rows["0.8-1.0"]["type_correct"] == pytest.approx(1 / 3)
+    assert rows["0.8-1.0"]["dyad_correct"] == pytest.approx(1 / 3)
+    assert rows["0.5-0.6"] == {"confidence": "0.5-0.6", "events": 1, "type_correct": 1.0, "dyad_correct": 0.0}
+
+
 def test_pentaclass_reader_and_default(tmp_path):
     rows = pentaclass.read_class_gold(FIXTURES / "class-mini.tsv")
     assert rows[1] == ("The weather was fine yesterday.", 0)
@@ -227,4 +246,41 @@ def test_a_condition_is_no_event(nlp):
     ("Chilean police took two Bolivian soldiers into custody.", ("CHLCOP", "BOLMIL", "173")),
 ])
 def test_event_noun_in_the_particles_phrase(nlp, text, expected):
+    assert expected in code(nlp, text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Bolivia urged Chile to mediate.", ("BOL", "CHL", "028")),
+    ("Peru rejected mediation by Chile.", ("PER", "CHL", "126")),
+    ("Chile suspended its mediation between Peru and Bolivia.", ("CHL", "BOL", "165")),
+    ("Chile launched a mediation bid between Peru and Bolivia.", ("CHL", "PER", "045")),
+])
+def test_mediation_asked_for_rejected_and_halted(nlp, text, expected):
+    assert expected in code(nlp, text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Peru accused Chile of espionage.", ("PER", "CHL", "1125")),
+    ("Chile accused Bolivia of war crimes.", ("CHL", "BOL", "1124")),
+    ("Chile investigated corruption by Peruvian officials.", ("CHL", "PERGOV", "091")),
+])
+def test_accusations_and_investigations_by_their_matter(nlp, text, expected):
+    assert expected in code(nlp, text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Peru allowed inspectors from the United Nations into the country.", ("PER", "IGOUNO", "0862")),
+    ("Peru refused to allow inspectors from the United Nations into the country.", ("PER", "IGOUNO", "1245")),
+    ("Chile pulled back its troops from Peru.", ("CHL", "PER", "087")),
+])
+def test_international_involvement_and_de_escalation(nlp, text, expected):
+    assert expected in code(nlp, text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Bolivian rebels carried out a suicide bombing on Chilean troops.", ("BOLREB", "CHLMIL", "1831")),
+    ("Peru carried out ethnic cleansing against Bolivian civilians.", ("PER", "BOLCVL", "203")),
+    ("Peruvian troops used Bolivian civilians as human shields.", ("PERMIL", "BOLCVL", "184")),
+])
+def test_unconventional_and_mass_violence(nlp, text, expected):
     assert expected in code(nlp, text)
