@@ -284,3 +284,10 @@ def test_international_involvement_and_de_escalation(nlp, text, expected):
 ])
 def test_unconventional_and_mass_violence(nlp, text, expected):
     assert expected in code(nlp, text)
+
+
+def test_coordinated_country_modifiers_are_one_actor_each(nlp):
+    events = code(nlp, "Chilean and Peruvian forces attacked Bolivian troops.")
+    assert ("CHLMIL", "BOLMIL", "190") in events and ("PERMIL", "BOLMIL", "190") in events
+    victims = code(nlp, "Chilean police beat scores of Peruvian and Bolivian migrants.")
+    assert {e[1][:3] for e in victims if e[1]} >= {"PER", "BOL"}

@@ -562,13 +562,33 @@ def _quantified_object(verb: Token) -> list[Token]:
             for g in p.children if g.dep_ == "pobj" and any(n.dep_ == "nummod" for n in g.children)]
 
 
+def _coordinated_modifiers(i: int, token: Token, actor_at: dict[int, int]) -> list[int]:
+    """"US and British forces", "scores of Sierra Leonean and Liberian refugees": coordinated country
+    modifiers of one noun are one actor each (the actor coder splits them); the phrase names them all."""
+    head = token.doc[i]
+    while head.dep_ in ("amod", "compound", "nmod", "conj") and head.head.i != head.i and head.i != token.i:
+        head = head.head
+    out = []
+    for c in head.children:
+        if c.dep_ in ("amod", "compound", "nmod") and any(x.dep_ == "conj" for x in c.children):
+            out += [t.i for t in (c, *c.conjuncts) if t.i in actor_at]
+    if out and head.i in actor_at:
+        out.append(head.i)
+    # "scores of Sierra Leoneans and Liberians": the found actor's own conjuncts
+    out += [t.i for t in token.doc[i].conjuncts if t.i in actor_at and t.i != token.i]
+    return out
+
+
 def _collect(tokens: list[Token], actor_at: dict[int, int]) -> list[int]:
     found = []
     for token in tokens:
         for conj in _conjuncts(token):
             i = _actor_token(conj, actor_at)
-            if i is not None and i not in found:
-                found.append(i)
+            if i is None:
+                continue
+            for j in [i, *_coordinated_modifiers(i, conj, actor_at)]:
+                if j not in found:
+                    found.append(j)
     return found
 
 
