@@ -2,7 +2,9 @@
 
 The gold is ``sentence<TAB>label`` with label the CAMEO PentaClass: 0 statements (CAMEO 01-02),
 1 verbal cooperation (03-05), 2 material cooperation (06-08), 3 verbal conflict (09-13), 4 material
-conflict (14-20). Each sentence is coded on its own without a date, by dyad's coder or, with
+conflict (14-20). A code's class is the ontology's ``penta_class``, which follows PLOVER's quad table
+in one place: reducing relations (16, SANCTION) is verbal conflict, as the gold labels it
+(``tools/build_ontology.py``). Each sentence is coded on its own without a date, by dyad's coder or, with
 ``dictionaries``, by the legacy engine. The sentence's class is that of its main-clause event: the
 coded event whose verb is nearest the root of the sentence's dependency parse (ties: the leftmost
 verb). A sentence with no coded event predicts class 0 (fixed, not tuned).
