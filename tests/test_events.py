@@ -291,3 +291,8 @@ def test_coordinated_country_modifiers_are_one_actor_each(nlp):
     assert ("CHLMIL", "BOLMIL", "190") in events and ("PERMIL", "BOLMIL", "190") in events
     victims = code(nlp, "Chilean police beat scores of Peruvian and Bolivian migrants.")
     assert {e[1][:3] for e in victims if e[1]} >= {"PER", "BOL"}
+
+
+def test_condemning_an_attack_is_an_event_without_a_named_target(nlp):
+    events = code(nlp, "The Chilean government strongly condemned the bombing of a church.")
+    assert ("CHLGOV", None, "111") in events
