@@ -296,3 +296,14 @@ def test_coordinated_country_modifiers_are_one_actor_each(nlp):
 def test_condemning_an_attack_is_an_event_without_a_named_target(nlp):
     events = code(nlp, "The Chilean government strongly condemned the bombing of a church.")
     assert ("CHLGOV", None, "111") in events
+
+
+def test_a_facility_a_sector_names_is_that_sectors_target(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("Peruvian rebels attacked a police station in Peru.", nlp=nlp)
+    (attack,) = [e for e in result.events if e.code.startswith("19")]
+    assert attack.target.code == "PERCOP" and attack.target.text == "police station"
+    assert not [a for a in result.actors if a.text == "police station"]  # a target, not an actor mention
+    aid = code(nlp, "Chile sent military aid.")
+    assert not [e for e in aid if (e[1] or "").endswith("MIL")]

@@ -31,8 +31,10 @@ Rules, in order (each actor's `evidence` names the ones that coded it):
    article of at most three sentences). International sectors (IGO, NGO, UIS, ...) never take it.
 7. **National objects.** A common noun only a country modifies ("Chinese goods", "Kampuchean
    camps") is no actor, but it is recorded in `doc._.national_objects` with its country: an event
-   aimed at it ("tariffs on Chinese goods") is aimed at that country. The event coder uses these
-   as targets only.
+   aimed at it ("tariffs on Chinese goods") is aimed at that country. So is a facility (`facility`
+   rows of `sector_rules.tsv`) a sector names ("an army base", "a police station"): an attack on it
+   is an attack on that sector, of the named or context country. The event coder uses these as
+   targets only.
 8. **Names again.** A later bare surname ("Hollande") refers to the person coded earlier in the
    article and takes that code.
 """
@@ -89,6 +91,7 @@ class ActorCoder:
         knowledge = knowledge or load_actor_knowledge()
         self.heads = knowledge.heads
         self.agentive = knowledge.agentive
+        self.facilities = knowledge.facilities
         self.places = knowledge.places
         self.entries: dict[int, list[ActorEntry]] = {}
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -161,7 +164,8 @@ class ActorCoder:
             if not m.full_code:
                 m.code = ((m.country or "") + (m.sector or "")) or None
         mentions = [m for m in mentions if m.code]
-        doc._.national_objects = _national_objects(doc, groups, mentions, sentence_of)
+        doc._.national_objects = _national_objects(doc, groups, mentions, sentence_of, self.facilities,
+                                                   context[0] if context else None)
 
         actors: list[Actor] = []
         actor_at: dict[int, int] = {}
@@ -330,26 +334,34 @@ def _state_of_people(doc: Doc, anchor: Token, members) -> tuple[str, str] | None
     return None
 
 
-def _national_objects(doc: Doc, groups, mentions: list[_Mention], sentence_of: list[int]) -> dict[int, Actor]:
-    """Common nouns that only a country names (rule 7), by token index."""
+def _national_objects(doc: Doc, groups, mentions: list[_Mention], sentence_of: list[int],
+                      facilities: frozenset[str], context: str | None) -> dict[int, Actor]:
+    """Common nouns that only a country names, and facilities a sector names (rule 7), by token index."""
     covered = {i for m in mentions for i in range(m.start, m.end)}
     out: dict[int, Actor] = {}
     for anchor_i, members in groups.items():
         token = doc[anchor_i]
         if anchor_i in covered or token.pos_ != "NOUN" or token.lower_ in _LOCATING_NOUNS:
             continue
-        entries = [e for _, _, es in members for e in es]
-        countries = {e.country for e in entries}
-        if len(countries) != 1 or None in countries or any(e.kind not in _COUNTRY_KINDS for e in entries):
-            continue
         if any(s > 0 and doc[s - 1].lower_ == "ethnic" for s, _, _ in members):
             continue  # "ethnic Albanian villages": a people, not the state
+        entries = [e for _, _, es in sorted(members, key=lambda m: abs(m[0] - anchor_i)) for e in es]
+        countries = {e.country for e in entries if e.kind in _COUNTRY_KINDS}
+        sectors = [e.sector for e in entries if e.kind == "sector" and e.sector]
+        if len(countries) > 1 or None in countries or any(e.kind not in (*_COUNTRY_KINDS, "sector") for e in entries):
+            continue
+        if sectors and token.lower_ not in facilities and token.lemma_.lower() not in facilities:
+            continue  # "police brutality", "military aid": not something an event is aimed at
+        country = next(iter(countries), None) or (context if sectors else None)
+        code = (country or "") + (sectors[0] if sectors else "")
+        if not code:
+            continue
         start = min(s for s, _, _ in members)
         span = doc[start:anchor_i + 1]
-        country = countries.pop()
-        out[anchor_i] = Actor(text=span.text, code=country, country=country, sentence_index=sentence_of[anchor_i],
-                              start=span.start_char, end=span.end_char,
-                              evidence=f"national object: {doc[start].text!r} names {country} ({entries[0].source})")
+        what = f"a facility of {code}" if sectors else f"names {country}"
+        out[anchor_i] = Actor(text=span.text, code=code, country=country, sectors=sectors[:1],
+                              sentence_index=sentence_of[anchor_i], start=span.start_char, end=span.end_char,
+                              evidence=f"national object: {doc[start:anchor_i].text!r} {what} ({entries[0].source})")
     return out
 
 

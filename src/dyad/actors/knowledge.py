@@ -42,6 +42,7 @@ class ActorKnowledge(msgspec.Struct):
     phrases: dict[str, list[ActorEntry]]  # lower-cased phrase -> entries
     exact_phrases: dict[str, list[ActorEntry]]  # case-sensitive short forms ("US", "UN")
     agentive: frozenset[str] = frozenset()  # "proposal": its country adjective names the actor
+    facilities: frozenset[str] = frozenset()  # "base": a place or asset of the actor its modifiers name
     heads: frozenset[str] = frozenset()  # generic heads whose modifiers name the actor ("spokesman")
     places: dict[str, str] = msgspec.field(default_factory=dict)  # country names, capitals -> country
 
@@ -71,11 +72,14 @@ def load_actor_knowledge() -> ActorKnowledge:
     rules: dict[str, str] = {}
     heads: set[str] = set()
     agentive: set[str] = set()
+    facilities: set[str] = set()
     for _, row in read_table("actors/sector_rules.tsv"):
         if row["rule"] == "head":
             heads.add(row["noun"].lower())
         elif row["rule"] == "agentive":
             agentive.add(row["noun"].lower())
+        elif row["rule"] == "facility":
+            facilities.add(row["noun"].lower())
         else:
             rules[row["noun"].lower()] = row["rule"]
     for lineno, row in read_table("actors/countries.tsv"):
@@ -115,4 +119,4 @@ def load_actor_knowledge() -> ActorKnowledge:
         for name in [row["name"], *variants(row.get("aliases", ""))]:
             add(name, entry)
     return ActorKnowledge(phrases=phrases, exact_phrases=exact, heads=frozenset(heads),
-                          agentive=frozenset(agentive), places=places)
+                          agentive=frozenset(agentive), facilities=frozenset(facilities), places=places)
