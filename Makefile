@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench eval lock clean serve
+.PHONY: run test lint bench eval readme lock clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ bench: $(STAMP_RUN)
 eval: $(STAMP_RUN)
 	$(BIN)/python benchmarks/bars.py
 	$(BIN)/python benchmarks/language.py
+
+# Regenerate README.md from tools/readme/ (template, measured figures) and real output on examples/.
+readme: $(STAMP_RUN)
+	$(BIN)/python tools/readme/build_readme.py
 
 # Re-pin dependencies with hashes (needs the network to PyPI).
 lock:
