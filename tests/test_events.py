@@ -100,29 +100,24 @@ def test_plover_gold_reading():
     assert sentences[1].tuples[0].target == "" and len(sentences[2].tuples) == 2
 
 
+class E:
+    """A coded event as the scorers read it: code, actors, confidence (no PLOVER: the ontology's)."""
+
+    def __init__(self, code, source, target, confidence=None):
+        from dyad.records import Actor
+
+        self.code, self.plover, self.confidence = code, None, confidence
+        self.source = Actor(text=source, code=source)
+        self.target = Actor(text=target, code=target) if target else None
+
+
 def test_plover_scoring_matches_at_gold_length():
-    class E:
-        def __init__(self, code, source, target):
-            from dyad.records import Actor
-
-            self.code, self.plover = code, None
-            self.source = Actor(text=source, code=source)
-            self.target = Actor(text=target, code=target) if target else None
-
     sentences = plover.read_gold_sentences(FIXTURES / "plover-mini.json")
     result = plover.score(sentences, [[E("190", "RUSMIL", "UKRMIL")], [E("111", "FRAGOV", "IRN")], []])
     assert result["types"]["tp"] == 2 and result["dyads"]["tp"] == 1  # FRA with a target misses ""
 
 
 def test_plover_reliability_bins_events_by_confidence():
-    class E:
-        def __init__(self, code, source, target, confidence):
-            from dyad.records import Actor
-
-            self.code, self.plover, self.confidence = code, None, confidence
-            self.source = Actor(text=source, code=source)
-            self.target = Actor(text=target, code=target) if target else None
-
     sentences = plover.read_gold_sentences(FIXTURES / "plover-mini.json")
     predictions = [[E("190", "RUSMIL", "UKRMIL", 0.9), E("111", "RUS", "UKR", 0.95)],
                    [E("111", "FRAGOV", "IRN", 0.55)], [E("040", "EGY", "JOR", 1.0)]]
