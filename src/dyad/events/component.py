@@ -15,6 +15,11 @@ Knowledge is data (`knowledge/events/`, see its README); this module is the matc
   A negated cooperative event is a refusal; a negated conflict event codes nothing.
 - reported speech: a statement verb's event (01) gives way to a coded event in its complement
   ("X said Y attacked Z" codes Y -> Z); "X said it would ..." is an intention.
+- conditions: "X will withdraw unless Y ..." is a threat aimed at Y; nothing inside an "if"/"unless"
+  clause is coded (it has not happened).
+- targets may also be nouns a country or sector names ("German goods", "an army base":
+  `doc._.national_objects`) and personal pronouns resolved to the person before them; sources are
+  actors only.
 
 Coordinated actors each get an event; a conjoined verb without a subject inherits its head's.
 Every event carries a confidence in [0, 1] computed from its evidence (:func:`_confidence`).
