@@ -277,3 +277,14 @@ def test_a_facility_a_sector_names_is_that_sectors_target(nlp):
     assert not [a for a in result.actors if a.text == "police station"]  # a target, not an actor mention
     aid = code(nlp, "Chile sent military aid.")
     assert not [e for e in aid if (e[1] or "").endswith("MIL")]
+
+
+def test_pronoun_resolution_stays_in_its_sentence_and_out_of_its_own_clause(nlp):
+    # a subject pronoun is the earlier subject, not the nearest name
+    events = code(nlp, "Chilean President Gabriel Boric criticised Peruvian President Dina Boluarte as he "
+                       "met Bolivian troops.")
+    assert any(e[0] == "CHLGOV" and e[1] == "BOLMIL" for e in events)
+    # no guess across sentences, and no event of a person on himself
+    assert not [e for e in code(nlp, "Chilean President Gabriel Boric spoke on Monday. He met Bolivian troops.")
+                if e[1] == "BOLMIL"]
+    assert not [e for e in code(nlp, "Chilean President Gabriel Boric praised him.") if e[1] == "CHLGOV"]
