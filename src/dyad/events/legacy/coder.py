@@ -47,6 +47,27 @@ _PRONOUNS = frozenset({"it", "he", "she", "they", "its", "his", "her", "their"})
 _SINGULAR_PRONOUNS = frozenset({"HE", "SHE", "IT", "HIS", "HER", "ITS", "HIM"})
 _PLURAL_PRONOUNS = frozenset({"THEY", "THEM", "THEIR"})
 _GOAL_PREPS = frozenset({"to", "into", "toward", "towards", "onto"})
+# dependencies that open another clause (or its subject): an actor below one is not the verb's own
+_CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "nsubj"})
+
+
+def _first_in_phrase(token, groups, group_of, other, blocked: frozenset[str],
+                     blocked_preps: frozenset[str] = frozenset()):
+    """The first coded actor after the verb in its own phrase: reached from the verb without crossing
+    a `blocked` dependency or a preposition in `blocked_preps`, and not `other` (the other role)."""
+    for t in token.subtree:
+        if t.i <= token.i or t.i not in group_of:
+            continue
+        path = t
+        while path.i != token.i:
+            if path.dep_ in blocked or (path.dep_ == "prep" and path.lower_ in blocked_preps):
+                break
+            path = path.head
+        else:
+            g = groups[group_of[t.i]]
+            if g is not other and g.coded:
+                return g
+    return None
 _REPORTING = frozenset({"say", "tell", "report", "announce", "claim", "state", "add", "insist"})
 
 
@@ -646,20 +667,7 @@ class LegacyCoder:
         """PETRARCH-2: a passive verb without a BY-agent takes as source the first actor of its own
         phrase ("X was attacked in Y", "X was criticised over its dispute with Y" -> Y X), not
         the goal of a TO/INTO/TOWARD phrase ("X was sent to Y")."""
-        for t in token.subtree:
-            if t.i <= token.i or t.i not in group_of:
-                continue
-            path, ok = t, True
-            while path.i != token.i:
-                if path.dep_ in ("ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "nsubj", "nsubjpass",
-                                 "agent") or (path.dep_ == "prep" and path.lower_ in _GOAL_PREPS):
-                    ok = False
-                    break
-                path = path.head
-            g = groups[group_of[t.i]]
-            if ok and g is not tgt and g.coded:
-                return g
-        return None
+        return _first_in_phrase(token, groups, group_of, tgt, _CLAUSE_DEPS | {"nsubjpass", "agent"}, _GOAL_PREPS)
 
     def _dep_target(self, token, groups, group_of, passive, src) -> Group | None:
         cands = []
@@ -679,19 +687,7 @@ class LegacyCoder:
             if g is not None and g is not src:
                 return g
         # an actor further down the verb's own phrase ("marched close to the border with X")
-        for t in token.subtree:
-            if t.i <= token.i or t.i not in group_of:
-                continue
-            path, ok = t, True
-            while path.i != token.i:
-                if path.dep_ in ("ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "nsubj"):
-                    ok = False
-                    break
-                path = path.head
-            g = groups[group_of[t.i]]
-            if ok and g is not src and g.coded:
-                return g
-        return None
+        return _first_in_phrase(token, groups, group_of, src, _CLAUSE_DEPS)
 
     # ------------------------------------------------------------------ records
 
