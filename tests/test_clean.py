@@ -172,6 +172,13 @@ def test_poll_credit_is_not_taken_for_a_photo_credit():
     assert clean_text(page(BODY, line)).text == f"{BODY}\n\n{line}"
 
 
+def assert_removed_between_paragraphs(line: str) -> None:
+    """The line between two body paragraphs is removed, recorded, and the body is left whole."""
+    cleaned = clean_text(page(BODY, line, BODY2))
+    assert cleaned.text == f"{BODY}\n\n{BODY2}"
+    assert line in cleaned.removed
+
+
 # --- bylines and timestamps ------------------------------------------------------------------
 
 
@@ -187,9 +194,7 @@ def test_poll_credit_is_not_taken_for_a_photo_credit():
     "Posted by Pieter Vos on March 3, 2020 in Politics",
 ])
 def test_byline_is_removed(byline):
-    cleaned = clean_text(page(BODY, byline, BODY2))
-    assert cleaned.text == f"{BODY}\n\n{BODY2}"
-    assert byline in cleaned.removed
+    assert_removed_between_paragraphs(byline)
 
 
 @pytest.mark.parametrize("sentence", [
@@ -257,9 +262,7 @@ def test_sentence_starting_like_a_timestamp_is_kept():
     "Tags: Ukraine, Russia, sanctions",
 ])
 def test_boilerplate_line_is_removed(line):
-    cleaned = clean_text(page(BODY, line, BODY2))
-    assert cleaned.text == f"{BODY}\n\n{BODY2}"
-    assert line in cleaned.removed
+    assert_removed_between_paragraphs(line)
 
 
 @pytest.mark.parametrize("sentence", [

@@ -70,14 +70,32 @@ def test_reframe():
     ("Bolivian rebels carried out a suicide bombing on Chilean troops.", ("BOLREB", "CHLMIL", "1831")),
     ("Peru carried out ethnic cleansing against Bolivian civilians.", ("PER", "BOLCVL", "203")),
     ("Peruvian troops used Bolivian civilians as human shields.", ("PERMIL", "BOLCVL", "184")),
+    # an equally specific rule that finds its target wins over a bare statement reading
+    ("Egypt called on Sudan to free the detained journalists.", ("EGY", "SDN", "0253")),
+    # the target of a frame's uncoded complement, and a participle on the object
+    ("Chile threatened to cut off gas to Argentina.", ("CHL", "ARG", "1311")),
+    ("Canada lifted a travel ban imposed on Mexico.", ("CAN", "MEX", "081")),
+    # an event acting on a place: the place's "in"
+    ("Kenya lifted the curfew in Somalia.", ("KEN", "SOM", "0813")),
+    # compound event nouns and "a round of" objects
+    ("Turkish activists began a hunger strike against Germany.", ("TURCVL", "DEU", "142")),
+    ("Jordan and Egypt began a new round of military exercises with Iraq.", ("JOR", "IRQ", "062")),
+    # the participle on a statement noun shares its issuer's subject
+    ("Amnesty International issued a statement urging Nigeria to release the prisoners.",
+     ("NGOAMN", "NGA", "0253")),
+    ("Spain extradited the suspect to France.", ("ESP", "FRA", "063")),
 ])
 def test_patterns(nlp, text, expected):
     assert expected in code(nlp, text)
 
 
-def test_talks_between_code_both_ways(nlp):
-    events = code(nlp, "Talks between Egypt and Israel resumed.")
-    assert ("EGY", "ISR", "046") in events and ("ISR", "EGY", "046") in events
+@pytest.mark.parametrize(("text", "pair", "code_"), [
+    ("Talks between Egypt and Israel resumed.", ("EGY", "ISR"), "046"),  # "between" on a nominal event
+    ("Peru met with Bolivia on Monday.", ("PER", "BOL"), "040"),  # meetings are mutual
+])
+def test_talks_and_meetings_code_both_ways(nlp, text, pair, code_):
+    events = code(nlp, text)
+    assert (*pair, code_) in events and (pair[1], pair[0], code_) in events
 
 
 def test_negated_conflict_codes_nothing(nlp):
@@ -131,31 +149,6 @@ def test_plover_reliability_bins_events_by_confidence():
 def test_pentaclass_reader_and_default(tmp_path):
     rows = pentaclass.read_class_gold(FIXTURES / "class-mini.tsv")
     assert rows[1] == ("The weather was fine yesterday.", 0)
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    # an equally specific rule that finds its target wins over a bare statement reading
-    ("Egypt called on Sudan to free the detained journalists.", ("EGY", "SDN", "0253")),
-    # the target of a frame's uncoded complement, and a participle on the object
-    ("Chile threatened to cut off gas to Argentina.", ("CHL", "ARG", "1311")),
-    ("Canada lifted a travel ban imposed on Mexico.", ("CAN", "MEX", "081")),
-    # an event acting on a place: the place's "in"
-    ("Kenya lifted the curfew in Somalia.", ("KEN", "SOM", "0813")),
-    # compound event nouns and "a round of" objects
-    ("Turkish activists began a hunger strike against Germany.", ("TURCVL", "DEU", "142")),
-    ("Jordan and Egypt began a new round of military exercises with Iraq.", ("JOR", "IRQ", "062")),
-    # the participle on a statement noun shares its issuer's subject
-    ("Amnesty International issued a statement urging Nigeria to release the prisoners.",
-     ("NGOAMN", "NGA", "0253")),
-    ("Spain extradited the suspect to France.", ("ESP", "FRA", "063")),
-])
-def test_target_mechanisms(nlp, text, expected):
-    assert expected in code(nlp, text)
-
-
-def test_meetings_are_mutual(nlp):
-    events = code(nlp, "Peru met with Bolivia on Monday.")
-    assert ("PER", "BOL", "040") in events and ("BOL", "PER", "040") in events
 
 
 def test_dissent_without_target_is_against_own_authorities(nlp):
