@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def dyad_command() -> list[str]:
     exe = shutil.which("dyad", path=str(Path(sys.executable).parent))
-    return [exe] if exe else [sys.executable, "-m", "dyad.cli"]
+    return [exe] if exe else [sys.executable, "-m", "dyad.surfaces.cli"]
 
 
 def six_hundred_words() -> str:

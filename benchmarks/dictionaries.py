@@ -22,7 +22,7 @@ FILES = ("CAMEO.2.0.txt", "Phoenix.Countries.actors.txt", "Phoenix.International
          "Phoenix.MilNonState.actors.txt", "Phoenix.agents.txt", "Phoenix.discards.txt")
 LOAD = """
 import sys, time
-from dyad.events.dictionaries import load_dictionaries
+from dyad.components.events.dictionaries import load_dictionaries
 t = time.perf_counter()
 d = load_dictionaries(sys.argv[1:])
 print(time.perf_counter() - t, len(d.actors))

@@ -17,7 +17,7 @@ import sys
 
 PROBE = """
 import json, resource, time
-import dyad.places as places
+import dyad.components.places.component as places
 def rss_mb():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
@@ -35,7 +35,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    subprocess.run([sys.executable, "-c", "from dyad.places import load_index; load_index()"], check=True)
+    warm = "from dyad.components.places.component import load_index; load_index()"
+    subprocess.run([sys.executable, "-c", warm], check=True)
     runs = [json.loads(subprocess.run([sys.executable, "-c", PROBE], check=True, capture_output=True,
                                       text=True).stdout) for _ in range(args.repeats)]
     seconds = statistics.median(r["seconds"] for r in runs)

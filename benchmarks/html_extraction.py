@@ -6,7 +6,7 @@
 
 Reads ``ground-truth.json`` and ``html/<id>.html.gz`` from the gold directory (default
 ``../shared/gold/html`` beside the repository) and prints the figures as JSON, with the extraction
-speed in pages per second. ``--set`` overrides one of ``dyad.html.TRAFILATURA_OPTIONS`` for this run
+speed in pages per second. ``--set`` overrides one of ``dyad.article.html.TRAFILATURA_OPTIONS`` for this run
 (how its values were calibrated). The measure is described in ``dyad.evaluate.extraction``.
 """
 
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: {args.gold_dir} not found (the gold pages live in ../shared)")
         return 0
     sys.path.insert(0, str(REPO / "src"))  # run from a checkout without installing
-    from dyad import html
+    from dyad.article import html
     from dyad.evaluate.extraction import evaluate_html_dir
 
     unknown = [key for key, _ in args.set if key not in html.TRAFILATURA_OPTIONS]

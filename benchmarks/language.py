@@ -3,7 +3,7 @@
     python benchmarks/language.py
 
 Prints how many articles of PolNeAR, GeoWebNews and LGL are not detected as English (target: 0)
-and the lowest English confidence seen, against `dyad.language.ENGLISH_MIN_CONFIDENCE`.
+and the lowest English confidence seen, against `dyad.article.language.ENGLISH_MIN_CONFIDENCE`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 from corpus import SHARED, polnear_texts, require_shared
 from lingua import Language
 
-from dyad.clean import clean_text
-from dyad.language import ENGLISH_MIN_CONFIDENCE, SAMPLE_CHARS, _detector, detect_language
+from dyad.article.clean import clean_text
+from dyad.article.language import ENGLISH_MIN_CONFIDENCE, SAMPLE_CHARS, _detector, detect_language
 
 
 def gold_place_texts() -> list[str]:

@@ -3,7 +3,7 @@
     python benchmarks/legacy_coding.py [--articles 100] [--repeats 3]
 
 Parses the texts once with `nlp.pipe` (timed: spaCy alone), then codes the same parsed Docs with
-`dyad.events.legacy.LegacyCoder.code_doc` (timed: the coding step). Prints both times and the
+`dyad.components.events.legacy.LegacyCoder.code_doc` (timed: the coding step). Prints both times and the
 ratio coding / parsing (budget: <= 0.20). Dictionary loading and index building happen before
 timing (they are once per process). Medians over repeats.
 """
@@ -42,8 +42,8 @@ def main() -> None:
 
     import spacy
 
-    from dyad.events.dictionaries import load_dictionaries
-    from dyad.events.legacy import LegacyCoder
+    from dyad.components.events.dictionaries import load_dictionaries
+    from dyad.components.events.legacy import LegacyCoder
     from dyad.pipeline import MODEL
 
     nlp = spacy.load(MODEL)

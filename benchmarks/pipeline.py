@@ -18,11 +18,11 @@ import time
 import spacy
 from corpus import polnear_texts, require_shared
 
-from dyad.clean import make_article
+from dyad.article.clean import make_article
+from dyad.article.language import detect_language
+from dyad.corpus.store import Store
 from dyad.dedupe import dedupe_events
-from dyad.language import detect_language
 from dyad.pipeline import BATCH_SIZE, COMPONENTS, MODEL, load, process, result_from_doc
-from dyad.store import Store
 
 # Shares of nlp.pipe time each stage group may add (issue 2's pipeline budget).
 BUDGET = {"cleaning+actors": 0.06, "events": 0.12, "quotes": 0.04, "places+dates": 0.07, "dedupe+store": 0.04}

@@ -39,8 +39,8 @@ TARGET_P99_MS = 300.0
 
 def build_store(db: Path, events: int) -> dict:
     """Code the seed articles, then copy them (and their events) until the store has `events` events."""
-    from dyad.ingest import ingest
-    from dyad.readers import read_inputs
+    from dyad.article.readers import read_inputs
+    from dyad.corpus.ingest import ingest
 
     t0 = time.perf_counter()
     ingest(read_inputs([str(p) for p in SOURCES]), db)
@@ -78,8 +78,9 @@ def free_port() -> int:
 
 
 def start_server(db: Path, port: int, cache_size: int) -> subprocess.Popen:
-    code = ("import sys; from dyad.server import serve; serve(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]), "
-            "cache_size=int(sys.argv[3]), log_level='warning', access_log=False, timeout_keep_alive=60)")
+    code = ("import sys; from dyad.surfaces.server import serve; "
+            "serve(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]), cache_size=int(sys.argv[3]), "
+            "log_level='warning', access_log=False, timeout_keep_alive=60)")
     process = subprocess.Popen([sys.executable, "-c", code, str(db), str(port), str(cache_size)])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

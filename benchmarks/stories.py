@@ -21,7 +21,7 @@ import random
 
 from corpus import SHARED, require_shared
 
-from dyad.stories import group_stories, jaccard, shingles
+from dyad.corpus.stories import group_stories, jaccard, shingles
 
 
 def polnear() -> list[dict]:

@@ -123,7 +123,7 @@ def test_place_phrase_gives_the_country(nlp):
 
 
 def test_process_codes_the_fixture_articles(nlp, fixtures):
-    from dyad.actors.report import actors_by_sentence, code_articles, uncoded
+    from dyad.surfaces.reports import actors_by_sentence, code_articles, uncoded
 
     records = [json.loads(line) for line in (fixtures / "actors" / "articles.jsonl").read_text().splitlines()]
     items = list(code_articles(records, nlp))
@@ -141,7 +141,7 @@ def test_process_codes_the_fixture_articles(nlp, fixtures):
 def test_cli_actors(fixtures, tmp_path):
     from click.testing import CliRunner
 
-    from dyad.cli import main
+    from dyad.surfaces.cli import main
 
     path = tmp_path / "a.txt"
     path.write_text("Chilean Foreign Minister Tomas Varga met Pedro Almagro in Lima. Almagro smiled.")

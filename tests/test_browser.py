@@ -36,9 +36,9 @@ def _free_port() -> int:
 def base_url(tmp_path_factory):
     import uvicorn
 
-    from dyad.ingest import ingest
-    from dyad.readers import read_inputs
-    from dyad.server import create_app
+    from dyad.article.readers import read_inputs
+    from dyad.corpus.ingest import ingest
+    from dyad.surfaces.server import create_app
 
     db = tmp_path_factory.mktemp("browser") / "store.duckdb"
     ingest(read_inputs([str(ARTICLES)]), db)

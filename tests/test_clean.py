@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dyad.clean import Cleaned, clean_text, load_boilerplate, make_article, parse_date
+from dyad.article.clean import Cleaned, clean_text, load_boilerplate, make_article, parse_date
 from dyad.records import Article, article_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scraped"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from dyad.cli import main
+from dyad.surfaces.cli import main
 
 EVENT_FIELDS = {"event_id", "article_id", "sentence_index", "sentence", "source", "target", "code", "root_code",
                 "quad_class", "goldstein", "plover", "date", "location", "provenance"}

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from dyad.dates import resolve_date, resolve_relative
+from dyad.components.dates import resolve_date, resolve_relative
 
 SUNDAY_MARCH_1 = dt.date(2026, 3, 1)
 

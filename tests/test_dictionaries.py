@@ -1,4 +1,4 @@
-"""Tests for the legacy TABARI/PETRARCH dictionary readers (dyad.events.dictionaries).
+"""Tests for the legacy TABARI/PETRARCH dictionary readers (dyad.components.events.dictionaries).
 
 The fixtures in tests/fixtures/dictionaries are invented; the real dictionaries in /work/shared
 are only read (tests skip cleanly when that directory is absent).
@@ -19,9 +19,9 @@ FIX = HERE / "fixtures" / "dictionaries"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
-import dyad.events.dictionaries as D  # noqa: E402
-from dyad.events.dictionaries import loader as _loader  # noqa: E402
-from dyad.events.dictionaries.model import (  # noqa: E402
+import dyad.components.events.dictionaries as D  # noqa: E402
+from dyad.components.events.dictionaries import loader as _loader  # noqa: E402
+from dyad.components.events.dictionaries.model import (  # noqa: E402
     Alternatives,
     NounPhrase,
     PrepPhrase,

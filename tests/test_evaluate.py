@@ -434,7 +434,7 @@ def test_batch_failure_falls_back_to_single_records():
 
 def test_make_coder_defaults(monkeypatch):
     assert isinstance(ev.make_coder(read_gold(GOLD / "gold.jsonl")), ev.DyadCoder)
-    monkeypatch.setitem(sys.modules, "dyad.events.legacy", None)  # as if the module did not exist
+    monkeypatch.setitem(sys.modules, "dyad.components.events.legacy", None)  # as if the module did not exist
     with pytest.raises(ev.CoderUnavailable, match="coding with legacy dictionaries is not implemented yet"):
         ev.make_coder(read_gold(GOLD / "ruritania.text"))
     with pytest.raises(FileNotFoundError, match="dictionary file not found"):
@@ -442,7 +442,7 @@ def test_make_coder_defaults(monkeypatch):
 
 
 def _fake_legacy(monkeypatch) -> list:
-    """Install a stand-in dyad.events.legacy whose LegacyCoder codes every record the same."""
+    """Install a stand-in dyad.components.events.legacy whose LegacyCoder codes every record the same."""
     built: list = []
 
     class LegacyCoder:
@@ -455,9 +455,9 @@ def _fake_legacy(monkeypatch) -> list:
             return [types.SimpleNamespace(source=Actor(text="x", code="BOR"), target=Actor(text="y", code="RUR"),
                                           code="112")]
 
-    module = types.ModuleType("dyad.events.legacy")
+    module = types.ModuleType("dyad.components.events.legacy")
     module.LegacyCoder = LegacyCoder
-    monkeypatch.setitem(sys.modules, "dyad.events.legacy", module)
+    monkeypatch.setitem(sys.modules, "dyad.components.events.legacy", module)
     return built
 
 
@@ -557,7 +557,7 @@ def test_places_task_names_the_gold_formats_it_reads(fake_coder):
 
 
 def test_cli_legacy_missing(monkeypatch):
-    monkeypatch.setitem(sys.modules, "dyad.events.legacy", None)
+    monkeypatch.setitem(sys.modules, "dyad.components.events.legacy", None)
     result = CliRunner().invoke(evaluate, [str(GOLD / "ruritania.text")])
     assert result.exit_code == 2
     assert "coding with legacy dictionaries is not implemented yet" in result.stderr
@@ -570,7 +570,7 @@ def test_cli_missing_dictionaries():
 
 
 def test_cli_is_registered():
-    from dyad.cli import main
+    from dyad.surfaces.cli import main
 
     assert "evaluate" in main.commands
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dyad.cli import main
 from dyad.evaluate.quotes import evaluate_polnear, match_quotes, read_polnear
 from dyad.records import Quote
+from dyad.surfaces.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "polnear"
 SHARED_DEV = Path(__file__).resolve().parents[1].parent / "shared/gold/quotes/polnear/data/dev"

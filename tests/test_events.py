@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from dyad.components.events.lexicon import load_lexicon
 from dyad.evaluate import pentaclass, plover
-from dyad.events.lexicon import load_lexicon
-from dyad.ontology import lookup
+from dyad.resources.ontology import lookup
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 

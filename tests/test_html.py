@@ -1,4 +1,4 @@
-"""HTML pages -> article text (dyad.html) and the extraction score (dyad.evaluate.extraction)."""
+"""HTML pages -> article text (dyad.article.html) and the extraction score (dyad.evaluate.extraction)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from dyad.article.html import ExtractionError, HtmlArticle, decode_html, extract_html
 from dyad.evaluate.extraction import page_scores, score_corpus, shingles, tokens
-from dyad.html import ExtractionError, HtmlArticle, decode_html, extract_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 GOLD_HTML = Path(__file__).resolve().parents[1].parent / "shared" / "gold" / "html"
@@ -202,7 +202,7 @@ def test_gold_html_corpus_f1_at_least_0_95(clean):
     from dyad.evaluate.extraction import evaluate_html_dir
 
     if clean:
-        pytest.importorskip("dyad.clean")
+        pytest.importorskip("dyad.article.clean")
     figures = evaluate_html_dir(GOLD_HTML, clean=clean)
     assert figures["pages"] == 181
     assert figures["f1"] >= 0.95, figures

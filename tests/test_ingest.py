@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 from click.testing import CliRunner
 
-from dyad.cli import main
-from dyad.ingest import ingest
-from dyad.readers import read_inputs
+from dyad.article.readers import read_inputs
+from dyad.corpus.ingest import ingest
+from dyad.surfaces.cli import main
 
 DYAD = str(Path(sys.executable).with_name("dyad"))
 SENTENCES = ["Police arrested {n} protesters in Nairobi on Monday.",
@@ -117,8 +117,8 @@ GDELT_FILLED = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
 
 
 def test_gdelt_export_has_61_columns_valid_codes_and_fills_what_dyad_knows(tmp_path, nlp):
-    from dyad.layouts import GDELT
-    from dyad.ontology import is_cameo
+    from dyad.corpus.layouts import GDELT
+    from dyad.resources.ontology import is_cameo
 
     feed = tmp_path / "feed.jsonl"
     with feed.open("w") as handle:
@@ -155,7 +155,7 @@ def test_phoenix_one_a_day_keeps_one_event_per_day_dyad_and_code(tmp_path, nlp):
 
 
 def test_recode_from_stored_parses_keeps_unchanged_event_ids(tmp_path, nlp):
-    from dyad.ingest import recode
+    from dyad.corpus.ingest import recode
 
     feed = corpus(tmp_path / "feed.jsonl", 6)
     db = tmp_path / "r.duckdb"
@@ -171,7 +171,7 @@ def test_recode_from_stored_parses_keeps_unchanged_event_ids(tmp_path, nlp):
 
 
 def test_schema_page_names_every_table_and_view():
-    from dyad.store import SCHEMA, VIEWS
+    from dyad.corpus.store import SCHEMA, VIEWS
 
     page = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text()
     assert all(f"`{name}`" in page for name in [*SCHEMA, *VIEWS])

@@ -1,4 +1,4 @@
-"""dyad.events.legacy: coding with legacy dictionaries (invented toy dictionaries and sentences)."""
+"""dyad.components.events.legacy: coding with legacy dictionaries (invented toy dictionaries and sentences)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dyad.events.dictionaries import load_dictionaries
-from dyad.events.legacy import LegacyCoder
+from dyad.components.events.dictionaries import load_dictionaries
+from dyad.components.events.legacy import LegacyCoder
 
 FIXTURES = Path(__file__).parent / "fixtures" / "legacy"
 DAY = dt.date(2010, 5, 1)
@@ -145,8 +145,8 @@ def test_agent_list_with_actor_list_after(petrarch):
 
 
 def test_compound_list_ends_at_comma_after_and():
-    from dyad.events.legacy.text import Tok
-    from dyad.events.legacy.units import Unit, group_units
+    from dyad.components.events.legacy.text import Tok
+    from dyad.components.events.legacy.units import Unit, group_units
 
     words = ["A", "AND", "B", ",", "AND", "C", "AND", "D"]
     toks = [Tok(i, w, False, "CCONJ" if w == "AND" else "PROPN", "", "", 0, w, w == ",") for i, w in enumerate(words)]
@@ -213,7 +213,7 @@ def test_tabari_forward_pronoun_to_next_record(tabari_files):
 
 
 def test_component_codes_the_parsed_doc(petrarch):
-    from dyad.events.legacy import add_legacy_events
+    from dyad.components.events.legacy import add_legacy_events
 
     nlp = petrarch.nlp
     try:
@@ -251,8 +251,8 @@ def test_petrarch2_negation_through_the_ontology(petrarch2_pico):
 
 
 def test_negate_code_reads_roots_and_drops_unknown():
-    from dyad.events.dictionaries.model import EventCode
-    from dyad.events.legacy.coder import negate_code
+    from dyad.components.events.dictionaries.model import EventCode
+    from dyad.components.events.legacy.coder import negate_code
 
     pico = {"110": 0x1007F, "050": 0x0080, "057": 0x0087, "170": 0x10086, "060": 0x0070, "121": -0xFFFF + 0x70}
     back = {v: c for c, v in pico.items()}

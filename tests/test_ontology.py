@@ -1,6 +1,6 @@
 import logging
 
-from dyad.ontology import cameo_table, is_cameo, lookup
+from dyad.resources.ontology import cameo_table, is_cameo, lookup
 
 
 def test_every_root_and_its_classes():

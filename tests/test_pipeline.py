@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 import dyad
-from dyad.events.component import EventCoder
+from dyad.components.events.component import EventCoder
 
 
 def events_of(nlp, text, date=None):
@@ -112,6 +112,6 @@ def test_token_spans_point_into_the_events_own_sentence(nlp):
     ("El presidente rechazó la oferta.", "es"),
 ])
 def test_short_texts_are_english_unless_another_language_is_decisive(text, language):
-    from dyad.language import detect_language
+    from dyad.article.language import detect_language
 
     assert detect_language(text) == language

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dyad.places import Context, load_gazetteer, load_index, normalise, resolve
+from dyad.components.places.component import Context, load_gazetteer, load_index, normalise, resolve
 from dyad.records import Article
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -145,7 +145,8 @@ def test_index_is_cached_on_disk_and_loads_fast(tmp_path, monkeypatch):
     load_index()  # builds and writes the cache
     files = list(tmp_path.glob("gazetteer-*.msgpack"))
     assert len(files) == 1 and not list(tmp_path.glob(".gazetteer-*"))
-    code = "import time; from dyad.places import load_index; t=time.perf_counter(); load_index(); " \
+    code = "import time; from dyad.components.places.component import load_index; " \
+           "t=time.perf_counter(); load_index(); " \
            "print(time.perf_counter()-t)"
     env = {**os.environ, "DYAD_CACHE_DIR": str(tmp_path)}
     seconds = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
@@ -214,7 +215,7 @@ def test_geographic_focus_needs_evidence(nlp):
 
 
 def test_focus_picks_the_state_that_holds_most_names():
-    from dyad.places import Mention, article_context
+    from dyad.components.places.component import Mention, article_context
 
     gazetteer = load_gazetteer()
     mentions = [Mention(name, 0, 0, 0, "GPE") for name in ("Springfield", "Decatur", "Peoria", "Paris")]

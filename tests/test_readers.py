@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dyad.readers import MAX_ARTICLE_BYTES, count_inputs, decode, read_inputs
+from dyad.article.readers import MAX_ARTICLE_BYTES, count_inputs, decode, read_inputs
 from dyad.records import Article, Result
 
 

@@ -14,15 +14,15 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
     from fastapi.testclient import TestClient
 
-from dyad.server import create_app, queries, render
+from dyad.surfaces.server import create_app, queries, render
 
 ARTICLES = Path(__file__).parent / "fixtures" / "server" / "articles.jsonl"
 PAYLOADS = ("<script>window.__xss", "<img src=x onerror", "<script>alert('xss-quote')", "<b>Wire</b>")
 
 
 def build_store(path: Path) -> Path:
-    from dyad.ingest import ingest
-    from dyad.readers import read_inputs
+    from dyad.article.readers import read_inputs
+    from dyad.corpus.ingest import ingest
 
     ingest(read_inputs([str(ARTICLES)]), path)
     return path
@@ -253,7 +253,7 @@ def test_filter_sql_is_parameterised():
 def test_serve_command_defaults_to_loopback():
     from click.testing import CliRunner
 
-    from dyad.cli import main
+    from dyad.surfaces.cli import main
 
     output = CliRunner().invoke(main, ["serve", "--help"]).output
     assert "127.0.0.1" in output and "--port" in output

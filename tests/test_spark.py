@@ -73,9 +73,9 @@ def corpus(n: int = 200, seed: int = 7) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    from dyad.ingest import ingest, load_parquet
-    from dyad.readers import read_inputs
-    from dyad.spark import run, session
+    from dyad.article.readers import read_inputs
+    from dyad.corpus.ingest import ingest, load_parquet
+    from dyad.corpus.spark import run, session
 
     tmp = tmp_path_factory.mktemp("spark")
     feed = tmp / "feed.jsonl"
@@ -155,8 +155,8 @@ def test_same_aggregated_events(runs):
 
 
 def test_spark_schemas_come_from_the_store_schema():
-    from dyad.spark import spark_schema
-    from dyad.store import SCHEMA, _columns
+    from dyad.corpus.spark import spark_schema
+    from dyad.corpus.store import SCHEMA, _columns
 
     for table in SCHEMA:
         assert spark_schema(table).fieldNames() == _columns(table)
@@ -167,8 +167,8 @@ def test_spark_schemas_come_from_the_store_schema():
 def test_band_keys_are_datasketch_lsh_keys():
     from datasketch import MinHashLSH
 
-    from dyad.spark import minhash_row
-    from dyad.stories import LSH_THRESHOLD, NUM_PERM, shingles, signature
+    from dyad.corpus.spark import minhash_row
+    from dyad.corpus.stories import LSH_THRESHOLD, NUM_PERM, shingles, signature
 
     text = corpus(3)[0]["text"]
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
@@ -182,7 +182,7 @@ def test_band_keys_are_datasketch_lsh_keys():
 def test_ingest_parquet_command_loads_the_output(runs, tmp_path):
     from click.testing import CliRunner
 
-    from dyad.cli import main
+    from dyad.surfaces.cli import main
 
     single, out, _, _ = runs
     db = tmp_path / "cli.duckdb"

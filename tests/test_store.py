@@ -3,8 +3,8 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
+from dyad.corpus.store import TABLES, Store
 from dyad.records import Actor, Article, Event, Plover, Provenance, Quote, Result
-from dyad.store import TABLES, Store
 
 
 def result(article_id, n_events, status="coded"):

@@ -1,6 +1,6 @@
 """Near-duplicate grouping with texts written for the tests."""
 
-from dyad.stories import CONFIRM_JACCARD, group_stories, jaccard, shingles
+from dyad.corpus.stories import CONFIRM_JACCARD, group_stories, jaccard, shingles
 
 LEAD = "Government troops retook the northern town of Karsa on Sunday after three days of fighting with rebels."
 BODY = [

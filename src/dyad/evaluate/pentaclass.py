@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from dyad.ontology import lookup
+from dyad.resources.ontology import lookup
 
 __all__ = ["CLASSES", "evaluate_pentaclass", "main_event", "read_class_gold"]
 

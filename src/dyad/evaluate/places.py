@@ -113,7 +113,7 @@ def place_nlp():
     """spaCy's English model with dyad_places only: what geoparsing needs, nothing more."""
     import spacy
 
-    from dyad import places as _places  # noqa: F401  (registers the component)
+    from dyad.components.places import component as _places  # noqa: F401  (registers the component)
     from dyad.pipeline import MODEL
 
     nlp = spacy.load(MODEL, exclude=["lemmatizer"])
@@ -210,8 +210,8 @@ def evaluate_event_locations(path: str | Path, nlp=None) -> dict:
     """
     import json
 
+    from dyad.components.places.component import load_gazetteer, normalise, resolve
     from dyad.pipeline import load, process
-    from dyad.places import load_gazetteer, normalise, resolve
 
     records = [r for r in json.loads(Path(path).read_text("utf-8")) if isinstance(r, dict) and r.get("eventLoc")]
     nlp = nlp or load()

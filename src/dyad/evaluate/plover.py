@@ -4,7 +4,7 @@ Each gold record is one event of one sentence: a PLOVER 0.5 event name, source a
 actors (CAMEO actor codes). The 0.5 names are mapped to current ones (:data:`PLOVER_05`), the
 records grouped by sentence, and each sentence coded once, without a date (the file's dates are
 placeholders), by dyad's own coder or, with ``dictionaries``, by the legacy engine
-(:class:`dyad.events.legacy.LegacyCoder`). Two scores:
+(:class:`dyad.components.events.legacy.LegacyCoder`). Two scores:
 
 ``type_f1``
     event types: per sentence, the gold records' types (a multiset) against the distinct PLOVER
@@ -92,8 +92,8 @@ def code_texts(texts: Sequence[str], dictionaries: Sequence[str] | None = None, 
                progress: Progress = None) -> list[list[Any]]:
     """The events of each text (no date): dyad's coder, or the legacy engine with ``dictionaries``."""
     if dictionaries:
-        from dyad.events.dictionaries import load_dictionaries
-        from dyad.events.legacy import LegacyCoder
+        from dyad.components.events.dictionaries import load_dictionaries
+        from dyad.components.events.legacy import LegacyCoder
 
         coder = LegacyCoder(load_dictionaries(list(dictionaries)), {})
         out = coder.code_many(list(texts), [None] * len(texts), [f"gold-{i}" for i in range(len(texts))])
@@ -116,7 +116,7 @@ def _plover_event(event: Any) -> str | None:
     name = getattr(plover, "event", None) if plover is not None else None
     if name:
         return name
-    from dyad.ontology import lookup
+    from dyad.resources.ontology import lookup
 
     code = getattr(event, "code", None)
     return lookup(str(code)).plover_event if code else None

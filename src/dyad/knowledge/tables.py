@@ -1,4 +1,8 @@
-"""Reading dyad's knowledge tables: UTF-8 TSV with a header row, `#` comments, `|` between variants."""
+"""The one reader of dyad's knowledge files (packaged data, read with `importlib.resources`).
+
+Tables are UTF-8 TSV with a header row, `#` comments and `|` between variants; a few files are plain
+text with their own sections (boilerplate, quote cues), read whole with :func:`read_text`.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,19 @@ class KnowledgeError(ValueError):
     """A knowledge file that cannot be read; the message names file and line."""
 
 
+def read_bytes(relative_path: str) -> bytes:
+    """A packaged knowledge file's bytes (what a cache key hashes)."""
+    return resources.files("dyad.knowledge").joinpath(relative_path).read_bytes()
+
+
+def read_text(relative_path: str) -> str:
+    """A packaged knowledge file's text (UTF-8)."""
+    return resources.files("dyad.knowledge").joinpath(relative_path).read_text("utf-8")
+
+
 def read_table(relative_path: str) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) for each entry of a packaged knowledge table."""
-    text = resources.files("dyad.knowledge").joinpath(relative_path).read_text("utf-8")
+    text = read_text(relative_path)
     header: list[str] | None = None
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):

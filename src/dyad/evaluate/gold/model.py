@@ -57,7 +57,7 @@ class GoldRecord(msgspec.Struct, kw_only=True):
 
     ``options_before``: the option settings the gold changed before this record (TABARI
     ``{ OPTION: ... }`` blocks and PETRARCH ``<Config>`` elements, later ones winning), keyed as
-    :attr:`dyad.events.dictionaries.Dictionaries.options` keys them (``SET:TIME SHIFT``,
+    :attr:`dyad.components.events.dictionaries.Dictionaries.options` keys them (``SET:TIME SHIFT``,
     ``DEFAULT``, ``COMMA``; ``Options.require_dyad``...). ``option_lines``: the same changes as the
     raw commands in file order (``DEFAULT: OFF`` then ``DEFAULT: SOURCE [X] AFTER``), for a coder
     that replays them. ``lineno`` is the 1-based line of the record's header in ``origin``.

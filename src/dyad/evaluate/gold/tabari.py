@@ -28,9 +28,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from dyad.components.events.dictionaries.errors import DictionaryError
+from dyad.components.events.dictionaries.tabari import read_options, read_project
 from dyad.evaluate.gold.model import GoldEvent, GoldRecord, GoldSet, category_of
-from dyad.events.dictionaries.errors import DictionaryError
-from dyad.events.dictionaries.tabari import read_options, read_project
 
 __all__ = ["STOP_ID", "find_project", "parse_tabari_date", "read_tabari"]
 

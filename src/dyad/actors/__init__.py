@@ -1,6 +1,0 @@
-"""Actor coding: names, adjectives, titles and sector nouns -> CAMEO actor codes."""
-
-from dyad.actors.component import ActorCoder
-from dyad.actors.knowledge import ActorKnowledge, load_actor_knowledge
-
-__all__ = ["ActorCoder", "ActorKnowledge", "load_actor_knowledge"]

@@ -1,0 +1,1 @@
+"""Before the parse: reading inputs, HTML extraction, cleaning scraped text, the language check."""

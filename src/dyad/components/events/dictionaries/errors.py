@@ -1,0 +1,42 @@
+"""Errors and the per-file reading context shared by the readers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dyad.components.events.dictionaries.model import Diagnostic
+
+__all__ = ["DictionaryError", "ReadContext"]
+
+
+class DictionaryError(ValueError):
+    """A dictionary line that cannot be read. The message names the file, the line number and
+    what was expected; ``path``, ``lineno`` and ``line`` are also available as attributes."""
+
+    def __init__(self, path: str | Path, lineno: int, message: str, line: str | None = None):
+        self.path = str(path)
+        self.lineno = lineno
+        self.line = line
+        text = f"{self.path}:{lineno}: {message}"
+        if line is not None:
+            text += f"\n    line {lineno}: {line.strip()!r}"
+        super().__init__(text)
+
+
+class ReadContext:
+    """Where a reader is: the file, the current line (for errors) and the quirks tolerated."""
+
+    __slots__ = ("line", "lineno", "path", "warnings")
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self.lineno = 0
+        self.line = ""
+        self.warnings: list[Diagnostic] = []
+
+    def error(self, message: str, lineno: int | None = None) -> DictionaryError:
+        lineno = self.lineno if lineno is None else lineno
+        return DictionaryError(self.path, lineno, message, self.line if lineno == self.lineno else None)
+
+    def warn(self, message: str, lineno: int | None = None) -> None:
+        self.warnings.append(Diagnostic(self.path, self.lineno if lineno is None else lineno, message))

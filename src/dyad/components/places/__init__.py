@@ -1,0 +1,1 @@
+"""The places stage: toponyms and demonyms resolved to the gazetteer; event locations."""

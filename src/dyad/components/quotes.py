@@ -1,0 +1,321 @@
+"""The `dyad_quotes` component: quotations and who said them.
+
+A quotation is a passage between quotation marks (curly or straight); a paragraph that opens a quote
+without closing it continues into the next paragraph's quote. Its speaker, in order of evidence:
+1. the subject of a cue verb ("said", "warned", ...) outside the quoted words, in the quote's own
+   sentences or in the sentence right after it ("..." the minister said.), or the object of
+   "according to";
+2. for a quote inside a sentence ("called them a \"disgrace\""), the subject of the verb governing it;
+3. for a quote with neither, the previous quote's speaker (a speech continued).
+Pronouns and role nouns ("he", "the governor") resolve to the nearest named person before the cue;
+a bare surname to the full name used earlier in the article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from dyad.extensions import record_error, sentence_index_of
+from dyad.knowledge.tables import read_text
+from dyad.records import Actor, Quote
+
+# A curly quote runs to its closing mark, or to the end of its paragraph when the next paragraph
+# opens a new quote (the typographic convention for a quote over several paragraphs); straight
+# quotes pair within a paragraph.
+_QUOTE = re.compile(r"“([^”“]*?)(?:”|(?=\n\s*\n)|$)|\"([^\"\n]+?)(?:\"|(?=\n))")
+CUE_LEMMAS = frozenset(
+    line.strip()
+    for line in read_text("quote_cues.txt").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+ROLE_NOUNS = frozenset(
+    line.strip()
+    for line in read_text("quote_roles.txt").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+_PERSONAL_PRONOUNS = frozenset({"he", "she", "i", "we", "they", "him", "her"})
+_POSSESSIVE = re.compile(r"[’']s?$")
+_SUBJECTS = ("nsubj", "nsubjpass")
+_NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# "— Jane Roe, Tucson": a dash line naming the speaker right after a quote (reader voices, epigraphs)
+_DASH_CREDIT = re.compile(r"[”\"]?[^\S\n]*\n?[^\S\n]*[—–―-]{1,2}[^\S\n]*")
+
+
+class _Speaker:
+    __slots__ = ("code", "name", "written")
+
+    def __init__(self, written: str | None, name: str | None, code: str | None):
+        self.written, self.name, self.code = written, name, code
+
+
+class QuoteExtractor:
+    def __init__(self, nlp: Language):
+        pass
+
+    def __call__(self, doc: Doc) -> Doc:
+        try:
+            doc._.quotes = self._extract(doc)
+            _speakers_as_first_person(doc)
+        except Exception as error:  # one bad document must not break the batch
+            doc._.quotes = []
+            record_error(doc, "quotes", error)
+        return doc
+
+    def _extract(self, doc: Doc) -> list[Quote]:
+        text = doc.text
+        if '"' not in text and "“" not in text:
+            return []
+        passages = []
+        for match in _QUOTE.finditer(text):
+            group = 1 if match.group(1) is not None else 2
+            start, end = match.start(group), match.end(group)
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start < end and any(ch.isalnum() for ch in text[start:end]):
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None and len(span):
+                    passages.append((start, end, span))
+        inside = set()
+        for _, _, span in passages:
+            inside.update(range(span.start, span.end))
+        context = _Context(doc, inside)
+        quotes: list[Quote] = []
+        previous: tuple[int, _Speaker] | None = None
+        for start, end, span in passages:
+            recent = previous[1] if previous is not None and _continues(text, previous[0], start) else None
+            cue, speaker = None, context.dash_credit(end)
+            if speaker is None:
+                cue, speaker = context.attribute(span, recent)
+            if speaker is None:
+                speaker = recent
+            quote = Quote(text=text[start:end], start=start, end=end,
+                          speaker=speaker.written if speaker else None,
+                          speaker_name=speaker.name if speaker else None,
+                          speaker_code=speaker.code if speaker else None,
+                          cue=cue.text if cue is not None else None,
+                          sentence_index=context.sentence_of[span.start])
+            quotes.append(quote)
+            if speaker is not None:
+                previous = (end, speaker)
+        return quotes
+
+
+_LINE_BREAKS = re.compile(r"\n\s*")
+
+
+_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+
+
+def _speakers_as_first_person(doc: Doc) -> None:
+    """Inside a quotation, "I" and "we" are its speaker: they become actor mentions with the speaker's
+    code, so a verbal event in the quoted words ("We will not negotiate with X") codes the speaker."""
+    quotes = [q for q in doc._.quotes or [] if q.speaker_code]
+    if not quotes:
+        return
+    actors = list(doc._.actors or [])
+    actor_at = dict(doc._.actor_at or {})
+    sentence_of = sentence_index_of(doc)
+    for quote in quotes:
+        span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        for token in span if span is not None else ():
+            if token.lower_ in _FIRST_PERSON and token.i not in actor_at:
+                _add_speaker_mention(token, quote, actors, actor_at, sentence_of)
+    doc._.actors, doc._.actor_at = actors, actor_at
+
+
+def _add_speaker_mention(token: Token, quote: Quote, actors: list[Actor], actor_at: dict[int, int],
+                         sentence_of: list[int]) -> None:
+    source = next((a for a in actors if a.code == quote.speaker_code), None)
+    actor_at[token.i] = len(actors)
+    actors.append(Actor(text=token.text, code=quote.speaker_code, country=source.country if source else None,
+                        sectors=list(source.sectors) if source else [], sentence_index=sentence_of[token.i],
+                        start=token.idx, end=token.idx + len(token),
+                        evidence=f"first person in a quotation of {quote.speaker_name or quote.speaker}"))
+
+
+def _according_to(token: Token) -> bool:
+    return token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to"
+
+
+def _continues(text: str, previous_end: int, start: int) -> bool:
+    """A quote continues the previous speaker in the same paragraph, or when it opens the next one."""
+    breaks = len(_LINE_BREAKS.findall(text, previous_end, start))
+    if breaks == 0:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return breaks == 1 and text[line_start:start].strip() in ("", "“", '"')
+
+
+class _Context:
+    """Per-document lookups shared by all quotes of an article."""
+
+    def __init__(self, doc: Doc, inside: set[int]):
+        self.doc = doc
+        self.inside = inside
+        self.sents = list(doc.sents)
+        self.sentence_of = sentence_index_of(doc)
+        self.actors = doc._.actors or []
+        self.actor_at = doc._.actor_at or {}
+        self.full_names: dict[str, str] = {}  # surname -> full name, from earlier mentions
+        self.text = doc.text  # doc.text and doc.ents are rebuilt on every access: read them once
+        self.ents = list(doc.ents)
+        self.persons = [e for e in self.ents if e.label_ == "PERSON"]
+
+    def attribute(self, quote: Span, previous: _Speaker | None) -> tuple[Token | None, _Speaker | None]:
+        cue, subject = self._cue(quote)
+        if subject is None:
+            subject = self._governing_subject(quote)
+        if subject is None:
+            return cue, None
+        return cue, self._speaker(subject, previous)
+
+    def dash_credit(self, end: int) -> _Speaker | None:
+        """The person named on a dash line right after the quote: "...” — Jane Roe, Ohio."""
+        match = _DASH_CREDIT.match(self.text, end)
+        if match is None or match.end() == end:
+            return None
+        for ent in self.persons:
+            if ent.start_char == match.end():
+                return _Speaker(ent.text, ent.text, None)
+        first = self.doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
+        if first is None:
+            return None
+        start = end = first.start
+        while end < len(self.doc) and self.doc[end].pos_ == "PROPN" and end - start < 5:
+            end += 1
+        if end - start < 2:  # a lone capitalised word is too weak a credit without the NER's PERSON
+            return None
+        name = self.doc[start:end].text
+        return _Speaker(name, name, None)
+
+    def _cue(self, quote: Span) -> tuple[Token | None, Token | None]:
+        first = self.sentence_of[quote.start]
+        last = self.sentence_of[quote.end - 1]
+        candidates = list(range(first, last + 1))
+        if last + 1 < len(self.sents):
+            candidates.append(last + 1)  # “...,” the minister said.
+        if first > 0 and self.sents[first - 1].text.rstrip().endswith(":"):
+            candidates.append(first - 1)  # The minister said: (new paragraph) “...”
+        best = None
+        for index in candidates:
+            for token in self.sents[index]:
+                if token.i in self.inside:
+                    continue
+                subject = None
+                if token.lemma_ in CUE_LEMMAS and token.pos_ in ("VERB", "AUX"):
+                    subject = self._subject_of(token)
+                elif _according_to(token):
+                    subject = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
+                if subject is None or subject.i in self.inside:
+                    continue
+                distance = quote.start - token.i if token.i < quote.start else token.i - quote.end
+                if index == last + 1 and index != first and (
+                        distance > 8 or "\n" in self.text[quote.end_char:token.idx]):
+                    continue  # the next sentence lends a cue only right after the quote: “...” Chief Jo Roe said.
+                if index == first - 1:
+                    distance += 1000  # an introducing sentence is the last resort
+                if best is None or distance < best[0]:
+                    best = (distance, token, subject)
+        return (best[1], best[2]) if best else (None, None)
+
+    def _subject_of(self, verb: Token) -> Token | None:
+        """The verb's subject outside any quotation (in "“It works,” said Roe" both "It" and "Roe" are)."""
+        return next((c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in self.inside), None)
+
+    def _governing_subject(self, quote: Span) -> Token | None:
+        """For a quote inside a clause: the nearest personal subject up the verbs it hangs from."""
+        token = quote.root
+        for _ in range(12):
+            if token.i not in self.inside and token.pos_ in ("VERB", "AUX"):
+                subject = self._subject_of(token)
+                if subject is not None and self._is_personal(subject):
+                    return subject
+            if token.head.i == token.i:
+                return None
+            token = token.head
+        return None
+
+    def _is_personal(self, token: Token) -> bool:
+        """A person or organisation can speak: a named entity, a personal pronoun or a role noun."""
+        if self._names_in_phrase(token):
+            return True  # "Roe", "Roe's campaign", "a memo from the Treasury", "the party, Roe's ..."
+        return token.lower_ in _PERSONAL_PRONOUNS or token.lemma_.lower() in ROLE_NOUNS
+
+    def _names_in_phrase(self, subject: Token) -> list[Span]:
+        """Named entities that say who a subject phrase is: its own entity, else PERSON/ORG names in
+        its phrase (possessors, appositions, "of"/"at"/"from" modifiers), nearest first."""
+        own = [e for e in self.ents if e.start <= subject.i < e.end and e.label_ in _NAMED]
+        if own:
+            return own
+        lo, hi = subject.left_edge.i, min(subject.right_edge.i, subject.i + 12) + 1
+        named = [e for e in self.ents if lo <= e.start and e.end <= hi and e.label_ in ("PERSON", "ORG")
+                 and e.start not in self.inside]
+        named.sort(key=lambda e: (e.label_ != "PERSON", abs(e.start - subject.i)))
+        return named
+
+    def _speaker(self, subject: Token, previous: _Speaker | None) -> _Speaker:
+        doc = self.doc
+        if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
+            subject = subject.head.head  # "Jane Roe, who said ...": the noun the clause describes
+        left = max(subject.left_edge.i, subject.i - 6)
+        written = doc[left: subject.i + 1].text
+        code_index = self.actor_at.get(subject.i)
+        code = self.actors[code_index].code if code_index is not None else None
+        named = self._names_in_phrase(subject)
+        if not named and subject.pos_ == "PROPN":
+            named = [doc[subject.i: subject.i + 1]]
+        if named:
+            return _Speaker(written, self._full_name(named[0]), code or self._code_of(named[0]))
+        is_pronoun = subject.lower_ in _PERSONAL_PRONOUNS
+        is_role = subject.lemma_.lower() in ROLE_NOUNS and any(
+            c.dep_ in ("det", "poss") for c in subject.children)
+        if is_pronoun and previous is not None and previous.name:
+            return _Speaker(written, previous.name, previous.code or code)
+        if is_pronoun or is_role:
+            person = self._person_before(subject.i)
+            if person is None:
+                return _Speaker(written, None, code)
+            return _Speaker(written, self._full_name(person), code or self._code_of(person))
+        return _Speaker(written, None, code)  # "a source", "the report": nobody to name
+
+    def _code_of(self, name: Span) -> str | None:
+        """The actor code of a named speaker: its own mention's, else an earlier coded mention of the name."""
+        for token in name:
+            index = self.actor_at.get(token.i)
+            if index is not None and self.actors[index].code:
+                return self.actors[index].code
+        last = name[-1].text
+        earlier = [a for a in self.actors if a.code and a.start < name.start_char and last in a.text.split()]
+        return earlier[-1].code if earlier else None
+
+    def _person_before(self, position: int) -> Span | None:
+        best = None
+        for ent in self.persons:
+            if ent.start >= position:
+                break
+            if ent.start not in self.inside:
+                best = ent
+        return best
+
+    def _full_name(self, name: Span) -> str:
+        """A bare surname takes the longest earlier name ending with it ("Clinton" -> "Hillary Clinton")."""
+        text = _POSSESSIVE.sub("", name.text) if name.text.endswith(("’s", "'s", "’", "'")) else name.text
+        words = text.split()
+        if len(words) > 1:
+            return text
+        longest = text
+        for ent in self.persons:
+            if ent.start >= name.start:
+                break
+            ent_words = ent.text.split()
+            if len(ent_words) > 1 and ent_words[-1].lower() == words[-1].lower() and len(ent.text) > len(longest):
+                longest = ent.text
+        return longest
+
+
+@Language.factory("dyad_quotes")
+def make_quote_extractor(nlp: Language, name: str) -> QuoteExtractor:
+    return QuoteExtractor(nlp)

@@ -1,0 +1,1 @@
+"""The corpus: the DuckDB store, ingest and recode, stories, queries, exports, Spark."""

@@ -1,0 +1,363 @@
+"""dyad on Apache Spark: code a corpus on a cluster and write the store's tables as Parquet.
+
+    dyad spark INPUT OUTPUT [--master URL] [--partitions N]
+    spark-submit [options] src/dyad/corpus/spark.py INPUT OUTPUT [--partitions N]
+
+Reading: JSONL (one article per line, as `dyad ingest` reads it), Parquet (columns `text` and optionally
+`id`, `url`, `title`, `date`, `source`, `format`) or text/HTML files (one article per file), at any
+path Spark can read (local, HDFS, S3 ...).
+
+Coding: `mapInArrow` runs the library pipeline (`dyad.pipeline.process`) over each partition; the
+model and knowledge load once per Python worker (`dyad.pipeline.load` is cached per process). Each
+Result becomes its store rows (`dyad.corpus.store.rows_of`), emitted as `(table, payload JSON)` pairs next to
+one `_minhash` row per coded article (its LSH band keys and hashed 5-shingles). The pairs are staged
+once as Parquet, then split per table with `from_json` against Spark schemas derived from
+`dyad.corpus.store.SCHEMA`, so the column lists live in one place.
+
+Whole-corpus steps run as Spark operations, not per partition: stories (band self-join for
+candidates, exact shingle Jaccard to confirm, connected components by min-label propagation; the
+same parameters and seeds as `dyad.corpus.stories`, hence the same groups as `dyad ingest`) and the
+GDELT-style aggregation of the `aggregated_events` view.
+
+Output (the layout of `dyad export --format parquet`): `OUTPUT/<table>.parquet` for articles,
+sentences, actors, quotes, places, stories and aggregated_events; `OUTPUT/events/year=Y/month=M/`.
+`dyad ingest --parquet OUTPUT --db X.duckdb` loads it into a store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+
+from dyad.corpus.store import SCHEMA, TABLES
+
+# DuckDB column types (dyad.corpus.store.SCHEMA) -> Spark SQL types (pyspark.sql.types class names)
+SPARK_TYPES = {"VARCHAR": "StringType", "INTEGER": "IntegerType", "BIGINT": "LongType", "DOUBLE": "DoubleType",
+               "DATE": "DateType", "JSON": "StringType", "BLOB": "BinaryType"}
+# the per-article MinHash row each coded article adds to the coded output (not a store table)
+MINHASH = "_minhash"
+# Articles per pipeline call inside a partition: pipeline.BATCH_SIZE, and one Arrow batch out each
+CHUNK = 64
+OUTPUT_TABLES = (*TABLES, "stories", "aggregated_events")
+
+
+def columns(table: str) -> list[tuple[str, str]]:
+    """(name, DuckDB type) of a store table, read from `dyad.corpus.store.SCHEMA`."""
+    out = []
+    for part in SCHEMA[table].replace("\n", " ").split(","):
+        words = part.split()
+        out.append((words[0], words[1].upper()))
+    return out
+
+
+def spark_schema(table: str):
+    """The Spark StructType of a store table, derived from `dyad.corpus.store.SCHEMA`."""
+    from pyspark.sql import types
+
+    return types.StructType([types.StructField(name, getattr(types, SPARK_TYPES[kind])(), nullable=True)
+                             for name, kind in columns(table)])
+
+
+MINHASH_SCHEMA = "struct<article_id: string, bands: array<string>, shingles: array<bigint>>"
+
+
+# ---------------------------------------------------------------- Python worker side
+
+def _shingle_hash(shingle: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+def minhash_row(article_id: str, text: str) -> dict | None:
+    """An article's LSH band keys (hex, band i at position i, exactly the keys datasketch's MinHashLSH
+    files it under for `LSH_THRESHOLD`/`NUM_PERM`) and its 5-shingles hashed to 64 bits (for the exact
+    Jaccard; a collision among 10^8 articles' shingles is improbable, ~2^-64 per pair of shingles).
+    None for a text without words (its own story, as in `group_stories`)."""
+    from dyad.corpus.stories import shingles, signature
+
+    own = shingles(text)
+    if not own:
+        return None
+    lsh = _lsh()
+    values = signature(own).hashvalues
+    bands = [lsh._H(values[start:end]).hex() for start, end in lsh.hashranges]
+    return {"article_id": article_id, "bands": bands, "shingles": sorted({_shingle_hash(s) for s in own})}
+
+
+_LSH = None
+
+
+def _lsh():
+    global _LSH
+    if _LSH is None:
+        from datasketch import MinHashLSH
+
+        from dyad.corpus.stories import LSH_THRESHOLD, NUM_PERM
+
+        _LSH = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    return _LSH
+
+
+def _item(kind: str, data: str, origin: str):
+    from dyad.article.readers import from_html, from_jsonl_line, from_text
+
+    if kind == "jsonl":
+        return from_jsonl_line(data, origin)
+    if kind == "html":
+        return from_html(data, origin)
+    return from_text(data, origin)
+
+
+def code_rows(kinds: list[str], datas: list[str], origins: list[str]) -> tuple[list[str], list[bytes]]:
+    """Code a chunk of inputs; (table, payload JSON) per store row plus one `_minhash` row per coded
+    article. Plain Python (no Spark), so the test suite and the worker share it."""
+    import msgspec
+
+    from dyad import __version__
+    from dyad.corpus.store import _columns, rows_of
+    from dyad.knowledge import KNOWLEDGE_VERSION
+    from dyad.pipeline import process
+
+    versions = (__version__, KNOWLEDGE_VERSION)
+    names = {table: _columns(table) for table in TABLES}
+    tables: list[str] = []
+    payloads: list[bytes] = []
+    items = [_item(k, d, o) for k, d, o in zip(kinds, datas, origins, strict=True)]
+    for result in process(items):
+        for table, rows in rows_of(result, versions).items():
+            for row in rows:
+                tables.append(table)
+                payloads.append(msgspec.json.encode(dict(zip(names[table], row, strict=True))))
+        if result.status == "coded":
+            row = minhash_row(result.article.id, result.article.text)
+            if row is not None:
+                tables.append(MINHASH)
+                payloads.append(msgspec.json.encode(row))
+    return tables, payloads
+
+
+def code_batches(batches: Iterator) -> Iterator:
+    """mapInArrow function: Arrow batches of (kind, data, origin) -> batches of (table, payload)."""
+    import pyarrow as pa
+
+    for batch in batches:
+        columns_ = batch.to_pydict()
+        for start in range(0, batch.num_rows, CHUNK):
+            end = start + CHUNK
+            tables, payloads = code_rows(columns_["kind"][start:end], columns_["data"][start:end],
+                                         columns_["origin"][start:end])
+            yield pa.RecordBatch.from_arrays([pa.array(tables, pa.string()),
+                                              pa.array([p.decode() for p in payloads], pa.string())],
+                                             names=["table", "payload"])
+
+
+# ---------------------------------------------------------------- driver side
+
+def session(master: str | None = None, app: str = "dyad"):
+    """A SparkSession; `master` None keeps what spark-submit (or PySpark's default, local[*]) gives."""
+    from pyspark.sql import SparkSession
+
+    # local mode: Python workers run this interpreter (the one with dyad and its model installed). On a
+    # cluster, spark-submit's `spark.pyspark.python` names the executors' Python (docs/scale.md).
+    launched_here = "PYSPARK_GATEWAY_PORT" not in os.environ  # not under spark-submit
+    if (master or "local").startswith("local") and launched_here:
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName(app)
+    if master:
+        builder = builder.master(master)
+    builder = (builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(CHUNK * 4))
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.showConsoleProgress", "false"))
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _input_kind(path: str) -> str:
+    lower = path.rstrip("/").lower()
+    if lower.endswith((".jsonl", ".json", ".jsonl.gz", ".json.gz")):
+        return "jsonl"
+    if lower.endswith(".parquet"):
+        return "parquet"
+    return "text"
+
+
+def read_inputs(spark, path: str, input_format: str = "auto"):
+    """A DataFrame of (kind, data, origin): one row per article to code."""
+    from pyspark.sql import functions as F
+
+    kind = _input_kind(path) if input_format == "auto" else input_format
+    if kind == "jsonl":
+        frame = spark.read.text(path).where(F.trim("value") != "")
+        # origin: the file and a hash of the line (Spark has no line numbers); unique per distinct line
+        return frame.select(F.lit("jsonl").alias("kind"), F.col("value").alias("data"),
+                            F.concat(F.input_file_name(), F.lit("#"), F.substring(F.md5("value"), 1, 12))
+                            .alias("origin"))
+    if kind == "parquet":
+        frame = spark.read.parquet(path)
+        if "text" not in frame.columns:
+            raise ValueError(f"{path}: Parquet input needs a 'text' column (found {', '.join(frame.columns)})")
+        keep = [c for c in ("id", "text", "url", "title", "date", "source", "format") if c in frame.columns]
+        record = F.to_json(F.struct(*[F.col(c).cast("string").alias(c) for c in keep]))
+        origin = F.concat(F.input_file_name(), F.lit("#"),
+                          F.col("id").cast("string") if "id" in keep else F.substring(F.md5("text"), 1, 12))
+        return frame.select(F.lit("jsonl").alias("kind"), record.alias("data"), origin.alias("origin"))
+    if kind == "text":
+        frame = spark.read.option("recursiveFileLookup", "true").text(path, wholetext=True)
+        name = F.input_file_name()
+        is_html = F.lower(name).rlike(r"\.html?$")
+        return frame.select(F.when(is_html, "html").otherwise("text").alias("kind"), F.col("value").alias("data"),
+                            name.alias("origin"))
+    raise ValueError(f"unknown input format {kind!r}: jsonl, parquet or text")
+
+
+def table_frame(staged, table: str):
+    """One store table out of the staged (table, payload) rows, typed by `dyad.corpus.store.SCHEMA`."""
+    from pyspark.sql import functions as F
+
+    schema = spark_schema(table) if table != MINHASH else MINHASH_SCHEMA
+    parsed = staged.where(F.col("table") == table).select(F.from_json("payload", schema).alias("r"))
+    return parsed.select("r.*")
+
+
+def stories(coded_articles, minhashes, max_iterations: int = 100):
+    """(article_id, story_id) for every coded article: `dyad.corpus.stories.group_stories` as DataFrame
+    operations. Candidates share one LSH band key; a pair is confirmed by exact shingle Jaccard >=
+    CONFIRM_JACCARD; story id = the smallest article id of the connected component."""
+    from pyspark.sql import functions as F
+
+    from dyad.corpus.stories import CONFIRM_JACCARD
+
+    bands = minhashes.select("article_id", F.posexplode("bands").alias("band", "key"))
+    left, right = bands.alias("l"), bands.alias("r")
+    candidates = (left.join(right, (F.col("l.band") == F.col("r.band")) & (F.col("l.key") == F.col("r.key"))
+                            & (F.col("l.article_id") < F.col("r.article_id")))
+                  .select(F.col("l.article_id").alias("a"), F.col("r.article_id").alias("b")).distinct())
+    sets = minhashes.select("article_id", "shingles")
+    pairs = (candidates.join(sets.withColumnRenamed("article_id", "a").withColumnRenamed("shingles", "sa"), "a")
+             .join(sets.withColumnRenamed("article_id", "b").withColumnRenamed("shingles", "sb"), "b"))
+    jaccard = (F.size(F.array_intersect("sa", "sb")).cast("double")
+               / F.size(F.array_union("sa", "sb")).cast("double"))
+    edges = pairs.where(jaccard >= F.lit(CONFIRM_JACCARD)).select("a", "b").localCheckpoint()
+    # min-label propagation over an undirected graph: label(v) = min(label(v), label(neighbours))
+    both = edges.union(edges.select(F.col("b").alias("a"), F.col("a").alias("b"))).localCheckpoint()
+    labels = both.select(F.col("a").alias("id")).distinct().withColumn("label", F.col("id")).localCheckpoint()
+    for _ in range(max_iterations):
+        offered = (both.join(labels.withColumnRenamed("id", "a"), "a")
+                   .groupBy(F.col("b").alias("id")).agg(F.min("label").alias("offered")))
+        updated = (labels.join(offered, "id", "left")
+                   .select("id", F.least("label", F.coalesce("offered", "label")).alias("label"))
+                   .localCheckpoint())
+        changed = updated.join(labels.withColumnRenamed("label", "old"), "id").where(F.col("label") != F.col("old"))
+        labels = updated
+        if changed.isEmpty():
+            break
+    else:
+        raise RuntimeError(f"story grouping did not converge in {max_iterations} iterations")
+    return (coded_articles.select(F.col("id").alias("article_id"))
+            .join(labels.withColumnRenamed("id", "article_id"), "article_id", "left")
+            .select("article_id", F.coalesce("label", "article_id").alias("story_id")))
+
+
+def aggregated_events(events, articles, story_table):
+    """The `aggregated_events` view of dyad.corpus.store, over the whole output."""
+    from pyspark.sql import functions as F
+
+    key = F.md5(F.concat_ws("|", F.col("date").cast("string"), "source_code", "target_code", "code",
+                            "location_name"))
+    mentions = (events.join(articles.select(F.col("id").alias("article_id"), F.col("source").alias("news_source")),
+                            "article_id", "left")
+                .join(story_table, "article_id", "left")
+                .withColumn("aggregate_id", key))
+    return (mentions.groupBy("aggregate_id", "date", "source_code", "target_code", "code", "location_name")
+            .agg(F.any_value("root_code").alias("root_code"), F.any_value("quad_class").alias("quad_class"),
+                 F.any_value("goldstein").alias("goldstein"), F.any_value("plover_event").alias("plover_event"),
+                 F.any_value("location_country").alias("location_country"),
+                 F.any_value("latitude").alias("latitude"), F.any_value("longitude").alias("longitude"),
+                 F.count(F.lit(1)).alias("mentions"), F.countDistinct("article_id").alias("articles"),
+                 F.countDistinct(F.coalesce("news_source", "article_id")).alias("sources"),
+                 F.countDistinct(F.coalesce("story_id", "article_id")).alias("stories"),
+                 F.min("event_id").alias("first_mention"))
+            .select("aggregate_id", "date", "source_code", "target_code", "code", "root_code", "quad_class",
+                    "goldstein", "plover_event", "location_name", "location_country", "latitude", "longitude",
+                    "mentions", "articles", "sources", "stories", "first_mention"))
+
+
+def _delete(spark, path: str) -> None:
+    jvm = spark._jvm
+    target = jvm.org.apache.hadoop.fs.Path(path)
+    target.getFileSystem(spark._jsc.hadoopConfiguration()).delete(target, True)
+
+
+def run(spark, input_path: str, output: str, *, partitions: int | None = None, input_format: str = "auto",
+        keep_staging: bool = False) -> dict:
+    """Code `input_path` into Parquet tables under `output`; returns counts and seconds per phase."""
+    from pyspark.sql import functions as F
+
+    started = time.perf_counter()
+    output = output.rstrip("/")
+    inputs = read_inputs(spark, input_path, input_format)
+    partitions = partitions or max(2, spark.sparkContext.defaultParallelism)
+    inputs = inputs.repartition(partitions)
+    staging = f"{output}/_staging"
+    (inputs.mapInArrow(code_batches, "table string, payload string")
+     .write.mode("overwrite").partitionBy("table").parquet(staging))
+    coded_seconds = time.perf_counter() - started
+    staged = spark.read.parquet(staging)
+
+    frames = {table: table_frame(staged, table) for table in TABLES}
+    # an article given twice is stored once, as `dyad ingest` does (its rows are identical)
+    frames["articles"] = frames["articles"].dropDuplicates(["id"])
+    frames["events"] = frames["events"].dropDuplicates(["event_id"])
+    for table in ("sentences", "actors", "quotes", "places"):
+        frames[table] = frames[table].dropDuplicates()
+    for table in TABLES:
+        writer = frames[table]
+        if table == "events":
+            writer = writer.withColumn("year", F.year("date")).withColumn("month", F.month("date"))
+            writer.write.mode("overwrite").partitionBy("year", "month").parquet(f"{output}/events")
+        else:
+            writer.coalesce(max(1, partitions // 4) if table != "articles" else partitions) \
+                .write.mode("overwrite").parquet(f"{output}/{table}.parquet")
+    written = {table: spark.read.parquet(f"{output}/{table}.parquet") for table in TABLES if table != "events"}
+    written["events"] = spark.read.parquet(f"{output}/events").drop("year", "month")
+    coded = written["articles"].where(F.col("status") == "coded")
+    minhashes = table_frame(staged, MINHASH).dropDuplicates(["article_id"])
+    story_table = stories(coded, minhashes)
+    story_table.write.mode("overwrite").parquet(f"{output}/stories.parquet")
+    story_table = spark.read.parquet(f"{output}/stories.parquet")
+    aggregated_events(written["events"], written["articles"], story_table) \
+        .write.mode("overwrite").parquet(f"{output}/aggregated_events.parquet")
+    if not keep_staging:
+        _delete(spark, staging)
+    statuses = {row["status"]: row["count"] for row in written["articles"].groupBy("status").count().collect()}
+    multi = story_table.groupBy("story_id").count().where(F.col("count") > 1).count()
+    return {"articles": sum(statuses.values()), **statuses, "events": written["events"].count(),
+            "multi_article_stories": multi, "coding_seconds": round(coded_seconds, 2),
+            "seconds": round(time.perf_counter() - started, 2)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point for spark-submit (`spark-submit .../dyad/corpus/spark.py INPUT OUTPUT`) and `dyad spark`."""
+    parser = argparse.ArgumentParser(prog="dyad spark", description=__doc__.splitlines()[0])
+    parser.add_argument("input", help="JSONL, Parquet or text/HTML files: any path Spark can read")
+    parser.add_argument("output", help="output folder (the layout of `dyad export --format parquet`)")
+    parser.add_argument("--master", default=None, help="Spark master URL, e.g. local[2]; default: spark-submit's")
+    parser.add_argument("--partitions", type=int, default=None, help="input partitions (default: the parallelism)")
+    parser.add_argument("--input-format", choices=["auto", "jsonl", "parquet", "text"], default="auto")
+    parser.add_argument("--keep-staging", action="store_true", help="keep OUTPUT/_staging (the coded rows)")
+    args = parser.parse_args(argv)
+    spark = session(args.master)
+    try:
+        summary = run(spark, args.input, args.output, partitions=args.partitions, input_format=args.input_format,
+                      keep_staging=args.keep_staging)
+    finally:
+        spark.stop()
+    print("dyad: " + ", ".join(f"{k} {v}" for k, v in summary.items()) + f" -> {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Built once and shared by the stages: the CAMEO ontology, the gazetteer."""

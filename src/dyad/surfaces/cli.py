@@ -1,0 +1,501 @@
+"""The `dyad` command: a thin shell over the library (every command is one library call away)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dyad import __version__
+from dyad.corpus.export import event_to_json, quote_to_json, result_to_json
+from dyad.records import Article, Result
+from dyad.resources.ontology import lookup
+
+stderr = Console(stderr=True, highlight=False)
+
+
+def _parse_date(ctx, param, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dyad")
+def main() -> None:
+    """dyad: political event data from news text (who did what to whom, when and where).
+
+    \b
+    Examples:
+      dyad code article.txt                  events of one article as JSON lines
+      dyad code --format table news/         a readable table for a folder of articles
+      cat feed.jsonl | dyad code - --format results
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, metavar="[PATH...|-]")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Publication date for articles that carry none (dates events, picks leaders in office).")
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "table", "results"]), default="jsonl",
+              show_default=True, help="jsonl: one JSON object per event; table: readable; results: one "
+              "JSON object per article, so articles without events show too.")
+@click.option("--dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="PATH",
+              help="Code events with these legacy TABARI/PETRARCH dictionary files instead of dyad's own "
+              "(repeat the option; a TABARI .project or PETR_config.ini brings the files it names).")
+def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dictionaries: tuple[str, ...]) -> None:
+    """Code news articles into events.
+
+    PATH may be a .txt, .html or .jsonl file, or a directory (read recursively); '-' or nothing
+    reads standard input (plain text, HTML or JSONL, sniffed). JSONL lines hold at least "text",
+    optionally "id", "url", "title", "date" and "source". Skipped and failed articles are reported
+    on stderr; the exit code is 1 only when no article could be coded.
+    """
+    from dyad.article.readers import count_inputs, read_inputs
+    from dyad.pipeline import load, process
+
+    paths = paths or ("-",)
+    total = count_inputs(paths)
+    items = _with_date(read_inputs(paths), date)
+    nlp = load(dictionaries=dictionaries)  # legacy dictionaries code the Docs dyad parses, once each
+    coded = 0
+    table_rows: list[Result] = []
+    out = sys.stdout.buffer
+    with _progress(total) as progress:
+        task = progress.add_task("coding", total=total)
+        for result in process(items, nlp):
+            progress.advance(task)
+            if result.status == "coded":
+                coded += 1
+            else:
+                origin = result.article.origin or result.article.id
+                progress.console.print(f"dyad: {result.status} {origin}: {result.reason}", markup=False)
+            if output_format == "results":
+                out.write(result_to_json(result) + b"\n")
+            elif output_format == "jsonl":
+                for event in result.events:
+                    out.write(event_to_json(event) + b"\n")
+            else:
+                table_rows.append(result)
+            out.flush()
+    if output_format == "table":
+        console = Console()
+        if not console.is_terminal and "COLUMNS" not in os.environ:  # piped: do not fold into 80 columns
+            console = Console(width=160)
+        console.print(_event_table(table_rows))
+    if coded == 0:
+        stderr.print("dyad: no article could be coded", markup=False)
+        sys.exit(1)
+
+
+def _with_date(items: Iterator, date: dt.date | None) -> Iterator:
+    for item in items:
+        if date is not None and isinstance(item, Article) and item.date is None:
+            item.date = date
+        yield item
+
+
+def _progress(total: int | None) -> Progress:
+    """A progress bar on stderr, shown when there is more than one article to code."""
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=stderr, transient=True,
+                    disable=total is not None and total <= 1)
+
+
+def _event_table(results: list[Result]) -> Table:
+    table = Table(title="dyad events", expand=True)
+    table.add_column("date", no_wrap=True, min_width=10)
+    for column in ("source", "event", "target"):
+        table.add_column(column, overflow="fold", ratio=2, min_width=12)
+    table.add_column("sentence", overflow="ellipsis", no_wrap=True, ratio=3)
+    for result in results:
+        for e in result.events:
+            table.add_row(str(e.date or ""), f"{e.source.text}\n[dim]{e.source.code}[/]",
+                          f"{e.code} {lookup(e.code).name}",
+                          f"{e.target.text}\n[dim]{e.target.code}[/]" if e.target else "",
+                          " ".join(e.sentence.split()))
+    return table
+
+
+@main.command("actors")
+@click.argument("paths", nargs=-1, metavar="[PATH...|-]")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Publication date for articles that carry none (picks leaders in office).")
+@click.option("--uncoded", is_flag=True, help="List the most frequent named entities (PERSON, ORG, NORP, GPE) "
+              "that got no actor code, with counts and an example sentence.")
+@click.option("--top", type=click.IntRange(min=1), default=50, show_default=True, help="With --uncoded: how many.")
+@click.option("--json", "as_json", is_flag=True, help="With --uncoded: JSON instead of a table.")
+def actors(paths: tuple[str, ...], date: dt.date | None, uncoded: bool, top: int, as_json: bool) -> None:
+    """The coded actors of each sentence as JSON lines (a thin shell over dyad.surfaces.reports).
+
+    \b
+    Examples:
+      dyad actors article.txt               actors per sentence, one JSON object a line
+      dyad actors --uncoded news/           names the knowledge is missing, as a table
+    """
+    import json
+
+    import msgspec
+
+    from dyad.article.readers import read_inputs
+    from dyad.surfaces import reports as report
+
+    coded = []
+    out = sys.stdout
+    for item in report.code_articles(_with_date(read_inputs(paths or ("-",)), date)):
+        result = item.result
+        if result.status != "coded":
+            stderr.print(f"dyad: {result.status} {result.article.origin or result.article.id}: {result.reason}",
+                         markup=False)
+        if uncoded:
+            coded.append(item)
+        else:
+            for line in report.actors_by_sentence(result):
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    if not uncoded:
+        return
+    rows = report.uncoded(coded, top)
+    if as_json:
+        out.write(json.dumps([msgspec.to_builtins(r) for r in rows], ensure_ascii=False) + "\n")
+        return
+    table = Table(title="named entities without an actor code", expand=True)
+    table.add_column("entity", overflow="fold", ratio=2)
+    table.add_column("label", no_wrap=True)
+    table.add_column("count", justify="right", no_wrap=True)
+    table.add_column("example", overflow="fold", ratio=5)
+    for r in rows:
+        table.add_row(r.text, r.label, str(r.count), r.example)
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(width=160)
+    console.print(table)
+
+
+@main.command("quotes")
+@click.argument("paths", nargs=-1, metavar="[PATH...|-]")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Publication date for articles that carry none.")
+def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
+    """The quotations of each article with their speakers, one JSON object per quote.
+
+    Each line has the quote's text, character span, the speaker as written, the resolved speaker
+    name and actor code, the cue verb and the sentence index, plus the article id.
+    """
+    from dyad.article.readers import read_inputs
+    from dyad.pipeline import load, process
+
+    out = sys.stdout.buffer
+    for result in process(_with_date(read_inputs(paths or ("-",)), date), load()):
+        if result.status != "coded":
+            stderr.print(f"dyad: {result.status} {result.article.origin or result.article.id}: {result.reason}",
+                         markup=False)
+        for quote in result.quotes:
+            out.write(quote_to_json(result.article.id, quote) + b"\n")
+    out.flush()
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, metavar="PATH...")
+@click.option("--db", default="dyad.duckdb", show_default=True, help="The DuckDB store to write to.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes; each loads the model once.")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Publication date for articles that carry none.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Articles per transaction: a killed run loses at most one batch of work.")
+@click.option("--parquet", "parquet", type=click.Path(exists=True, file_okay=False), metavar="DIR",
+              help="Load Parquet output of `dyad spark` (or `dyad export --format parquet`) instead of coding.")
+def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | None, batch_size: int,
+                   parquet: str | None) -> None:
+    """Code articles into a DuckDB store, resumably: ids already stored are skipped.
+
+    \b
+    Examples:
+      dyad ingest news/ --db news.duckdb
+      dyad ingest archive.jsonl --jobs 2 && dyad status --db dyad.duckdb
+      dyad ingest --parquet spark-out/ --db news.duckdb
+    """
+    from rich.progress import TimeRemainingColumn
+
+    from dyad.article.readers import count_inputs, read_inputs
+    from dyad.corpus.ingest import ingest, load_parquet
+
+    if bool(paths) == bool(parquet):
+        raise click.UsageError("give input PATHs to code, or --parquet DIR to load, not both")
+    if parquet:
+        try:
+            loaded = load_parquet(parquet, db)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        stderr.print(f"dyad: loaded {loaded.read} articles ({loaded.coded} coded, {loaded.skipped} skipped, "
+                     f"{loaded.failed} failed), {loaded.events} events, {loaded.multi_article_stories} "
+                     f"multi-article stories from {parquet} -> {db}", markup=False, soft_wrap=True)
+        return
+
+    total = count_inputs(paths)
+    columns = [TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]} articles/s"), TimeElapsedColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=stderr, transient=True) as progress:
+        task = progress.add_task("ingest", total=total, rate="-")
+
+        def advance(summary, n):
+            progress.update(task, completed=summary.read, rate=f"{summary.articles_per_second:.1f}")
+
+        summary = ingest(_with_date(read_inputs(paths), date), db, jobs=jobs, batch_size=batch_size,
+                         on_batch=advance)
+    stderr.print(f"dyad: {summary.read} read, {summary.already_stored} already stored; {summary.coded} coded, "
+                 f"{summary.skipped} skipped, {summary.failed} failed; {summary.events} events; "
+                 f"{summary.articles_per_second:.1f} articles/s -> {db}", markup=False, soft_wrap=True)
+
+
+@main.command("recode")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="PATH",
+              help="Legacy dictionary files to code with instead of dyad's own lexicon (repeatable).")
+def recode_command(db: str, dictionaries: tuple[str, ...]) -> None:
+    """Re-code a store's articles from their stored parses (no parsing): after a knowledge or
+    dictionary change, a corpus costs coding time, not parsing time. Unchanged events keep their ids."""
+    from dyad.corpus.ingest import recode
+
+    with Progress(TextColumn("[bold]recoding"), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr,
+                  transient=True) as progress:
+        task = progress.add_task("recode", total=None)
+        summary = recode(db, dictionaries, on_batch=lambda s, n: progress.update(task, completed=s.read))
+    stderr.print(f"dyad: recoded {summary.read} articles, {summary.events} events, "
+                 f"{summary.articles_per_second:.1f} articles/s", markup=False, soft_wrap=True)
+
+
+@main.command("status")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
+def status_command(db: str) -> None:
+    """Articles per status (coded, skipped with reason, failed with error) and table sizes."""
+    from dyad.corpus.store import TABLES, Store
+
+    store = Store(db, read_only=True)
+    table = Table(title=f"{db}", box=None)
+    for column in ("status", "reason", "articles"):
+        table.add_column(column, justify="right" if column == "articles" else "left")
+    for status, why, n in store.status():
+        table.add_row(status, why or "", str(n))
+    Console().print(table)
+    Console().print("  ".join(f"{t}: {store.count(t):,}" for t in TABLES))
+    store.close()
+
+
+@main.command("export")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv", "parquet", "gdelt", "phoenix", "icews"]),
+              default="jsonl", show_default=True,
+              help="jsonl: event records; csv: the flat event table; parquet: every table; gdelt: GDELT 2.0's "
+              "61 columns, one row per aggregated event; phoenix (26 columns) and icews: one row per mention.")
+@click.option("--output", "-o", default="-", show_default=True,
+              help="File (jsonl, csv) or folder (parquet); '-' is standard output.")
+@click.option("--since", callback=_parse_date, metavar="YYYY-MM-DD", help="Events on or after this date.")
+@click.option("--until", callback=_parse_date, metavar="YYYY-MM-DD", help="Events on or before this date.")
+@click.option("--one-a-day", is_flag=True, help="Phoenix's filter: one event per date, source, target and code.")
+def export_command(db: str, output_format: str, output: str, since, until, one_a_day: bool) -> None:
+    """Export the store's events (and, as Parquet, every table, events partitioned by month)."""
+    from dyad.corpus.export import export_store
+
+    try:
+        export_store(db, output_format, output, since=since, until=until, one_a_day=one_a_day)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+@main.group("query")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.pass_context
+def query_group(ctx, db: str, output_format: str) -> None:
+    """Common questions of an event store: a dyad over time, top dyads, root codes, partners, volume.
+
+    \b
+    Examples:
+      dyad query dyad RUS UKR --by week
+      dyad query --format csv top-dyads --limit 50
+    """
+    ctx.obj = (db, output_format)
+
+
+def _print_query(ctx, title: str, function, *args) -> None:
+    import csv
+    import json
+
+    from dyad.corpus.store import Store
+
+    db, output_format = ctx.obj
+    store = Store(db, read_only=True)
+    try:
+        columns, rows = function(store.connection, *args)
+    finally:
+        store.close()
+    if output_format == "json":
+        click.echo(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str))
+    elif output_format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table(title=title)
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+
+
+_PERIOD = click.option("--by", "period", type=click.Choice(["day", "week", "month", "year"]), default="month",
+                       show_default=True)
+
+
+@query_group.command("dyad")
+@click.argument("source")
+@click.argument("target")
+@_PERIOD
+@click.option("--both-ways", is_flag=True, help="Count TARGET -> SOURCE events too.")
+@click.pass_context
+def query_dyad(ctx, source: str, target: str, period: str, both_ways: bool) -> None:
+    """Events from SOURCE to TARGET (actor code prefixes) per period, with mean Goldstein."""
+    from dyad.corpus.queries import dyad_series
+
+    _print_query(ctx, f"{source} -> {target}", dyad_series, source, target, period, both_ways)
+
+
+@query_group.command("top-dyads")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.pass_context
+def query_top_dyads(ctx, limit: int) -> None:
+    """The most frequent source-target pairs."""
+    from dyad.corpus.queries import top_dyads
+
+    _print_query(ctx, "top dyads", top_dyads, limit)
+
+
+@query_group.command("roots")
+@_PERIOD
+@click.pass_context
+def query_roots(ctx, period: str) -> None:
+    """Events per CAMEO root code per period."""
+    from dyad.corpus.queries import root_counts
+
+    _print_query(ctx, "events by root code", root_counts, period)
+
+
+@query_group.command("partners")
+@click.argument("actor")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.pass_context
+def query_partners(ctx, actor: str, limit: int) -> None:
+    """The actors ACTOR (a code prefix) deals with most, in both directions."""
+    from dyad.corpus.queries import partners
+
+    _print_query(ctx, f"partners of {actor}", partners, actor, limit)
+
+
+@query_group.command("volume")
+@_PERIOD
+@click.pass_context
+def query_volume(ctx, period: str) -> None:
+    """Articles per period and news source (the denominator for event counts)."""
+    from dyad.corpus.queries import volume
+
+    _print_query(ctx, "article volume", volume, period)
+
+
+@main.command("places")
+@click.argument("paths", nargs=-1, metavar="[PATH...|-]")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Publication date for articles that carry none.")
+def places(paths: tuple[str, ...], date: dt.date | None) -> None:
+    """The places each article names, resolved against the offline gazetteer, one JSON object a line.
+
+    Each line has the article id, the name as written, its kind (toponym, adjective, dateline),
+    character span, sentence index, country (ISO-2, ISO-3, FIPS), first-level region, latitude,
+    longitude, GeoNames id, feature type and how the entry was chosen.
+    """
+    import json
+
+    import msgspec
+
+    from dyad.article.readers import read_inputs
+    from dyad.pipeline import load, process
+
+    out = sys.stdout
+    for result in process(_with_date(read_inputs(paths or ("-",)), date), load()):
+        if result.status != "coded":
+            stderr.print(f"dyad: {result.status} {result.article.origin or result.article.id}: {result.reason}",
+                         markup=False)
+        for place in result.places:
+            out.write(json.dumps({"article_id": result.article.id, **msgspec.to_builtins(place)},
+                                 ensure_ascii=False) + "\n")
+    out.flush()
+
+
+@main.command("serve")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False),
+              help="The store to explore (opened read-only).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default serves this machine only.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
+def serve_command(db: str, host: str, port: int) -> None:
+    """A web explorer and a JSON API over a store (FastAPI on uvicorn); OpenAPI schema at /openapi.json.
+
+    \b
+    Examples:
+      dyad serve --db dyad.duckdb            # then open http://127.0.0.1:8000/
+      curl -s 'http://127.0.0.1:8000/api/events?source=TUR&target=GRC'
+    """
+    from dyad.surfaces.server import serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        stderr.print(f"dyad: serving on {host}: anyone who can reach it can read the store and code text",
+                     markup=False)
+    serve(db, host=host, port=port)
+
+
+@main.command("spark")
+@click.argument("input_path", metavar="INPUT")
+@click.argument("output", metavar="OUTPUT")
+@click.option("--master", default=None, help="Spark master URL, e.g. local[2] or spark://host:7077 "
+              "(default: local[*], or what spark-submit sets).")
+@click.option("--partitions", type=click.IntRange(min=1), default=None,
+              help="Input partitions (default: Spark's default parallelism).")
+@click.option("--input-format", type=click.Choice(["auto", "jsonl", "parquet", "text"]), default="auto",
+              show_default=True, help="auto: by INPUT's suffix (.jsonl, .parquet, else text/HTML files).")
+def spark_command(input_path: str, output: str, master: str | None, partitions: int | None,
+                  input_format: str) -> None:
+    """Code a corpus on Apache Spark (needs Java 17 and `pip install 'dyad[spark]'`) into Parquet tables
+    in the layout of `dyad export --format parquet`, with stories and aggregated events.
+
+    \b
+    Examples:
+      dyad spark news.jsonl out/ --master 'local[2]'
+      dyad ingest --parquet out/ --db news.duckdb
+    """
+    from dyad.corpus.spark import main as spark_main
+
+    args = [input_path, output, "--input-format", input_format]
+    if master:
+        args += ["--master", master]
+    if partitions:
+        args += ["--partitions", str(partitions)]
+    spark_main(args)
+
+
+from dyad.evaluate.cli import evaluate  # noqa: E402
+
+main.add_command(evaluate)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,438 @@
+"""The explorer and the HTTP API over a dyad store: one ASGI application (FastAPI).
+
+Safe by default: the store is opened read-only and each request gets its own cursor; every filter
+reaches DuckDB as a bound parameter (`queries.py`); pages are Jinja2 templates with autoescaping and
+a Content-Security-Policy that allows only this server's own script and styles, so article text (untrusted)
+is shown as text and nothing in it can run; request bodies over `max_body` bytes get 413.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qs, urlencode
+
+import duckdb
+import jinja2
+import msgspec
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field, model_validator
+from starlette.concurrency import run_in_threadpool
+
+from dyad.surfaces.server import geo, queries, render
+
+HERE = Path(__file__).parent
+MAX_BODY = 1_000_000
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+_encoder = msgspec.json.Encoder()
+
+
+def json_response(data: Any, status_code: int = 200) -> Response:
+    return Response(_encoder.encode(data), status_code=status_code, media_type="application/json")
+
+
+class BodyLimit:
+    """413 for a request body over `max_bytes`, declared (Content-Length) or streamed (chunked)."""
+
+    def __init__(self, app, max_bytes: int = MAX_BODY):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            return await self._reject(send)
+        seen, started, rejected = 0, False, False
+
+        async def limited_receive():
+            # past the limit: answer 413 now and tell the app the client has gone
+            nonlocal seen, rejected
+            if rejected:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes and not started:
+                    rejected = True
+                    await self._reject(send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            if rejected:
+                return  # the 413 has been sent; whatever the app answers after it is dropped
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except Exception:
+            if not rejected:
+                raise
+
+    async def _reject(self, send):
+        body = _encoder.encode({"detail": f"request body larger than {self.max_bytes} bytes"})
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class SecurityHeaders:
+    """The same defensive headers on every response."""
+
+    HEADERS = ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+               (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"))
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class CodeRequest(BaseModel):
+    text: str = Field(min_length=1, description="The article's raw text (scraped text is cleaned first).")
+    date: dt.date | None = Field(None, description="Publication date, to resolve relative dates.")
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+
+
+class Coder:
+    """The spaCy pipeline, loaded on first use and used by one request at a time."""
+
+    def __init__(self, nlp=None):
+        self._nlp, self._lock = nlp, threading.Lock()
+
+    def code(self, text: str, date: dt.date | None = None, **metadata):
+        from dyad.pipeline import code_text, load
+
+        with self._lock:
+            if self._nlp is None:
+                self._nlp = load()
+            return code_text(text, date=date, nlp=self._nlp, **{k: v for k, v in metadata.items() if v})
+
+
+def _templates() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(QUAD_CLASSES=QUAD_CLASSES, urlencode=urlencode, merge=lambda d, **more: {**d, **more})
+    return env
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"not a date (YYYY-MM-DD): {value[:40]!r}") from None
+
+
+class EventQuery(BaseModel):
+    """The event filters in a query string (validated in one go); empty form fields count as absent."""
+
+    actor: str | None = Field(None, description="actor code prefix, as source or target (FRA matches FRAGOV)")
+    source: str | None = Field(None, description="source actor code prefix")
+    target: str | None = Field(None, description="target actor code prefix")
+    code: str | None = Field(None, description="CAMEO event code prefix")
+    root: str | None = Field(None, description="CAMEO root code (01-20)")
+    quad_class: int | None = Field(None, ge=1, le=4)
+    since: dt.date | None = Field(None, description="YYYY-MM-DD, inclusive")
+    until: dt.date | None = Field(None, description="YYYY-MM-DD, inclusive")
+    country: str | None = Field(None, description="ISO alpha-3: either actor's country or the location")
+    q: str | None = Field(None, description="text the sentence contains (case-insensitive)")
+    article_id: str | None = None
+    rule: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data):
+        return {k: v for k, v in data.items() if v != ""} if isinstance(data, dict) else data
+
+    def filter(self) -> queries.EventFilter:
+        return queries.EventFilter(**self.model_dump())
+
+
+def cursor(request: Request):
+    """A cursor of the app's read-only connection for this request (DuckDB connections are not shared
+    across threads; cursors are their thread-safe duplicates)."""
+    cur = request.app.state.connection.cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+Con = Annotated[duckdb.DuckDBPyConnection, Depends(cursor)]
+Filter = Annotated[EventQuery, Query()]
+Page = Annotated[int, Query(ge=1, le=100_000)]
+PerPage = Annotated[int, Query(ge=1, le=queries.MAX_PAGE_SIZE)]
+PageParam = Annotated[int, Query(ge=1, le=100_000, alias="page")]  # the HTML pages: `page` names a helper there
+
+
+class ResultCache:
+    """API answers by path and query string, least recently used first out.
+
+    Sound because the store is opened read-only: DuckDB lets no process write the file while this
+    server holds it, so an answer cannot change for as long as the server runs.
+    """
+
+    def __init__(self, size: int):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    async def answer(self, request: Request, query) -> Response:
+        """The cached answer, or `query(cursor)` run in a worker thread on a cursor of its own."""
+        key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+        if body is None:
+            body = await run_in_threadpool(self._compute, request.app.state.connection, query)
+            if self.size > 0:
+                with self._lock:
+                    self._items[key] = body
+                    while len(self._items) > self.size:
+                        self._items.popitem(last=False)
+        return Response(body, media_type="application/json")
+
+    @staticmethod
+    def _compute(connection, query) -> bytes:
+        cur = connection.cursor()
+        try:
+            return _encoder.encode(query(cur))
+        finally:
+            cur.close()
+
+
+def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = 4096, nlp=None) -> FastAPI:
+    """The application over the store at `db` (opened read-only); `cache_size` API answers are kept."""
+    connection = duckdb.connect(str(db), read_only=True)
+    cache = ResultCache(cache_size)
+    coder = Coder(nlp)
+    templates = _templates()
+
+    @asynccontextmanager
+    async def lifespan(app):
+        threading.Thread(target=geo.countries, daemon=True).start()  # warm the map's outlines
+        yield
+        connection.close()
+
+    app = FastAPI(title="dyad", summary="Political events coded from news: the store, as an API.",
+                  docs_url=None, redoc_url=None, lifespan=lifespan)  # the docs UIs load scripts from CDNs
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=max_body)
+
+    app.state.connection = connection
+
+    def html(template: str, status_code: int = 200, **context) -> HTMLResponse:
+        return HTMLResponse(templates.get_template(template).render(**context), status_code=status_code)
+
+    # --- the JSON API ---------------------------------------------------------------------------
+
+    @app.get("/api/events", tags=["events"], summary="Events matching the filters, newest first, one page")
+    async def api_events(request: Request, filters: Filter, page: Page = 1, per_page: PerPage = 50):
+        flt = filters.filter()
+        return await cache.answer(request, lambda con: queries.events(con, flt, page, per_page))
+
+    @app.get("/api/events/{event_id}", tags=["events"], summary="One event with its full record")
+    def api_event(con: Con, event_id: str):
+        found = queries.event(con, event_id)
+        if found is None:
+            raise HTTPException(404, "no such event")
+        return json_response(found)
+
+    @app.get("/api/dyads", tags=["dyads"], summary="The most frequent source-target pairs")
+    async def api_dyads(request: Request, limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE_SIZE)] = 20):
+        return await cache.answer(request, lambda con: queries.top_dyads(con, limit))
+
+    @app.get("/api/dyads/series", tags=["dyads"],
+             summary="A dyad's events per day, week or month: counts, mean Goldstein, per 100 articles")
+    async def api_series(request: Request, source: str, target: str,
+                         period: str = Query("month", pattern="^(day|week|month|year)$"),
+                   both_ways: bool = False, normalize: bool = False, since: str | None = None,
+                   until: str | None = None):
+        since_date, until_date = _date(since), _date(until)
+        return await cache.answer(request, lambda con: queries.dyad_series(
+            con, source, target, period, both_ways=both_ways, normalize=normalize, since=since_date, until=until_date))
+
+    @app.get("/api/articles/{article_id}", tags=["articles"],
+             summary="An article's cleaned text with its sentences, actors, quotes, places and events")
+    def api_article(con: Con, article_id: str):
+        found = queries.article(con, article_id)
+        if found is None:
+            raise HTTPException(404, "no such article")
+        return json_response(found)
+
+    @app.get("/api/actors", tags=["actors"], summary="Actor codes by mentions")
+    async def api_actors(request: Request, q: str | None = None, page: Page = 1, per_page: PerPage = 50):
+        return await cache.answer(request, lambda con: queries.actors(con, q, page, per_page))
+
+    @app.get("/api/quotes", tags=["quotes"], summary="Quotations, by speaker or text")
+    async def api_quotes(request: Request, speaker: str | None = None, q: str | None = None,
+                         article_id: str | None = None, page: Page = 1, per_page: PerPage = 50):
+        return await cache.answer(request, lambda con: queries.quotes(con, speaker, q, article_id, page, per_page))
+
+    @app.get("/api/places", tags=["places"], summary="Resolved places by mentions")
+    async def api_places(request: Request, country: str | None = None, page: Page = 1, per_page: PerPage = 50):
+        return await cache.answer(request, lambda con: queries.places(con, country, page, per_page))
+
+    @app.get("/api/stories", tags=["stories"], summary="Stories (near-duplicate articles grouped)")
+    async def api_stories(request: Request, page: Page = 1, per_page: PerPage = 50):
+        return await cache.answer(request, lambda con: queries.stories(con, page, per_page))
+
+    @app.get("/api/locations", tags=["events"], summary="Event locations with counts (the map's points)")
+    async def api_locations(request: Request, filters: Filter):
+        flt = filters.filter()
+        return await cache.answer(request, lambda con: queries.locations(con, flt))
+
+    @app.post("/api/code", tags=["code"], summary="Code posted text: the Result `dyad code --format results` gives")
+    def api_code(body: CodeRequest):
+        try:
+            result = coder.code(body.text, body.date, title=body.title, url=body.url, source=body.source)
+        except ValueError as error:
+            raise HTTPException(422, str(error)) from None
+        return json_response(msgspec.to_builtins(result))
+
+    # --- the explorer -----------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(con: Con):
+        return html("home.html", nav="home", overview=queries.overview(con), dyads=queries.top_dyads(con, 15))
+
+    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
+    def events_page(con: Con, filters: Filter, page_number: PageParam = 1, per_page: PerPage = 50):
+        flt = filters.filter()
+        found = queries.events(con, flt, page_number, per_page)
+        pages = max(1, -(-found["total"] // found["per_page"]))
+        params = flt.as_params()
+        def link(n):
+            return ("/events?" + urlencode({**params, "page": n, "per_page": found["per_page"]}))
+        return html("events.html", nav="events", found=found, flt=flt, pages=pages, link=link,
+                    roots=queries.root_codes(con), params=params)
+
+    @app.get("/events/{event_id}", include_in_schema=False)
+    def event_page(con: Con, event_id: str):
+        found = queries.event(con, event_id)
+        if found is None:
+            raise HTTPException(404, "no such event")
+        return RedirectResponse(f"/articles/{found['article_id']}?" + urlencode({"event": event_id})
+                                + f"#s{found['sentence_index']}", status_code=303)
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(con: Con, article_id: str, event: str | None = None):
+        found = queries.article(con, article_id)
+        if found is None:
+            raise HTTPException(404, "no such article")
+        selected = queries.event(con, event) if event else None
+        if selected and selected["article_id"] != article_id:
+            selected = None
+        return html("article.html", nav="events", view=found, segments=render.segments(found, event),
+                    selected=selected, stored=True)
+
+    @app.get("/rule", response_class=HTMLResponse, include_in_schema=False)
+    def rule_page(con: Con, name: str, page_number: PageParam = 1):
+        flt = queries.EventFilter(rule=name)
+        return html("rule.html", nav="events", name=name, source=render.rule_source(name),
+                    found=queries.events(con, flt, page_number, 50))
+
+    @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
+    def timeline_page(con: Con, source: str = "", target: str = "",
+                      period: str = Query("month", pattern="^(day|week|month|year)$"), both_ways: bool = False,
+                      normalize: bool = False):
+        series = chart = None
+        if source and target:
+            series = queries.dyad_series(con, source, target, period, both_ways=both_ways, normalize=normalize)
+            chart = render.timeline(series["points"], "per_100_articles" if normalize else "events")
+        return html("timeline.html", nav="timeline", source=source, target=target, period=period,
+                    both_ways=both_ways, normalize=normalize, series=series, chart=chart,
+                    dyads=queries.top_dyads(con, 10))
+
+    @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
+    def map_page(con: Con, filters: Filter):
+        flt = filters.filter()
+        points = render.map_points(queries.locations(con, flt))
+        return html("map.html", nav="map", countries=geo.countries(), points=points, flt=flt,
+                    params=flt.as_params(), width=geo.WIDTH, height=geo.HEIGHT, roots=queries.root_codes(con))
+
+    @app.get("/code", response_class=HTMLResponse, include_in_schema=False)
+    def code_form():
+        return html("code.html", nav="code", text="", date="", view=None, segments=[], error=None, selected=None,
+                    stored=False)
+
+    @app.post("/code", response_class=HTMLResponse, include_in_schema=False)
+    async def code_submit(request: Request):
+        form = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+        text, date = form.get("text", [""])[0], form.get("date", [""])[0].strip()
+        view, error = None, None
+        try:
+            if not text.strip():
+                raise ValueError("paste an article's text first")
+            result = await run_in_threadpool(coder.code, text, _parse_form_date(date))
+            view = render.result_view(result)
+        except ValueError as err:
+            error = str(err)
+        return html("code.html", nav="code", text=text, date=date, view=view, error=error,
+                    segments=render.segments(view) if view else [], selected=None, stored=False,
+                    status_code=422 if error else 200)
+
+    @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
+    def actors_page(con: Con, q: str = "", page_number: PageParam = 1):
+        return html("list.html", nav="actors", title="Actors", kind="actors", q=q,
+                    found=queries.actors(con, q or None, page_number, 100))
+
+    @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
+    def quotes_page(con: Con, q: str = "", page_number: PageParam = 1):
+        return html("list.html", nav="quotes", title="Quotes", kind="quotes", q=q,
+                    found=queries.quotes(con, q=q or None, page=page_number, per_page=100))
+
+    @app.get("/places", response_class=HTMLResponse, include_in_schema=False)
+    def places_page(con: Con, q: str = "", page_number: PageParam = 1):
+        return html("list.html", nav="places", title="Places", kind="places", q=q,
+                    found=queries.places(con, q or None, page_number, 100))
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(con: Con, page_number: PageParam = 1):
+        return html("list.html", nav="stories", title="Stories", kind="stories", q="",
+                    found=queries.stories(con, page_number, 100))
+
+    return app
+
+
+def _parse_form_date(value: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD): {value[:40]}") from None
+
+
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, cache_size: int = 4096,
+          **uvicorn_options) -> None:
+    """Run the application with uvicorn (blocking)."""
+    import uvicorn
+
+    uvicorn.run(create_app(db, cache_size=cache_size), host=host, port=port, **uvicorn_options)
