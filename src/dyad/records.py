@@ -14,6 +14,19 @@ from typing import Literal
 import msgspec
 
 Status = Literal["coded", "skipped", "failed"]
+# How an actor mention was coded (structured evidence; `Actor.evidence` stays the readable account).
+ActorBasis = Literal[
+    "name",             # a known name from the actor tables (country, organisation, person)
+    "title",            # a title or office ("the foreign minister of X", "President Y")
+    "seat",             # a seat of government standing for it ("Washington said")
+    "sector",           # a sector word coded with its context country ("police", "rebels")
+    "earlier_mention",  # the same person or organisation named earlier in the article
+    "pronoun",          # a personal pronoun resolved to an actor before it
+    "quote_speaker",    # "I"/"we" inside a quotation: its speaker
+    "national_object",  # a noun only a country or sector names ("German goods", "an army base")
+    "place",            # a toponym standing for its country (the gazetteer's)
+    "implicit",         # no words of its own: the source's own authorities
+]
 
 
 class Article(msgspec.Struct, kw_only=True):
@@ -40,7 +53,8 @@ class Actor(msgspec.Struct, kw_only=True):
     sentence_index: int = 0
     start: int = 0  # character offsets into Article.text
     end: int = 0
-    evidence: str = ""  # why this code: knowledge file and entry, title, adjective...
+    evidence: str = ""  # why this code, for people: knowledge file and entry, title, adjective...
+    basis: ActorBasis = "name"  # why this code, for programs (see ActorBasis)
 
 
 class Plover(msgspec.Struct, kw_only=True):
