@@ -37,6 +37,7 @@ test: $(STAMP_DEV)
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/lint-imports
 
 # Speed and memory budgets: the pipeline budget against spaCy alone, cold start, dictionary and
 # gazetteer loading, legacy coding, near-duplicates, corpus ingest (each skips what needs ../shared).
