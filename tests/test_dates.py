@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from dyad.components.dates import resolve_date, resolve_relative
+from dyad.components.dates import resolve_date
 
 SUNDAY_MARCH_1 = dt.date(2026, 3, 1)
 
@@ -18,12 +18,12 @@ SUNDAY_MARCH_1 = dt.date(2026, 3, 1)
     ],
 )
 def test_relative_dates_count_back_from_publication(sentence, expected):
-    assert resolve_relative(sentence, SUNDAY_MARCH_1)[0] == expected
+    assert resolve_date(sentence, SUNDAY_MARCH_1)[0] == expected
 
 
 def test_weekday_before_publication_crosses_year_boundary():
     published = dt.date(2027, 1, 2)  # a Saturday
-    date, method = resolve_relative("Police raided the office on Wednesday.", published)
+    date, method = resolve_date("Police raided the office on Wednesday.", published)
     assert date == dt.date(2026, 12, 30)
     assert "Wednesday" in method
 
@@ -82,3 +82,12 @@ def test_events_get_dates_and_methods_from_the_pipeline(nlp):
     for event in result.events:
         assert event.date == dt.date(2026, 3, 3)
         assert "yesterday" in event.date_method
+
+
+def test_spacy_checks_that_dates_run_after_the_events_they_date(nlp):
+    import spacy
+
+    assert nlp.analyze_pipes()["problems"]["dyad_dates"] == []
+    alone = spacy.blank("en")
+    alone.add_pipe("dyad_dates")
+    assert set(alone.analyze_pipes()["problems"]["dyad_dates"]) == {"doc._.events", "doc.sents"}

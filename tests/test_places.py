@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dyad.components.places.component import Context, load_gazetteer, load_index, normalise, resolve
+from dyad.components.places.resolve import Context, resolve
 from dyad.records import Article
+from dyad.resources.gazetteer import load_gazetteer, load_index, normalise
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -145,7 +146,7 @@ def test_index_is_cached_on_disk_and_loads_fast(tmp_path, monkeypatch):
     load_index()  # builds and writes the cache
     files = list(tmp_path.glob("gazetteer-*.msgpack"))
     assert len(files) == 1 and not list(tmp_path.glob(".gazetteer-*"))
-    code = "import time; from dyad.components.places.component import load_index; " \
+    code = "import time; from dyad.resources.gazetteer import load_index; " \
            "t=time.perf_counter(); load_index(); " \
            "print(time.perf_counter()-t)"
     env = {**os.environ, "DYAD_CACHE_DIR": str(tmp_path)}
@@ -215,10 +216,21 @@ def test_geographic_focus_needs_evidence(nlp):
 
 
 def test_focus_picks_the_state_that_holds_most_names():
-    from dyad.components.places.component import Mention, article_context
+    from dyad.components.places.recognise import Mention
+    from dyad.components.places.resolve import article_context
 
     gazetteer = load_gazetteer()
     mentions = [Mention(name, 0, 0, 0, "GPE") for name in ("Springfield", "Decatur", "Peoria", "Paris")]
     context = article_context(mentions, gazetteer, None)
     assert context.focus is not None and gazetteer.index.admin1_names[context.focus[1]] == "Illinois"
     assert resolve("Paris", gazetteer, context=context).admin1 == "Illinois"
+
+
+def test_spacy_checks_that_places_run_after_the_events_they_locate(nlp):
+    import spacy
+
+    assert nlp.analyze_pipes()["problems"]["dyad_places"] == []
+    alone = spacy.blank("en")
+    alone.add_pipe("dyad_places")
+    assert set(alone.analyze_pipes()["problems"]["dyad_places"]) == {"doc.ents", "token.tag", "doc.sents",
+                                                                     "doc._.events"}

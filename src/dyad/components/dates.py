@@ -137,16 +137,7 @@ def resolve_date(sentence: str, published: dt.date | None, anchor: int | None = 
     return published, "publication date"
 
 
-def resolve_relative(sentence: str, published: dt.date) -> tuple[dt.date, str]:
-    """The date a sentence's event happened, and how it was derived (kept for older callers)."""
-    date, method = resolve_date(sentence, published)
-    return date or published, method
-
-
 class DateResolver:
-    def __init__(self, nlp: Language):
-        pass
-
     def __call__(self, doc: Doc) -> Doc:
         article = doc._.article
         published = article.date if article is not None else None
@@ -171,6 +162,8 @@ class DateResolver:
         return doc
 
 
-@Language.factory("dyad_dates")
+# requires the events to date and the parser's sentences (to find each event's verb); it sets
+# `Event.date` and `Event.date_method`, which spaCy cannot name as a Doc attribute
+@Language.factory("dyad_dates", requires=["doc._.events", "doc.sents"], assigns=[])
 def make_date_resolver(nlp: Language, name: str) -> DateResolver:
-    return DateResolver(nlp)
+    return DateResolver()

@@ -18,7 +18,6 @@ miles) of the gold point (a toponym left unresolved counts as a miss), mean and 
 
 from __future__ import annotations
 
-import math
 import re
 import statistics
 import xml.etree.ElementTree as ET
@@ -26,6 +25,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import msgspec
+
+from dyad.resources.gazetteer import distance_km, load_gazetteer, normalise
 
 PLACE_FORMATS = ("gwn", "lgl", "geovirus")
 WITHIN_KM = 161.0
@@ -93,14 +94,6 @@ READERS: dict[str, Callable[[str | Path], Iterator[GoldArticle]]] = {
     "gwn": read_gwn, "lgl": read_lgl, "geovirus": read_geovirus}
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, mean Earth radius 6,371 km)."""
-    p = math.pi / 180
-    a = (math.sin((lat2 - lat1) * p / 2) ** 2
-         + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2)
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def _ratio(a: float, b: float) -> float | None:
     return a / b if b else None
 
@@ -121,6 +114,69 @@ def place_nlp():
     return nlp
 
 
+class _Tally:
+    """Counts and errors accumulated over the articles of a gold file."""
+
+    def __init__(self) -> None:
+        self.tp = self.fp = self.fn = 0
+        self.overlap_tp = self.overlap_fp = self.overlap_fn = 0
+        self.errors: list[float | None] = []  # km off per scored toponym; None when left unresolved
+        self.missed: list[str] = []
+        self.extra: list[str] = []
+        self.wrong: list[str] = []
+
+    def add(self, a: GoldArticle, places) -> None:
+        predicted = {(p.start, p.end): p for p in places if p.start >= 0 and p.end > p.start}
+        gold = {(t.start, t.end): t for t in a.toponyms}
+        for span, g in gold.items():
+            p = predicted.get(span)
+            if p is None:
+                self.fn += 1
+                self.missed.append(f"{a.id}: {g.name!r}")
+                continue
+            self.tp += 1
+            if g.lat is None or g.lon is None:
+                continue
+            if p.latitude is None or p.longitude is None:
+                self.errors.append(None)
+                self.wrong.append(f"{a.id}: {g.name!r} unresolved")
+                continue
+            km = distance_km(g.lat, g.lon, p.latitude, p.longitude)
+            self.errors.append(km)
+            if km > WITHIN_KM:
+                self.wrong.append(f"{a.id}: {g.name!r} -> {p.country_iso2} {p.latitude:.2f},{p.longitude:.2f} "
+                                  f"({p.feature}; {km:,.0f} km off; gold {g.lat:.2f},{g.lon:.2f}; {p.method})")
+        for span, p in predicted.items():
+            if span not in gold:
+                self.fp += 1
+                self.extra.append(f"{a.id}: {p.name!r}")
+        gold_spans, pred_spans = list(gold), list(predicted)
+        self.overlap_tp += sum(any(s < pe and ps < e for ps, pe in pred_spans) for s, e in gold_spans)
+        self.overlap_fn += sum(not any(s < pe and ps < e for ps, pe in pred_spans) for s, e in gold_spans)
+        self.overlap_fp += sum(not any(s < ge and gs < e for gs, ge in gold_spans) for s, e in pred_spans)
+
+    def figures(self) -> dict:
+        precision, recall = _ratio(self.tp, self.tp + self.fp), _ratio(self.tp, self.tp + self.fn)
+        o_precision = _ratio(self.overlap_tp, self.overlap_tp + self.overlap_fp)
+        o_recall = _ratio(self.overlap_tp, self.overlap_tp + self.overlap_fn)
+        resolved = [e for e in self.errors if e is not None]
+        return {
+            "gold_toponyms": self.tp + self.fn,
+            "predicted_toponyms": self.tp + self.fp,
+            "precision": precision,
+            "recall": recall,
+            "f1": _f1(precision, recall),
+            "overlap_precision": o_precision,
+            "overlap_recall": o_recall,
+            "overlap_f1": _f1(o_precision, o_recall),
+            "resolution_scored": len(self.errors),
+            "unresolved": len(self.errors) - len(resolved),
+            "within_161km": _ratio(sum(e <= WITHIN_KM for e in resolved), len(self.errors)),
+            "mean_km": statistics.fmean(resolved) if resolved else None,
+            "median_km": statistics.median(resolved) if resolved else None,
+        }
+
+
 def evaluate_places(path: str | Path, fmt: str, *, nlp=None, progress: Callable[[int], None] | None = None,
                     n_errors: int = 0, limit: int | None = None) -> dict:
     """Score dyad's geoparser on a gold file; returns the figures as a JSON-ready dict."""
@@ -135,70 +191,23 @@ def evaluate_places(path: str | Path, fmt: str, *, nlp=None, progress: Callable[
         doc = nlp.make_doc(a.text)
         doc._.article = Article(id=a.id, text=a.text)
         docs.append(doc)
-    tp = fp = fn = 0
-    overlap_tp = overlap_fp = overlap_fn = 0
-    errors: list[float | None] = []
-    missed: list[str] = []
-    extra: list[str] = []
-    wrong: list[str] = []
+    tally = _Tally()
     for a, doc in zip(articles, nlp.pipe(docs, batch_size=32), strict=True):
         if progress:
             progress(1)
-        predicted = {(p.start, p.end): p for p in doc._.places or [] if p.start >= 0 and p.end > p.start}
-        gold = {(t.start, t.end): t for t in a.toponyms}
-        for span, g in gold.items():
-            p = predicted.get(span)
-            if p is None:
-                fn += 1
-                missed.append(f"{a.id}: {g.name!r}")
-                continue
-            tp += 1
-            if g.lat is None or g.lon is None:
-                continue
-            if p.latitude is None or p.longitude is None:
-                errors.append(None)
-                wrong.append(f"{a.id}: {g.name!r} unresolved")
-                continue
-            km = distance_km(g.lat, g.lon, p.latitude, p.longitude)
-            errors.append(km)
-            if km > WITHIN_KM:
-                wrong.append(f"{a.id}: {g.name!r} -> {p.country_iso2} {p.latitude:.2f},{p.longitude:.2f} "
-                             f"({p.feature}; {km:,.0f} km off; gold {g.lat:.2f},{g.lon:.2f}; {p.method})")
-        for span, p in predicted.items():
-            if span not in gold:
-                fp += 1
-                extra.append(f"{a.id}: {p.name!r}")
-        gold_spans, pred_spans = list(gold), list(predicted)
-        overlap_tp += sum(any(s < pe and ps < e for ps, pe in pred_spans) for s, e in gold_spans)
-        overlap_fn += sum(not any(s < pe and ps < e for ps, pe in pred_spans) for s, e in gold_spans)
-        overlap_fp += sum(not any(s < ge and gs < e for gs, ge in gold_spans) for s, e in pred_spans)
-    precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
-    o_precision, o_recall = _ratio(overlap_tp, overlap_tp + overlap_fp), _ratio(overlap_tp, overlap_tp + overlap_fn)
-    resolved = [e for e in errors if e is not None]
+        tally.add(a, doc._.places or [])
     result = {
         "gold": str(path),
         "format": fmt,
         "articles": len(articles),
-        "gold_toponyms": tp + fn,
-        "predicted_toponyms": tp + fp,
-        "precision": precision,
-        "recall": recall,
-        "f1": _f1(precision, recall),
-        "overlap_precision": o_precision,
-        "overlap_recall": o_recall,
-        "overlap_f1": _f1(o_precision, o_recall),
-        "resolution_scored": len(errors),
-        "unresolved": len(errors) - len(resolved),
-        "within_161km": _ratio(sum(e <= WITHIN_KM for e in resolved), len(errors)),
-        "mean_km": statistics.fmean(resolved) if resolved else None,
-        "median_km": statistics.median(resolved) if resolved else None,
+        **tally.figures(),
         "note": "GeoVirus offsets shifted down by one character; its gold coordinates come from Wikipedia"
         if fmt == "geovirus" else "",
     }
     if n_errors:
-        result["missed"] = missed[:n_errors]
-        result["extra"] = extra[:n_errors]
-        result["wrong"] = wrong[:n_errors]
+        result["missed"] = tally.missed[:n_errors]
+        result["extra"] = tally.extra[:n_errors]
+        result["wrong"] = tally.wrong[:n_errors]
     return result
 
 
@@ -210,7 +219,7 @@ def evaluate_event_locations(path: str | Path, nlp=None) -> dict:
     """
     import json
 
-    from dyad.components.places.component import load_gazetteer, normalise, resolve
+    from dyad.components.places.resolve import resolve
     from dyad.pipeline import load, process
 
     records = [r for r in json.loads(Path(path).read_text("utf-8")) if isinstance(r, dict) and r.get("eventLoc")]

@@ -1,1 +1,2 @@
-"""Built once and shared by the stages: the CAMEO ontology, the gazetteer."""
+"""Built once and shared by the stages: the CAMEO ontology (`ontology.py`) and the gazetteer
+(`gazetteer.py`, from the index `gazetteer_index.py` compiles and caches on disk)."""
