@@ -1,12 +1,13 @@
 """Corpus ingest against spaCy alone, worker scaling, re-coding and memory (issue 8's bars).
 
-    python benchmarks/ingest.py [--articles N] [--skip-jobs2]
+    python benchmarks/ingest.py [--articles N] [--skip-jobs2] [--batch-size N]
 
 Texts: the real articles in ../shared (PolNeAR train and dev, the GeoWebNews, LGL and GeoVirus texts,
 the HTML pages: about 2,100). Prints articles/s for: spaCy `nlp.pipe` alone on the cleaned texts,
 `ingest --jobs 1` (target >= 0.75 x spaCy), `--jobs 2` (target >= 1.5 x jobs 1), `recode` (target
 >= 5 x ingest), and the peak resident memory of one worker (target <= 1.5 GB). Each ingest runs in
-a fresh process into a fresh store.
+a fresh process into a fresh store. `--batch-size` (articles per transaction, default
+`dyad.corpus.ingest.BATCH_SIZE`) re-measures that setting: compare two runs.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import time
 from pathlib import Path
 
 from corpus import SHARED, jsonl_feed, polnear_texts, require_shared
+
+from dyad.corpus.ingest import BATCH_SIZE as INGEST_BATCH
 
 
 def shared_articles(limit: int | None) -> list[dict]:
@@ -66,13 +69,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=None, help="limit (default: all, about 2,100)")
     parser.add_argument("--skip-jobs2", action="store_true")
+    parser.add_argument("--batch-size", type=int, default=INGEST_BATCH, help="articles per transaction")
     args = parser.parse_args()
     require_shared()
     records = shared_articles(args.articles)
     with tempfile.TemporaryDirectory() as tmp:
         feed = jsonl_feed(records, tmp)
         # first, so that the children's peak memory read after it is the ingest worker's own
-        one, peak_one = run(["ingest", str(feed), "--db", f"{tmp}/one.duckdb"])
+        batch = ["--batch-size", str(args.batch_size)]
+        one, peak_one = run(["ingest", str(feed), "--db", f"{tmp}/one.duckdb", *batch])
         out = subprocess.run([sys.executable, "-c", SPACY_ALONE, str(feed)], check=True, capture_output=True,
                              text=True).stdout.split()
         spacy_seconds, parsed = float(out[0]), int(out[1])
@@ -84,7 +89,7 @@ def main() -> None:
         recode_seconds, _ = run(["recode", "--db", f"{tmp}/one.duckdb"])
         figures["recode_speedup"] = round(one / recode_seconds, 2)
         if not args.skip_jobs2:
-            two, _ = run(["ingest", str(feed), "--db", f"{tmp}/two.duckdb", "--jobs", "2"])
+            two, _ = run(["ingest", str(feed), "--db", f"{tmp}/two.duckdb", "--jobs", "2", *batch])
             figures["jobs2_articles_per_s"] = round(len(records) / two, 2)
             figures["jobs2_vs_jobs1"] = round(one / two, 3)
     print(f"{figures['articles']} articles: spaCy alone {figures['spacy_articles_per_s']}/s; "

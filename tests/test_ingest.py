@@ -170,8 +170,9 @@ def test_recode_from_stored_parses_keeps_unchanged_event_ids(tmp_path, nlp):
     assert after == before and before
 
 
-def test_schema_page_names_every_table_and_view():
-    from dyad.corpus.store import SCHEMA, VIEWS
+def test_schema_page_names_every_table_view_and_version():
+    from dyad.corpus.store import META, SCHEMA, SCHEMA_VERSION, VIEWS
 
     page = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text()
-    assert all(f"`{name}`" in page for name in [*SCHEMA, *VIEWS])
+    assert all(f"`{name}`" in page for name in [*SCHEMA, *VIEWS, META])
+    assert f"\n| {SCHEMA_VERSION} | " in page  # the versions table names the current one

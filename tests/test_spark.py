@@ -156,10 +156,10 @@ def test_same_aggregated_events(runs):
 
 def test_spark_schemas_come_from_the_store_schema():
     from dyad.corpus.spark import spark_schema
-    from dyad.corpus.store import SCHEMA, _columns
+    from dyad.corpus.store import SCHEMA, columns
 
     for table in SCHEMA:
-        assert spark_schema(table).fieldNames() == _columns(table)
+        assert spark_schema(table).fieldNames() == columns(table)
     types = {f.name: f.dataType.simpleString() for f in spark_schema("events")}
     assert types["date"] == "date" and types["geonames_id"] == "bigint" and types["quad_class"] == "int"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
 import sys
 from pathlib import Path
@@ -42,67 +44,66 @@ def _tsv(value) -> str:
     return str(value).replace("\t", " ").replace("\n", " ")
 
 
+# Rows fetched at a time while streaming an export: bounds memory on a large store; not tuned.
+FETCH_ROWS = 10_000
+
+
+@contextlib.contextmanager
+def _opened(output: str, binary: bool = False):
+    """`output` opened for writing, or standard output for '-' (which stays open)."""
+    if output == "-":
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    with open(output, "wb") if binary else open(output, "w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+def _rows(relation):
+    while rows := relation.fetchmany(FETCH_ROWS):
+        yield from rows
+
+
+def _export_parquet(con, folder: Path, where: str, params: list) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for table in (*TABLES, "stories"):
+        target = folder / table
+        if table == "events":
+            con.execute(f"COPY (SELECT *, year(date) AS year, month(date) AS month FROM events{where}) "
+                        f"TO '{target}' (FORMAT parquet, PARTITION_BY (year, month), OVERWRITE_OR_IGNORE)", params)
+        else:
+            con.execute(f"COPY {table} TO '{target}.parquet' (FORMAT parquet)")
+
+
 def export_store(db: str | Path, output_format: str, output: str = "-", *, since: dt.date | None = None,
                  until: dt.date | None = None, one_a_day: bool = False) -> None:
     """jsonl: one event record per line; csv: the flat event columns; parquet: a folder with one
     dataset per table, events partitioned by year and month (`events/year=2024/month=2/...`);
     gdelt, phoenix, icews: those layouts as tab-separated text (see layouts.py)."""
+    if output_format not in ("jsonl", "csv", "parquet", *LAYOUTS):
+        raise ValueError(f"unknown export format {output_format!r}")
+    if output_format == "parquet" and output == "-":
+        raise ValueError("--format parquet writes a folder: give it with --output")
     store = Store(db, read_only=True)
     con = store.connection
     where, params = _date_filter(since, until)
     try:
         if output_format == "parquet":
-            if output == "-":
-                raise ValueError("--format parquet writes a folder: give it with --output")
-            folder = Path(output)
-            folder.mkdir(parents=True, exist_ok=True)
-            for table in (*TABLES, "stories"):
-                target = folder / table
-                if table == "events":
-                    con.execute(f"COPY (SELECT *, year(date) AS year, month(date) AS month FROM events{where}) "
-                                f"TO '{target}' (FORMAT parquet, PARTITION_BY (year, month), OVERWRITE_OR_IGNORE)",
-                                params)
-                else:
-                    con.execute(f"COPY {table} TO '{target}.parquet' (FORMAT parquet)")
-            return
-        if output_format == "csv":
-            relation = con.execute(f"SELECT * EXCLUDE (record) FROM events{where} ORDER BY date, event_id", params)
-            names = [d[0] for d in relation.description]
-            import csv
-
-            handle = sys.stdout if output == "-" else open(output, "w", newline="", encoding="utf-8")  # noqa: SIM115
-            try:
-                writer = csv.writer(handle)
-                writer.writerow(names)
-                while rows := relation.fetchmany(10_000):
-                    writer.writerows(rows)
-            finally:
-                if handle is not sys.stdout:
-                    handle.close()
-            return
-        if output_format == "jsonl":
+            _export_parquet(con, Path(output), where, params)
+        elif output_format == "jsonl":
             relation = con.execute(f"SELECT record FROM events{where} ORDER BY date, event_id", params)
-            handle = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
-            try:
-                while rows := relation.fetchmany(10_000):
-                    handle.write(b"".join(row[0].encode() + b"\n" for row in rows))
-            finally:
-                if handle is not sys.stdout.buffer:
-                    handle.close()
-            return
-        if output_format in LAYOUTS:
+            with _opened(output, binary=True) as handle:
+                handle.writelines(row[0].encode() + b"\n" for row in _rows(relation))
+        elif output_format == "csv":
+            relation = con.execute(f"SELECT * EXCLUDE (record) FROM events{where} ORDER BY date, event_id", params)
+            with _opened(output) as handle:
+                writer = csv.writer(handle)
+                writer.writerow([d[0] for d in relation.description])
+                writer.writerows(_rows(relation))
+        else:
             relation = con.execute(layout_sql(output_format, where, one_a_day), params)
-            names = [d[0] for d in relation.description]
-            handle = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
-            try:
+            with _opened(output) as handle:
                 if output_format != "gdelt":  # GDELT's files carry no header
-                    handle.write("\t".join(names) + "\n")
-                while rows := relation.fetchmany(10_000):
-                    handle.writelines("\t".join(_tsv(v) for v in row) + "\n" for row in rows)
-            finally:
-                if handle is not sys.stdout:
-                    handle.close()
-            return
-        raise ValueError(f"unknown export format {output_format!r}")
+                    handle.write("\t".join(d[0] for d in relation.description) + "\n")
+                handle.writelines("\t".join(_tsv(v) for v in row) + "\n" for row in _rows(relation))
     finally:
         store.close()

@@ -19,9 +19,13 @@ import msgspec
 from dyad.corpus.store import Store
 from dyad.records import Article, Result
 
-# Articles per transaction: large enough that DuckDB's per-commit cost is noise (~1% of coding time
-# at 64 on PolNeAR articles), small enough that a kill loses little work.
+# Articles per transaction: large enough that DuckDB's per-commit cost is noise beside coding time,
+# small enough that a kill loses little work (~13 s of coding at 5 articles/s). Compare
+# `python benchmarks/ingest.py --articles 400 --batch-size N` for two values of N to re-measure.
 BATCH_SIZE = 64
+# Batches queued per worker process (`jobs > 1`): enough that no worker waits for the writer, few enough
+# that memory stays flat (each holds its Results and parses). A setting, not tuned.
+PENDING_PER_WORKER = 2
 
 
 class IngestSummary(msgspec.Struct):
@@ -38,6 +42,13 @@ class IngestSummary(msgspec.Struct):
     def articles_per_second(self) -> float:
         done = self.coded + self.skipped + self.failed
         return done / self.seconds if self.seconds else 0.0
+
+    def tally(self, results: list[Result], events: int, started: float) -> None:
+        """Count a stored batch: its events, its articles by status, the time since `started`."""
+        self.events += events
+        for result in results:
+            setattr(self, result.status, getattr(self, result.status) + 1)
+        self.seconds = time.perf_counter() - started
 
 
 def _new_items(items: Iterable[Article | Result], known: set[str], summary: IngestSummary) -> Iterator:
@@ -65,7 +76,8 @@ def _code_batch(batch: list[Article | Result]) -> tuple[list[Result], dict[str, 
     return results, parses
 
 
-# The token attributes dyad's components read; a DocBin of them is ~12 KB per 600-word article.
+# The token attributes dyad's components read; a DocBin of them is ~10 KB per 600 words (40 PolNeAR
+# articles, `len(doc_to_bytes(doc))`).
 PARSE_ATTRS = ["ORTH", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "LEMMA", "POS", "MORPH", "SENT_START",
                "SPACY"]
 
@@ -100,7 +112,7 @@ def _coded_batches(batches: Iterator[list], jobs: int) -> Iterator[tuple[list[Re
         pending: list[futures.Future] = []
         for batch in batches:
             pending.append(pool.submit(_code_batch, batch))
-            if len(pending) >= 2 * jobs:  # bounded look-ahead keeps memory flat
+            if len(pending) >= PENDING_PER_WORKER * jobs:
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()
@@ -116,10 +128,7 @@ def ingest(items: Iterable[Article | Result], db: str | Path, *, jobs: int = 1, 
         fresh = _new_items(items, store.known_ids(), summary)
         batches = iter(lambda: list(itertools.islice(fresh, batch_size)), [])
         for results, parses in _coded_batches(batches, jobs):
-            summary.events += store.add(results, parses)
-            for result in results:
-                setattr(summary, result.status, getattr(summary, result.status) + 1)
-            summary.seconds = time.perf_counter() - started
+            summary.tally(results, store.add(results, parses), started)
             if on_batch is not None:
                 on_batch(summary, len(results))
         summary.multi_article_stories = store.update_stories()
@@ -152,10 +161,7 @@ def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: in
                     doc = stage(doc)
                 results.append(result_from_doc(doc))
             summary.read += len(results)
-            summary.events += store.add(results)
-            for result in results:
-                setattr(summary, result.status, getattr(summary, result.status) + 1)
-            summary.seconds = time.perf_counter() - started
+            summary.tally(results, store.add(results), started)
             if on_batch is not None:
                 on_batch(summary, len(results))
     finally:
@@ -182,11 +188,13 @@ def load_parquet(folder: str | Path, db: str | Path) -> IngestSummary:
     """Load a Parquet export (`dyad spark` output or `dyad export --format parquet`) into a store, in one
     transaction. An article already in the store is replaced with its rows from the export. Stories
     come from the export when the store held nothing else, else the whole store is regrouped.
-    Parses are not in the export, so `recode` does not cover the loaded articles."""
-    from dyad.corpus.store import TABLES, _columns
+    Parses are not in the export, so `recode` does not cover the loaded articles. An export made by
+    an older dyad loads too: the columns it lacks stay NULL."""
+    from dyad.corpus.store import TABLES, columns
 
     folder = Path(folder)
-    if _parquet_source(folder, "articles") is None:
+    articles = _parquet_source(folder, "articles")
+    if articles is None:
         raise ValueError(f"{folder}: no articles.parquet here; expected `dyad spark` or `dyad export` output")
     summary = IngestSummary()
     started = time.perf_counter()
@@ -194,10 +202,8 @@ def load_parquet(folder: str | Path, db: str | Path) -> IngestSummary:
     con = store.connection
     try:
         had_others = con.execute("SELECT count(*) FROM articles WHERE id NOT IN (SELECT id FROM "
-                                 f"{_parquet_source(folder, 'articles')})").fetchall()[0][0] > 0
-        con.execute("BEGIN")
-        try:
-            articles = _parquet_source(folder, "articles")
+                                 f"{articles})").fetchall()[0][0] > 0
+        with store.transaction():
             con.execute(f"CREATE TEMP TABLE loaded_ids AS SELECT DISTINCT id FROM {articles}")
             for table in (*TABLES, "stories", "parses"):
                 key = "id" if table == "articles" else "article_id"
@@ -206,16 +212,12 @@ def load_parquet(folder: str | Path, db: str | Path) -> IngestSummary:
                 source = _parquet_source(folder, table)
                 if source is None or (table == "stories" and had_others):
                     continue
-                names = ", ".join(_columns(table))
+                present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+                names = ", ".join(c for c in columns(table) if c in present)
                 verb = "INSERT OR REPLACE" if table in ("events", "articles", "stories") else "INSERT"
                 con.execute(f"{verb} INTO {table} ({names}) SELECT {names} FROM {source}")
             con.execute("DROP TABLE loaded_ids")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        for status, n in con.execute(f"SELECT status, count(*) FROM {_parquet_source(folder, 'articles')} "
-                                     "GROUP BY 1").fetchall():
+        for status, n in con.execute(f"SELECT status, count(*) FROM {articles} GROUP BY 1").fetchall():
             if status in ("coded", "skipped", "failed"):
                 setattr(summary, status, n)
         summary.read = summary.coded + summary.skipped + summary.failed
@@ -224,8 +226,7 @@ def load_parquet(folder: str | Path, db: str | Path) -> IngestSummary:
         if had_others or _parquet_source(folder, "stories") is None:
             summary.multi_article_stories = store.update_stories()
         else:
-            summary.multi_article_stories = con.execute(
-                "SELECT count(*) FROM (SELECT story_id FROM stories GROUP BY 1 HAVING count(*) > 1)").fetchall()[0][0]
+            summary.multi_article_stories = store.multi_article_stories()
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started

@@ -40,26 +40,26 @@ SPARK_TYPES = {"VARCHAR": "StringType", "INTEGER": "IntegerType", "BIGINT": "Lon
                "DATE": "DateType", "JSON": "StringType", "BLOB": "BinaryType"}
 # the per-article MinHash row each coded article adds to the coded output (not a store table)
 MINHASH = "_minhash"
-# Articles per pipeline call inside a partition: pipeline.BATCH_SIZE, and one Arrow batch out each
+# Articles per `dyad.pipeline.process` call inside a partition, hence per Arrow batch out (process pipes
+# them to spaCy pipeline.BATCH_SIZE at a time, so this bounds the Results held, not the parse's memory).
+# A setting, not tuned: 64 since the first Spark job; `python benchmarks/spark.py --articles 1000` measures it.
 CHUNK = 64
-OUTPUT_TABLES = (*TABLES, "stories", "aggregated_events")
-
-
-def columns(table: str) -> list[tuple[str, str]]:
-    """(name, DuckDB type) of a store table, read from `dyad.corpus.store.SCHEMA`."""
-    out = []
-    for part in SCHEMA[table].replace("\n", " ").split(","):
-        words = part.split()
-        out.append((words[0], words[1].upper()))
-    return out
+# Input rows per Arrow batch sent to a Python worker: a few chunks, so the JVM-to-Python hand-over is
+# amortised. A setting, not tuned (the same command measures it).
+ARROW_BATCH = 4 * CHUNK
+# Output files of each per-article table but `articles`: one per this many input partitions (articles,
+# the largest, keep one per partition). A setting against many small files, not tuned.
+PARTITIONS_PER_FILE = 4
+# A bound on min-label propagation, not a tuned value: wire-copy groups converge in 3-5 rounds.
+MAX_PROPAGATION_ROUNDS = 100
 
 
 def spark_schema(table: str):
-    """The Spark StructType of a store table, derived from `dyad.corpus.store.SCHEMA`."""
+    """The Spark StructType of a store table, from `dyad.corpus.store.SCHEMA`."""
     from pyspark.sql import types
 
     return types.StructType([types.StructField(name, getattr(types, SPARK_TYPES[kind])(), nullable=True)
-                             for name, kind in columns(table)])
+                             for name, kind in SCHEMA[table]])
 
 
 MINHASH_SCHEMA = "struct<article_id: string, bands: array<string>, shingles: array<bigint>>"
@@ -116,13 +116,13 @@ def code_rows(kinds: list[str], datas: list[str], origins: list[str]) -> tuple[l
     article. Plain Python (no Spark), so the test suite and the worker share it."""
     import msgspec
 
-    from dyad import __version__
-    from dyad.corpus.store import _columns, rows_of
+    from dyad.corpus.store import columns, rows_of
     from dyad.knowledge import KNOWLEDGE_VERSION
     from dyad.pipeline import process
+    from dyad.version import __version__
 
     versions = (__version__, KNOWLEDGE_VERSION)
-    names = {table: _columns(table) for table in TABLES}
+    names = {table: columns(table) for table in TABLES}
     tables: list[str] = []
     payloads: list[bytes] = []
     items = [_item(k, d, o) for k, d, o in zip(kinds, datas, origins, strict=True)]
@@ -168,7 +168,7 @@ def session(master: str | None = None, app: str = "dyad"):
     builder = SparkSession.builder.appName(app)
     if master:
         builder = builder.master(master)
-    builder = (builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(CHUNK * 4))
+    builder = (builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(ARROW_BATCH))
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.ui.showConsoleProgress", "false"))
     spark = builder.getOrCreate()
@@ -223,7 +223,7 @@ def table_frame(staged, table: str):
     return parsed.select("r.*")
 
 
-def stories(coded_articles, minhashes, max_iterations: int = 100):
+def stories(coded_articles, minhashes, max_iterations: int = MAX_PROPAGATION_ROUNDS):
     """(article_id, story_id) for every coded article: `dyad.corpus.stories.group_stories` as DataFrame
     operations. Candidates share one LSH band key; a pair is confirmed by exact shingle Jaccard >=
     CONFIRM_JACCARD; story id = the smallest article id of the connected component."""
@@ -320,7 +320,7 @@ def run(spark, input_path: str, output: str, *, partitions: int | None = None, i
             writer = writer.withColumn("year", F.year("date")).withColumn("month", F.month("date"))
             writer.write.mode("overwrite").partitionBy("year", "month").parquet(f"{output}/events")
         else:
-            writer.coalesce(max(1, partitions // 4) if table != "articles" else partitions) \
+            writer.coalesce(max(1, partitions // PARTITIONS_PER_FILE) if table != "articles" else partitions) \
                 .write.mode("overwrite").parquet(f"{output}/{table}.parquet")
     written = {table: spark.read.parquet(f"{output}/{table}.parquet") for table in TABLES if table != "events"}
     written["events"] = spark.read.parquet(f"{output}/events").drop("year", "month")

@@ -1,12 +1,10 @@
 """The corpus store: coded articles and everything dyad found in them, in an embedded DuckDB file.
 
-Tables (one row per ...):
-- `articles`: input article, with its status (coded / skipped / failed), reason, text and the
-  versions that coded it;
-- `events`: event mention (one per coded event in a sentence), flat columns plus the full JSON record;
-- `actors`: coded actor mention; `quotes`: quotation; `places`: resolved place mention.
-Writes are one transaction per batch: a batch is either all in or not at all, so a run killed at
-any point and run again ends with every article exactly once (`ingest` skips ids already stored).
+docs/schema.md describes every table and view. Writes are one transaction per batch: a batch is
+either all in or not at all, so a run killed at any point and run again ends with every article
+exactly once (`ingest` skips ids already stored). The store records its schema version; opening an
+older store for writing upgrades it in place (`MIGRATIONS`, one transaction), and a read-only open
+of one says what to run.
 """
 
 from __future__ import annotations
@@ -19,33 +17,57 @@ import duckdb
 import pyarrow as pa
 
 from dyad.records import Result, to_json
+from dyad.version import __version__
 
-SCHEMA = {
-    "articles": """id VARCHAR PRIMARY KEY, url VARCHAR, source VARCHAR, title VARCHAR, date DATE,
-        dateline VARCHAR, language VARCHAR, origin VARCHAR, status VARCHAR, reason VARCHAR, text VARCHAR,
-        dyad_version VARCHAR, knowledge_version VARCHAR""",
-    "events": """event_id VARCHAR PRIMARY KEY, article_id VARCHAR, sentence_index INTEGER, sentence VARCHAR,
-        date DATE, date_method VARCHAR, source_text VARCHAR, source_code VARCHAR, source_country VARCHAR,
-        target_text VARCHAR, target_code VARCHAR, target_country VARCHAR, code VARCHAR, root_code VARCHAR,
-        quad_class INTEGER, goldstein DOUBLE, confidence DOUBLE, plover_event VARCHAR, plover_mode VARCHAR,
-        plover_context VARCHAR,
-        location_name VARCHAR, location_country VARCHAR, location_fips VARCHAR, location_adm1 VARCHAR,
-        location_feature VARCHAR, latitude DOUBLE, longitude DOUBLE, geonames_id BIGINT,
-        rule VARCHAR, record JSON""",
-    "sentences": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER,
-        text VARCHAR""",
-    "actors": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
-        code VARCHAR, country VARCHAR, evidence VARCHAR""",
-    "quotes": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
-        speaker VARCHAR, speaker_name VARCHAR, speaker_code VARCHAR, cue VARCHAR""",
-    "places": """article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER, name VARCHAR,
-        kind VARCHAR, country_iso2 VARCHAR, country_iso3 VARCHAR, latitude DOUBLE, longitude DOUBLE,
-        geonames_id BIGINT, feature VARCHAR, method VARCHAR""",
-    "stories": """article_id VARCHAR PRIMARY KEY, story_id VARCHAR""",
-    # the parse of each coded article (a spaCy DocBin, ~12 KB for 600 words) so `recode` skips parsing
-    "parses": """article_id VARCHAR PRIMARY KEY, doc BLOB""",
-    "cameo_codes": """code VARCHAR PRIMARY KEY, name VARCHAR""",
+# The tables: name -> ((column, DuckDB type), ...), in the order `rows_of` fills them. The DDL, the
+# Arrow batches, the Parquet loads and the Spark schemas (dyad.corpus.spark) are all made from it.
+# A column or table added here needs a migration (MIGRATIONS below; docs/schema.md, "Versions").
+SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
+    "articles": (("id", "VARCHAR"), ("url", "VARCHAR"), ("source", "VARCHAR"), ("title", "VARCHAR"), ("date", "DATE"),
+        ("dateline", "VARCHAR"), ("language", "VARCHAR"), ("origin", "VARCHAR"), ("status", "VARCHAR"),
+        ("reason", "VARCHAR"), ("text", "VARCHAR"), ("dyad_version", "VARCHAR"), ("knowledge_version", "VARCHAR")),
+    "events": (("event_id", "VARCHAR"), ("article_id", "VARCHAR"), ("sentence_index", "INTEGER"),
+        ("sentence", "VARCHAR"), ("date", "DATE"), ("date_method", "VARCHAR"), ("source_text", "VARCHAR"),
+        ("source_code", "VARCHAR"), ("source_country", "VARCHAR"), ("target_text", "VARCHAR"),
+        ("target_code", "VARCHAR"), ("target_country", "VARCHAR"), ("code", "VARCHAR"), ("root_code", "VARCHAR"),
+        ("quad_class", "INTEGER"), ("goldstein", "DOUBLE"), ("confidence", "DOUBLE"), ("plover_event", "VARCHAR"),
+        ("plover_mode", "VARCHAR"), ("plover_context", "VARCHAR"), ("location_name", "VARCHAR"),
+        ("location_country", "VARCHAR"), ("location_fips", "VARCHAR"), ("location_adm1", "VARCHAR"),
+        ("location_feature", "VARCHAR"), ("latitude", "DOUBLE"), ("longitude", "DOUBLE"), ("geonames_id", "BIGINT"),
+        ("rule", "VARCHAR"), ("record", "JSON")),
+    "sentences": (("article_id", "VARCHAR"), ("sentence_index", "INTEGER"), ("start_char", "INTEGER"),
+        ("end_char", "INTEGER"), ("text", "VARCHAR")),
+    "actors": (("article_id", "VARCHAR"), ("sentence_index", "INTEGER"), ("start_char", "INTEGER"),
+        ("end_char", "INTEGER"), ("text", "VARCHAR"), ("code", "VARCHAR"), ("country", "VARCHAR"),
+        ("evidence", "VARCHAR"), ("basis", "VARCHAR")),
+    "quotes": (("article_id", "VARCHAR"), ("sentence_index", "INTEGER"), ("start_char", "INTEGER"),
+        ("end_char", "INTEGER"), ("text", "VARCHAR"), ("speaker", "VARCHAR"), ("speaker_name", "VARCHAR"),
+        ("speaker_code", "VARCHAR"), ("cue", "VARCHAR")),
+    "places": (("article_id", "VARCHAR"), ("sentence_index", "INTEGER"), ("start_char", "INTEGER"),
+        ("end_char", "INTEGER"), ("name", "VARCHAR"), ("kind", "VARCHAR"), ("country_iso2", "VARCHAR"),
+        ("country_iso3", "VARCHAR"), ("latitude", "DOUBLE"), ("longitude", "DOUBLE"), ("geonames_id", "BIGINT"),
+        ("feature", "VARCHAR"), ("method", "VARCHAR")),
+    "stories": (("article_id", "VARCHAR"), ("story_id", "VARCHAR")),
+    # the parse of each coded article (a spaCy DocBin, see ingest.PARSE_ATTRS) so `recode` skips parsing
+    "parses": (("article_id", "VARCHAR"), ("doc", "BLOB")),
+    "cameo_codes": (("code", "VARCHAR"), ("name", "VARCHAR")),
 }
+# each table's primary key, where it has one
+KEYS = {"articles": "id", "events": "event_id", "stories": "article_id", "parses": "article_id", "cameo_codes": "code"}
+
+
+def columns(table: str) -> list[str]:
+    """The column names of a store table, in `SCHEMA` order."""
+    return [name for name, _ in SCHEMA[table]]
+
+
+def ddl(table: str) -> str:
+    """The CREATE TABLE statement of a store table, from `SCHEMA` and `KEYS`."""
+    key = KEYS.get(table)
+    body = ", ".join(f"{name} {kind}{' PRIMARY KEY' if name == key else ''}" for name, kind in SCHEMA[table])
+    return f"CREATE TABLE {table} ({body})"
+
+
 # GDELT-style aggregation: one event per (date, source, target, code, location) with its counts;
 # every mention (events row) links to its aggregate through the same aggregate_id.
 VIEWS = {
@@ -73,9 +95,48 @@ VIEWS = {
 # per-article tables, written with each batch (stories are regrouped over the corpus, codes are fixed)
 TABLES = tuple(t for t in SCHEMA if t not in ("stories", "cameo_codes", "parses"))
 
+# ---------------------------------------------------------------- versions
 
-def _columns(table: str) -> list[str]:
-    return [part.split()[0] for part in SCHEMA[table].replace("\n", " ").split(",")]
+# The schema version is a row of its own table, which any DuckDB client (Python, R, the shell) can read:
+# DuckDB has no `user_version` pragma as SQLite has. A store made before versions were recorded has no
+# such table and is version 1. `dyad_version` is the dyad that created or last upgraded the store.
+META = "dyad_meta"
+META_DDL = f"CREATE TABLE {META} (schema_version INTEGER NOT NULL, dyad_version VARCHAR)"
+
+
+def _v2_actor_basis(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 2: `actors.basis`, how the actor was coded (`records.ActorBasis`). Actors stored before
+    it hold NULL there until `dyad recode` (or a re-ingest) writes them again."""
+    con.execute("ALTER TABLE actors ADD COLUMN basis VARCHAR")
+
+
+# MIGRATIONS[i] upgrades a store of version i + 1 to version i + 2, on the open connection, inside the
+# one transaction of the whole upgrade. Every column or table SCHEMA gains appends one here.
+MIGRATIONS = (_v2_actor_basis,)
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
+
+
+class StoreVersionError(Exception):
+    """A store this dyad cannot use as it is: older and opened read-only, newer, or not a store."""
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The store's schema version: 1 for a store made before versions were recorded, None when the
+    database holds no dyad store at all."""
+    tables = {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main'").fetchall()}
+    if META in tables:
+        return con.execute(f"SELECT max(schema_version) FROM {META}").fetchone()[0]
+    return 1 if "articles" in tables else None
+
+
+def migrate(path: str | Path) -> tuple[int, int]:
+    """Upgrade the store at `path` in place (`dyad migrate`); (version before, version after)."""
+    store = Store(path)
+    store.close()
+    return store.upgraded_from or SCHEMA_VERSION, SCHEMA_VERSION
+
 
 
 def rows_of(result: Result, versions: tuple[str, str]) -> dict[str, list[tuple]]:
@@ -99,7 +160,8 @@ def rows_of(result: Result, versions: tuple[str, str]) -> dict[str, list[tuple]]
     for s in result.sentences:
         rows["sentences"].append((a.id, s.index, s.start, s.end, a.text[s.start:s.end]))
     for x in result.actors:
-        rows["actors"].append((a.id, x.sentence_index, x.start, x.end, x.text, x.code, x.country, x.evidence))
+        rows["actors"].append((a.id, x.sentence_index, x.start, x.end, x.text, x.code, x.country, x.evidence,
+                               x.basis))
     for q in result.quotes:
         rows["quotes"].append((a.id, q.sentence_index, q.start, q.end, q.text, q.speaker, q.speaker_name,
                                q.speaker_code, q.cue))
@@ -110,8 +172,7 @@ def rows_of(result: Result, versions: tuple[str, str]) -> dict[str, list[tuple]]
 
 
 def _arrow(table: str, rows: list[tuple]) -> pa.Table:
-    columns = _columns(table)
-    return pa.table({c: [row[k] for row in rows] for k, c in enumerate(columns)})
+    return pa.table({c: [row[k] for row in rows] for k, c in enumerate(columns(table))})
 
 
 class Store:
@@ -119,25 +180,66 @@ class Store:
 
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False):
         self.path = str(path)
+        self.upgraded_from: int | None = None  # the version this open upgraded the store from
         self.connection = duckdb.connect(self.path, read_only=read_only)
-        if not read_only:
-            for table, columns in SCHEMA.items():
-                self.connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
-            if not self.connection.execute("SELECT count(*) FROM cameo_codes").fetchall()[0][0]:
-                from dyad.resources.ontology import cameo_table
+        try:
+            self._prepare(read_only)
+        except BaseException:
+            self.connection.close()
+            raise
 
-                names = cameo_table()
-                self.connection.register("codes", pa.table({"code": list(names),
-                                                            "name": [c.name for c in names.values()]}))
-                self.connection.execute("INSERT INTO cameo_codes SELECT * FROM codes")
-                self.connection.unregister("codes")
+    def _prepare(self, read_only: bool) -> None:
+        """Check the store's version; a writable open creates a new store or upgrades an older one
+        (one transaction: all migrations or none), and refreshes the views."""
+        version = schema_version(self.connection)
+        if version is not None and version > SCHEMA_VERSION:
+            wrote = self.connection.execute(f"SELECT max(dyad_version) FROM {META}").fetchone()[0]
+            raise StoreVersionError(
+                f"{self.path}: this store has schema version {version}, written by dyad {wrote}; this dyad "
+                f"({__version__}) knows versions up to {SCHEMA_VERSION}. Open it with dyad {wrote} or newer "
+                "(an older dyad cannot downgrade a store).")
+        if read_only:
+            if version is None:
+                raise StoreVersionError(f"{self.path}: no dyad store here; `dyad ingest PATH... --db {self.path}` "
+                                        "makes one")
+            if version < SCHEMA_VERSION:
+                raise StoreVersionError(
+                    f"{self.path}: this store has schema version {version}, made by an older dyad; this dyad "
+                    f"reads version {SCHEMA_VERSION}. Upgrade it in place (one transaction, every row kept) "
+                    f"with: dyad migrate --db {self.path}")
+            return
+        con = self.connection
+        with self.transaction():
+            if version is None:
+                self._create()
+            elif version < SCHEMA_VERSION:
+                if version == 1:
+                    con.execute(META_DDL)
+                for migration in MIGRATIONS[version - 1:]:
+                    migration(con)
+                self.upgraded_from = version
+            if version != SCHEMA_VERSION:
+                con.execute(f"DELETE FROM {META}")
+                con.execute(f"INSERT INTO {META} VALUES (?, ?)", [SCHEMA_VERSION, __version__])
             for view, query in VIEWS.items():
-                self.connection.execute(f"CREATE OR REPLACE VIEW {view} AS {query}")
+                con.execute(f"CREATE OR REPLACE VIEW {view} AS {query}")
+
+    def _create(self) -> None:
+        """A new store at SCHEMA_VERSION: every table, and the CAMEO code names."""
+        from dyad.resources.ontology import cameo_table
+
+        con = self.connection
+        for table in SCHEMA:
+            con.execute(ddl(table))
+        con.execute(META_DDL)
+        names = cameo_table()
+        con.register("codes", pa.table({"code": list(names), "name": [c.name for c in names.values()]}))
+        con.execute("INSERT INTO cameo_codes SELECT * FROM codes")
+        con.unregister("codes")
 
     def add(self, results: Iterable[Result], parses: dict[str, bytes] | None = None) -> int:
         """Write a batch in one transaction; re-adding an article replaces it (and its parse, when
         `parses` gives one). Returns the number of events written."""
-        from dyad import __version__
         from dyad.knowledge import KNOWLEDGE_VERSION
 
         versions = (__version__, KNOWLEDGE_VERSION)
@@ -148,8 +250,8 @@ class Store:
         if not batch["articles"]:
             return 0
         con = self.connection
-        with self._transaction():
-            # Arrow batches: DuckDB takes a columnar batch in one call; row-wise inserts cost ~1 ms each
+        with self.transaction():
+            # Arrow batches: DuckDB takes a columnar batch in one call, where row-wise inserts cost a call a row
             con.register("batch_ids", pa.table({"id": [row[0] for row in batch["articles"]]}))
             for table in TABLES:
                 key = "id" if table == "articles" else "article_id"
@@ -162,13 +264,13 @@ class Store:
                 if batch[table]:
                     con.register("batch_rows", _arrow(table, batch[table]))
                     verb = "INSERT OR REPLACE" if table == "events" else "INSERT"
-                    con.execute(f"{verb} INTO {table} SELECT * FROM batch_rows")
+                    con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM batch_rows")
                     con.unregister("batch_rows")
             con.unregister("batch_ids")
         return len(batch["events"])
 
     @contextlib.contextmanager
-    def _transaction(self):
+    def transaction(self):
         """All of the block's writes or none of them."""
         self.connection.execute("BEGIN")
         try:
@@ -186,19 +288,21 @@ class Store:
         texts = self.connection.execute("SELECT id, text FROM articles WHERE status = 'coded'").fetchall()
         story = group_stories(texts)
         con = self.connection
-        with self._transaction():
+        with self.transaction():
             con.execute("DELETE FROM stories")
             if story:
                 con.register("batch_rows", pa.table({"article_id": list(story), "story_id": list(story.values())}))
                 con.execute("INSERT INTO stories SELECT * FROM batch_rows")
                 con.unregister("batch_rows")
-        return con.execute("SELECT count(*) FROM (SELECT story_id FROM stories GROUP BY 1 HAVING count(*) > 1)"
-                           ).fetchall()[0][0]
+        return self.multi_article_stories()
 
-    def stored_parses(self, batch_size: int = 64):
-        """(Article, DocBin bytes) of every coded article with a stored parse, in batches."""
-        import datetime as dt  # noqa: F401  (DuckDB returns dates as datetime.date)
+    def multi_article_stories(self) -> int:
+        """The number of stories with more than one article."""
+        return self.connection.execute(
+            "SELECT count(*) FROM (SELECT story_id FROM stories GROUP BY 1 HAVING count(*) > 1)").fetchall()[0][0]
 
+    def stored_parses(self, batch_size: int):
+        """(Article, DocBin bytes) of every coded article with a stored parse, `batch_size` at a time."""
         from dyad.records import Article
 
         # the ids first, then one query per batch: the caller writes between batches, and a write on
