@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dyad.article.clean import Cleaned, clean_text, load_boilerplate, make_article, parse_date
+from dyad.article.boilerplate import load_boilerplate
+from dyad.article.clean import Cleaned, clean_text, make_article, parse_date
 from dyad.records import Article, article_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scraped"

@@ -21,14 +21,7 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 import dyad.components.events.dictionaries as D  # noqa: E402
 from dyad.components.events.dictionaries import loader as _loader  # noqa: E402
-from dyad.components.events.dictionaries.model import (  # noqa: E402
-    Alternatives,
-    NounPhrase,
-    PrepPhrase,
-    Slot,
-    SynsetRef,
-    Word,
-)
+from dyad.components.events.dictionaries.elements import Alternatives, NounPhrase, PrepPhrase, Slot, SynsetRef, Word  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -437,6 +430,38 @@ def test_cache_key_follows_file_changes(tmp_path):
     os.utime(src, ns=(time.time_ns(), time.time_ns() + 10**9))
     assert D.load_dictionaries([src], cache_dir=cache).actors["FREEDONIA"].codes[0].code == "FRDGOV"
     assert len(list(cache.iterdir())) == 1  # the stale cache file of the same file set is removed
+
+
+def test_cache_fingerprint_covers_every_cached_struct():
+    """The cache key hashes the modules of the dictionaries folder: every struct the cache stores
+    must be defined there, or editing it would leave stale caches readable."""
+    import sys
+
+    import msgspec.inspect as mi
+
+    from dyad.components.events.dictionaries import cache as cache_module
+
+    seen: set[type] = set()
+
+    def walk(info) -> None:
+        if isinstance(info, mi.StructType):
+            if info.cls not in seen:
+                seen.add(info.cls)
+                for f in info.fields:
+                    walk(f.type)
+        elif isinstance(info, mi.UnionType):
+            for t in info.types:
+                walk(t)
+        elif isinstance(info, mi.DictType):
+            walk(info.key_type)
+            walk(info.value_type)
+        elif hasattr(info, "item_type"):
+            walk(info.item_type)
+
+    walk(mi.type_info(D.Dictionaries))
+    hashed = set(Path(cache_module.__file__).parent.glob("*.py"))
+    modules = {Path(sys.modules[cls.__module__].__file__) for cls in seen}
+    assert len(seen) > 20 and modules <= hashed
 
 
 def test_unwritable_cache_still_loads(tmp_path):

@@ -251,8 +251,8 @@ def test_petrarch2_negation_through_the_ontology(petrarch2_pico):
 
 
 def test_negate_code_reads_roots_and_drops_unknown():
-    from dyad.components.events.dictionaries.model import EventCode
-    from dyad.components.events.legacy.coder import negate_code
+    from dyad.components.events.dictionaries.elements import EventCode
+    from dyad.components.events.legacy.petrarch import negate_code
 
     pico = {"110": 0x1007F, "050": 0x0080, "057": 0x0087, "170": 0x10086, "060": 0x0070, "121": -0xFFFF + 0x70}
     back = {v: c for c, v in pico.items()}

@@ -44,7 +44,7 @@ def test_undecodable_bytes_fail_with_a_message(tmp_path):
 
 
 def test_latin1_text_is_decoded():
-    assert decode("Le ministre a déclaré que la réunion aurait lieu à Genève.".encode("latin-1"), "x") \
+    assert decode("Le ministre a déclaré que la réunion aurait lieu à Genève.".encode("latin-1")) \
         .startswith("Le ministre a déclaré")
 
 

@@ -14,7 +14,8 @@ _CANDIDATES = (
     "INDONESIAN", "SWEDISH",
 )
 # Detection reads this many leading characters: about 0.4 ms per article in lingua's low-accuracy
-# mode (its high-accuracy models add ~275 MB), inside the cleaning budget: `make bench`.
+# mode (its high-accuracy models add ~275 MB), inside the cleaning budget: `python benchmarks/pipeline.py`;
+# the English check over the gold corpora holds with it: `python benchmarks/language.py`.
 SAMPLE_CHARS = 500
 
 
@@ -32,7 +33,8 @@ def _detector() -> LanguageDetector:
 ENGLISH_MIN_CONFIDENCE = 0.05
 # ...and another language must be decisive: a short English sentence of names ("Kosovo Albanians
 # attacked Serbian police.") spreads over Swedish 0.52 and Italian 0.47, while a French, German or
-# Spanish sentence of four words already scores 1.00 (tests/test_pipeline.py).
+# Spanish sentence of four words already scores 1.00. Set on those short sentences; re-measure with
+# `python -m pytest tests/test_pipeline.py -k short_texts` and `python benchmarks/language.py`.
 FOREIGN_MIN_CONFIDENCE = 0.9
 
 

@@ -22,6 +22,14 @@ from dyad.records import Article, Result, article_id
 # corpora (PolNeAR, GeoWebNews, LGL, the HTML set) is under 60 KB of text; 2 MB leaves room for
 # long reports while keeping a runaway file (a log, a dump) from being parsed as one document.
 MAX_ARTICLE_BYTES = 2_000_000
+# An HTML page (of a WARC archive) may be this many times larger than its text: markup, scripts and
+# styles. Set by hand; the gold HTML pages of benchmarks/html_extraction.py are far below it.
+HTML_SIZE_FACTOR = 5
+# Bytes charset-normalizer reads to guess an encoding: enough text for a confident guess at a fixed
+# cost. Set by hand; re-measure with `python -m pytest tests/test_readers.py`.
+CHARSET_SAMPLE_BYTES = 200_000
+# The largest "chaos" (mess ratio) accepted as a plausible decoding: charset-normalizer's own default.
+MAX_CHAOS = 0.2
 SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".warc": "warc",
             ".gz": "warc"}  # .gz only as .warc.gz (see _kind)
 
@@ -33,14 +41,13 @@ def _rejected(origin: str, status: str, reason: str, **fields) -> Result:
     return Result(article=article, status=status, reason=reason)
 
 
-def decode(data: bytes, origin: str) -> str:
+def decode(data: bytes) -> str:
     """UTF-8, else the encoding charset-normalizer is confident about; binary data is an error."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        best = from_bytes(data[:200_000]).best()
-        # 0.2 "chaos" is charset-normalizer's own default threshold for a plausible decoding.
-        if best is None or best.chaos > 0.2 or "\x00" in str(best):
+        best = from_bytes(data[:CHARSET_SAMPLE_BYTES]).best()
+        if best is None or best.chaos > MAX_CHAOS or "\x00" in str(best):
             raise ValueError(
                 f"undecodable bytes: not UTF-8 (invalid byte at offset {error.start}) and no other "
                 "text encoding fits; convert the file to UTF-8"
@@ -91,7 +98,7 @@ def from_record(record: dict, origin: str) -> Item:
 
 def _read_stream(data: bytes, origin: str, kind: str | None) -> Iterator[Item]:
     try:
-        text = decode(data, origin)
+        text = decode(data)
     except ValueError as error:
         yield _rejected(origin, "failed", str(error))
         return
@@ -142,7 +149,7 @@ def read_warc(path: Path) -> Iterator[Item]:
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 origin = f"{path}#{number}"
                 data = record.content_stream().read()
-                if len(data) > 5 * MAX_ARTICLE_BYTES:
+                if len(data) > HTML_SIZE_FACTOR * MAX_ARTICLE_BYTES:
                     yield _rejected(origin, "skipped", f"too large: {len(data):,} bytes of HTML", url=url)
                     continue
                 pages += 1

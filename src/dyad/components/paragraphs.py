@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 
-@Language.component("dyad_paragraphs")
+@Language.component("dyad_paragraphs", assigns=["token.is_sent_start"])
 def mark_paragraph_starts(doc: Doc) -> Doc:
     for token in doc[:-1]:
         if (token.is_space and "\n" in token.text) or "\n" in token.whitespace_:

@@ -32,6 +32,8 @@ from dyad.records import Actor, Article, Result
 __all__ = ["ACTOR_FORMATS", "evaluate_actors", "evaluate_conflibert", "evaluate_plover", "locate"]
 
 ACTOR_FORMATS = ("conflibert-ner", "plover-gsr")
+# Articles per pipeline batch; set by hand, as the pipeline's batches are:
+# re-measure with `python benchmarks/pipeline.py`.
 BATCH_SIZE = 64
 
 Progress = Callable[[int], None] | None

@@ -54,6 +54,10 @@ __all__ = [
     "to_predicted",
 ]
 
+# Records parsed per nlp.pipe batch. Set by hand; re-measure with the
+# `dyad evaluate --json` suites of docs/notes/legacy-coder.md (they print no time: use `time`).
+BATCH_SIZE = 64
+
 LEGACY_MISSING = "coding with legacy dictionaries is not implemented yet"
 
 
@@ -312,7 +316,7 @@ class EventEvaluation(msgspec.Struct, kw_only=True):
 
 
 def evaluate_events(gold: GoldSet, coder: EventCoderAdapter | Coder | None = None, *,
-                    dictionaries: Sequence[str | Path] | None = None, batch_size: int = 64,
+                    dictionaries: Sequence[str | Path] | None = None, batch_size: int = BATCH_SIZE,
                     progress: Callable[[int], None] | None = None) -> EventEvaluation:
     """Code every checked record of ``gold`` with ``coder`` (default: :func:`make_coder`) and score.
 

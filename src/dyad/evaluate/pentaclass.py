@@ -40,9 +40,15 @@ def read_class_gold(path: str | Path) -> list[tuple[str, int]]:
     return rows
 
 
+# A guard against a cyclic parse; real trees are far shallower.
+_MAX_DEPTH = 200
+# The rank of an event without a verb span: after every event that has one.
+_UNRANKED = (float("inf"), float("inf"))
+
+
 def _depth(token) -> int:
     depth = 0
-    while token.head is not token and depth < 200:
+    while token.head is not token and depth < _MAX_DEPTH:
         token, depth = token.head, depth + 1
     return depth
 
@@ -54,10 +60,10 @@ def main_event(doc, events: Sequence[Any]) -> Any | None:
     for event in events:
         verb = event.provenance.spans.get("verb") if event.provenance is not None else None
         if not verb or event.sentence_index >= len(sents):
-            key = (1000, 10_000)
+            key = _UNRANKED
         else:
             i = sents[event.sentence_index].start + verb[0]
-            key = (_depth(doc[i]), i) if i < len(doc) else (1000, 10_000)
+            key = (_depth(doc[i]), i) if i < len(doc) else _UNRANKED
         if best_key is None or key < best_key:
             best, best_key = event, key
     return best

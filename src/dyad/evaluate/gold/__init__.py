@@ -59,6 +59,11 @@ class FormatNotImplemented(GoldError):
 
 _TABARI_HEADER = re.compile(r"^\d{6,9}[ \t]+\S", re.M)
 _NER_LINE = re.compile(r"^\S+ [BI]-[STR]$|^\S+ O$", re.M)
+# Format sniffing: the head of the file read, the lines looked at, and the share of them that must
+# have a tab-separated layout. Set by hand; re-measure with `python -m pytest tests/test_evaluate.py`.
+_SNIFF_BYTES = 65536
+_SNIFF_LINES = 50
+_TABULAR_SHARE = 0.8
 
 
 def detect_format(path: str | Path) -> str:
@@ -71,7 +76,7 @@ def detect_format(path: str | Path) -> str:
     if not path.is_file():
         raise GoldError(f"gold file not found: {path}")
     name = path.name.lower()
-    head = path.read_bytes()[:65536].decode("utf-8", errors="replace").lstrip("\ufeff")
+    head = path.read_bytes()[:_SNIFF_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
     start = head.lstrip()[:1]
     if path.suffix.lower() == ".ann":
         return "polnear"
@@ -90,10 +95,10 @@ def detect_format(path: str | Path) -> str:
         return "jsonl"
     if _TABARI_HEADER.search(head) and "{" in head and "/*" in head:
         return "tabari"
-    lines = [line for line in head.splitlines()[:50] if line.strip()]
-    if lines and sum(bool(re.search(r"\t[0-4]\s*$", line)) for line in lines) >= 0.8 * len(lines):
+    lines = [line for line in head.splitlines()[:_SNIFF_LINES] if line.strip()]
+    if lines and sum(bool(re.search(r"\t[0-4]\s*$", line)) for line in lines) >= _TABULAR_SHARE * len(lines):
         return "conflibert-class"
-    if lines and len(_NER_LINE.findall(head)) >= 0.8 * len(lines):
+    if lines and len(_NER_LINE.findall(head)) >= _TABULAR_SHARE * len(lines):
         return "conflibert-ner"
     raise GoldError(f"cannot tell the format of {path}; give --format "
                     f"({', '.join(f for f in FORMATS)})")

@@ -84,6 +84,48 @@ def _option(command: str, where: str) -> dict[str, str]:
     return {key: option.value for key, option in parsed.options.items()}
 
 
+def _split_body(body: list[str]) -> tuple[list[str], int, str]:
+    """A record's lines -> (text lines, index of the first line after the text, the rest as one
+    string without ``#`` lines). The text runs up to "/*" or a "\\n..." comment line."""
+    text_lines: list[str] = []
+    rest_at = len(body)
+    for i, line in enumerate(body):
+        if line.lstrip().startswith("\\n"):
+            rest_at = i
+            break
+        if "/*" in line:
+            text_lines.append(line[: line.index("/*")])
+            rest_at = i
+            break
+        text_lines.append(line)
+    rest_lines = body[rest_at:]
+    if rest_at < len(body) and "/*" in body[rest_at]:
+        rest_lines = [body[rest_at][body[rest_at].index("/*") :], *body[rest_at + 1 :]]
+    return text_lines, rest_at, "\n".join(line for line in rest_lines if not line.startswith("#"))
+
+
+def _settle_kind(gold: GoldSet, record: GoldRecord, specials: set[str], truncated: bool, sets_options: bool) -> None:
+    """What a record checks, from its special codes, events and options (see the module docstring)."""
+    if "+++" in specials:
+        record.kind, record.checked, record.skip = "complex", False, "complex {+++}"
+    elif "###" in specials:
+        record.kind = "discard"
+    elif "---" in specials:
+        record.kind = "no_event"
+    elif record.events:
+        record.truncated = truncated
+    elif truncated:
+        record.checked, record.skip = False, "nothing checked before -{"
+    elif sets_options:
+        record.kind, record.checked, record.skip = "options", False, "sets options only"
+    else:
+        record.kind = "no_event"
+        gold.warnings.append(f"{record.where}: {record.id}: no validation field; read as no event")
+    if specials and record.events:
+        gold.warnings.append(f"{record.where}: {record.id}: special code {sorted(specials)[0]} given "
+                             "with events; the special code wins")
+
+
 def read_tabari(path: str | Path, *, stop_id: str | None = STOP_ID, text: str | None = None) -> GoldSet:
     """Read a TABARI validation file into a :class:`GoldSet` (see the module docstring)."""
     path = Path(path)
@@ -107,23 +149,7 @@ def read_tabari(path: str | Path, *, stop_id: str | None = STOP_ID, text: str | 
         record_id = _record_id(m.group(2))
         if stop_id is not None and record_id == stop_id:
             break
-        body = lines[start + 1 : end]
-        # the text: up to "/*" or a "\n..." comment line
-        text_lines: list[str] = []
-        rest_at = len(body)
-        for i, line in enumerate(body):
-            if line.lstrip().startswith("\\n"):
-                rest_at = i
-                break
-            if "/*" in line:
-                text_lines.append(line[: line.index("/*")])
-                rest_at = i
-                break
-            text_lines.append(line)
-        rest_lines = body[rest_at:]
-        if rest_at < len(body) and "/*" in body[rest_at]:
-            rest_lines = [body[rest_at][body[rest_at].index("/*") :], *body[rest_at + 1 :]]
-        rest = "\n".join(line for line in rest_lines if not line.startswith("#"))
+        text_lines, rest_at, rest = _split_body(lines[start + 1 : end])
         record = GoldRecord(id=record_id, text=" ".join(" ".join(text_lines).split()), date_raw=m.group(1),
                             date=parse_tabari_date(m.group(1)), lineno=start + 1, origin=origin,
                             options_before=dict(options), option_lines=list(option_lines))
@@ -157,24 +183,7 @@ def read_tabari(path: str | Path, *, stop_id: str | None = STOP_ID, text: str | 
                 continue
             events.append(GoldEvent(parts[0], parts[1] or None, parts[2]))
         record.events = events
-        if "+++" in specials:
-            record.kind, record.checked, record.skip = "complex", False, "complex {+++}"
-        elif "###" in specials:
-            record.kind = "discard"
-        elif "---" in specials:
-            record.kind = "no_event"
-        elif events:
-            record.truncated = truncated
-        elif truncated:
-            record.checked, record.skip = False, "nothing checked before -{"
-        elif new_options:
-            record.kind, record.checked, record.skip = "options", False, "sets options only"
-        else:
-            record.kind = "no_event"
-            gold.warnings.append(f"{record.where}: {record_id}: no validation field; read as no event")
-        if specials and events:
-            gold.warnings.append(f"{record.where}: {record_id}: special code {sorted(specials)[0]} given "
-                                 "with events; the special code wins")
+        _settle_kind(gold, record, specials, truncated, bool(new_options))
         record.category = category_of(record_id)
         gold.records.append(record)
         for command in new_options:

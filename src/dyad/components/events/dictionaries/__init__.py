@@ -11,6 +11,39 @@ of real files that the legacy programs tolerated are read the way they read them
 in :attr:`Dictionaries.warnings`.
 """
 
+from dyad.components.events.dictionaries.elements import (
+    Alternatives,
+    Diagnostic,
+    Element,
+    EventCode,
+    NounPhrase,
+    PrepPhrase,
+    Slot,
+    Source,
+    SynsetRef,
+    Word,
+    phrase_key,
+    phrase_text,
+)
+from dyad.components.events.dictionaries.entries import (
+    ActorCode,
+    ActorEntry,
+    AgentEntry,
+    DiscardEntry,
+    IssueCategory,
+    IssueEntry,
+    LexicalEntry,
+    OntologyEntry,
+    Option,
+    Pattern,
+    Synset,
+    SynsetMember,
+    Transformation,
+    TransformClause,
+    Verb,
+    VerbEntry,
+    VerbForm,
+)
 from dyad.components.events.dictionaries.errors import DictionaryError
 from dyad.components.events.dictionaries.loader import (
     KINDS,
@@ -19,40 +52,7 @@ from dyad.components.events.dictionaries.loader import (
     read_dictionary,
     resolve_inputs,
 )
-from dyad.components.events.dictionaries.model import (
-    ActorCode,
-    ActorEntry,
-    AgentEntry,
-    Alternatives,
-    Diagnostic,
-    Dictionaries,
-    DiscardEntry,
-    Element,
-    EventCode,
-    IssueCategory,
-    IssueEntry,
-    LexicalEntry,
-    NounPhrase,
-    OntologyEntry,
-    Option,
-    Pattern,
-    PrepPhrase,
-    Project,
-    Slot,
-    Source,
-    SourceFile,
-    Synset,
-    SynsetMember,
-    SynsetRef,
-    Transformation,
-    TransformClause,
-    Verb,
-    VerbEntry,
-    VerbForm,
-    Word,
-    phrase_key,
-    phrase_text,
-)
+from dyad.components.events.dictionaries.model import Dictionaries, Project, SourceFile
 from dyad.components.events.dictionaries.petrarch import (
     read_config,
     read_discards,

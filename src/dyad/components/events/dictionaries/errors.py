@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dyad.components.events.dictionaries.model import Diagnostic
+from dyad.components.events.dictionaries.elements import Diagnostic
 
 __all__ = ["DictionaryError", "ReadContext"]
 

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from dyad.components.events.dictionaries import cache as _cache
+from dyad.components.events.dictionaries.elements import Diagnostic, Dialect
 from dyad.components.events.dictionaries.errors import DictionaryError
-from dyad.components.events.dictionaries.model import Diagnostic, Dialect, Dictionaries, Project, SourceFile
+from dyad.components.events.dictionaries.model import Dictionaries, Project, SourceFile
 from dyad.components.events.dictionaries.petrarch import (
     read_config,
     read_discards,
@@ -32,8 +33,13 @@ _NAME_PARTS = (("ontology", "ontology"), ("preposition", "prepositions"), ("disc
                ("cameo", "verbs"), ("options", "options"), ("config", "config"))
 
 
+# Characters of a file read to tell its kind: every real dictionary shows its kind well within them.
+# Set by hand; re-measure with `python -m pytest tests/test_dictionaries.py`.
+_SNIFF_CHARS = 200_000
+
+
 def _sniff(text: str) -> str | None:
-    head = text[:200_000]
+    head = text[:_SNIFF_CHARS]
     if re.search(r"^\s*\[(Dictionaries|Options)\]\s*$", head, re.M):
         return "config"
     if re.search(r"^<\s*(actor|verb|agent|option)s?file", head, re.M | re.I):

@@ -9,19 +9,17 @@ import configparser
 import re
 from pathlib import Path
 
-from dyad.components.events.dictionaries.errors import ReadContext
-from dyad.components.events.dictionaries.model import (
-    Dictionaries,
+from dyad.components.events.dictionaries.elements import Source, phrase_text
+from dyad.components.events.dictionaries.entries import (
     DiscardEntry,
     IssueCategory,
     IssueEntry,
     LexicalEntry,
     OntologyEntry,
     Option,
-    Project,
-    Source,
-    phrase_text,
 )
+from dyad.components.events.dictionaries.errors import ReadContext
+from dyad.components.events.dictionaries.model import Dictionaries, Project
 from dyad.components.events.dictionaries.syntax import (
     logical_lines,
     parse_phrase,

@@ -7,9 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from dyad.components.events.dictionaries.errors import ReadContext
-from dyad.components.events.dictionaries.model import (
-    ActorCode,
+from dyad.components.events.dictionaries.elements import (
     Alternatives,
     Dialect,
     Element,
@@ -20,6 +18,8 @@ from dyad.components.events.dictionaries.model import (
     SynsetRef,
     Word,
 )
+from dyad.components.events.dictionaries.entries import ActorCode
+from dyad.components.events.dictionaries.errors import ReadContext
 
 __all__ = [
     "decode_bytes",
@@ -306,6 +306,9 @@ def _group_has_bar(text: str, i: int) -> bool:
     return False
 
 
+# Long: one character scanner whose state (the open-bracket stack, the pending
+# "_" join, the word buffer, where the current token began) nearly every branch reads and updates;
+# split into helpers, that state would travel through each of them.
 def parse_elements(
     text: str,
     ctx: ReadContext,

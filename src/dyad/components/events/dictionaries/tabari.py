@@ -9,20 +9,10 @@ import itertools
 import re
 from pathlib import Path
 
+from dyad.components.events.dictionaries.elements import Dialect, Source, Word, phrase_text
+from dyad.components.events.dictionaries.entries import ActorCode, ActorEntry, AgentEntry, LexicalEntry, Option
 from dyad.components.events.dictionaries.errors import ReadContext
-from dyad.components.events.dictionaries.model import (
-    ActorCode,
-    ActorEntry,
-    AgentEntry,
-    Dialect,
-    Dictionaries,
-    LexicalEntry,
-    Option,
-    Project,
-    Source,
-    Word,
-    phrase_text,
-)
+from dyad.components.events.dictionaries.model import Dictionaries, Project
 from dyad.components.events.dictionaries.syntax import (
     logical_lines,
     parse_actor_code,
@@ -65,6 +55,9 @@ class _ActorGroup:
         self.lineno = lineno
 
 
+# Long: a line-by-line reader in which one actor record spans several lines
+# (primary phrase, "+" synonyms, indented code restrictions) held in the open group; the section
+# tag, the group and the two closures that complete it share that state.
 def read_actors(path: str | Path, *, dialect: Dialect = "tabari", text: str | None = None) -> Dictionaries:
     """Read an actors dictionary (TABARI 5.3, 5.3.1, 5.3.2, 6.5; PETRARCH docs "Actor Dictionary").
 

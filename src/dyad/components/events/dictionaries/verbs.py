@@ -17,13 +17,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dyad.components.events.dictionaries.errors import DictionaryError, ReadContext
-from dyad.components.events.dictionaries.model import (
-    Dialect,
-    Dictionaries,
-    EventCode,
+from dyad.components.events.dictionaries.elements import Dialect, EventCode, Source, Word, phrase_text
+from dyad.components.events.dictionaries.entries import (
     Pattern,
-    Source,
     Synset,
     SynsetMember,
     Transformation,
@@ -31,9 +27,9 @@ from dyad.components.events.dictionaries.model import (
     Verb,
     VerbEntry,
     VerbForm,
-    Word,
-    phrase_text,
 )
+from dyad.components.events.dictionaries.errors import DictionaryError, ReadContext
+from dyad.components.events.dictionaries.model import Dictionaries
 from dyad.components.events.dictionaries.syntax import (
     UndefinedSynset,
     VerbMarker,

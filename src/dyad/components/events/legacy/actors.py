@@ -11,11 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dyad.components.events.dictionaries.model import ActorEntry, AgentEntry, Dictionaries, Word
+from dyad.components.events.dictionaries.elements import Word
+from dyad.components.events.dictionaries.entries import ActorEntry, AgentEntry
+from dyad.components.events.dictionaries.model import Dictionaries
 from dyad.components.events.legacy.text import CONJUNCTIONS, Tok
 from dyad.components.events.legacy.words import split_hyphens, stem_keys, word_matches
 
-MAX_GAP = 2  # words a non-joined phrase element may skip over (TABARI "need not follow immediately")
+# Words a non-joined phrase element may skip over (TABARI "need not follow immediately"). Set by hand;
+# re-measure with the three `dyad evaluate --json` suites of docs/notes/legacy-coder.md.
+MAX_GAP = 2
+# Distinct tokens whose candidate phrases are remembered before the memo is emptied (bounds memory
+# on a long run). Set by hand; re-measure with `python benchmarks/legacy_coding.py`.
+_CANDIDATE_CACHE_SIZE = 200_000
 
 
 @dataclass(slots=True)
@@ -69,7 +76,7 @@ class PhraseIndex:
     def candidates(self, token: str) -> list[Phrase]:
         hit = self._candidates.get(token)
         if hit is None:
-            if len(self._candidates) > 200_000:
+            if len(self._candidates) > _CANDIDATE_CACHE_SIZE:
                 self._candidates.clear()
             hit = self._candidates[token] = self._candidates_of(token)
         return hit

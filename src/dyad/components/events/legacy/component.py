@@ -40,7 +40,8 @@ class LegacyEvents:
         return doc
 
 
-@Language.factory(NAME, default_config={"dictionaries": [], "options": {}})
+@Language.factory(NAME, default_config={"dictionaries": [], "options": {}},
+                  requires=["token.dep", "token.tag", "doc.sents"], assigns=["doc._.events"])
 def make_legacy_events(nlp: Language, name: str, dictionaries: list[str], options: dict[str, str]) -> LegacyEvents:
     from dyad.components.events.dictionaries import load_dictionaries
 

@@ -13,17 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from dyad.components.events.dictionaries.model import (
+from dyad.components.events.dictionaries.elements import (
     Alternatives,
-    Dictionaries,
     Element,
     NounPhrase,
-    Pattern,
     PrepPhrase,
     Slot,
     SynsetRef,
     Word,
 )
+from dyad.components.events.dictionaries.entries import Pattern
+from dyad.components.events.dictionaries.model import Dictionaries
 from dyad.components.events.legacy.text import Tok
 from dyad.components.events.legacy.words import split_hyphens, word_matches
 
@@ -51,6 +51,12 @@ def _joined(e: Element) -> bool:
     return bool(getattr(e, "joined", False))
 
 
+# The length a synset reference counts for when patterns are ranked longest first (it stands for
+# a word of unknown length). Set by hand; re-measure with the three `dyad evaluate --json` suites
+# of docs/notes/legacy-coder.md.
+SYNSET_LENGTH = 4
+
+
 def pattern_length(p: Pattern) -> int:
     """TABARI 5.7.1: characters of the literal text (tokens and blanks not counted)."""
 
@@ -58,7 +64,7 @@ def pattern_length(p: Pattern) -> int:
         if isinstance(e, Word):
             return len(e.text)
         if isinstance(e, SynsetRef):
-            return 4
+            return SYNSET_LENGTH
         if isinstance(e, Alternatives):
             return max((sum(size(x) for x in o) for o in e.options), default=0)
         if isinstance(e, NounPhrase):
@@ -195,6 +201,8 @@ def _match_np(elems: list[Element], k: int, pos: int, hi: int, ctx: Context,
             yield from _match_np(elems, k + 1, end, hi, ctx, b)
 
 
+# Modifiers of a PETRARCH-2 {NOUN PHRASE} that may be skipped between two of its words (step 8 of
+# docs/notes/legacy-coder.md); re-measure with the three `dyad evaluate --json` suites listed there.
 NP_GAP = 2
 
 

@@ -223,12 +223,3 @@ def group_units(units: list[Unit], toks: list[Tok]) -> list[Group]:
                     u.codes = codes
     return groups
 
-
-def _and_follows(units: list[Unit], u: Unit, toks: list[Tok]) -> bool:
-    """A comma joins a list of actors only when the list ends with AND another actor."""
-    k = units.index(u)
-    if k + 1 >= len(units):
-        return False
-    nxt = units[k + 1]
-    words = [toks[p].text for p in range(u.end, nxt.start)]
-    return bool(words) and all(w in ("AND", ",") or w in DETERMINERS for w in words) and "AND" in words

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dyad.components.events.dictionaries.model import Dictionaries, EventCode, Verb, VerbEntry, Word
+from dyad.components.events.dictionaries.elements import EventCode, Word
+from dyad.components.events.dictionaries.entries import Verb, VerbEntry
+from dyad.components.events.dictionaries.model import Dictionaries
+from dyad.components.events.legacy.actors import MAX_GAP
 from dyad.components.events.legacy.text import CONJUNCTIONS, Tok
 from dyad.components.events.legacy.words import split_hyphens, stem_keys, word_matches
 
@@ -90,7 +93,7 @@ class VerbIndex:
             ok = True
             for k in range(1, len(form.words)):
                 prev = form.words[k - 1]
-                limit = positions[-1] + 2 if prev.joined else min(hi, positions[-1] + 4)
+                limit = positions[-1] + 2 if prev.joined else min(hi, positions[-1] + 2 + MAX_GAP)
                 found = -1
                 for p in range(positions[-1] + 1, min(limit, hi)):
                     t = toks[p]

@@ -7,7 +7,7 @@ dictionary asks for automatic plurals, its regular plural."""
 
 from __future__ import annotations
 
-from dyad.components.events.dictionaries.model import Word, regular_plural
+from dyad.components.events.dictionaries.elements import Word, regular_plural
 
 ENDINGS = ("S", "ED", "ES", "EN", "ING", "'S", "D")
 
