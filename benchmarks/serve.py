@@ -31,6 +31,8 @@ import aiohttp
 import duckdb
 import httpx
 
+from dyad.surfaces.server.app import CACHE_SIZE
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [ROOT / "examples", ROOT / "tests" / "fixtures" / "server"]
 OUTPUT = ROOT / "benchmarks" / "output"
@@ -115,7 +117,7 @@ def request_mix(rng: random.Random, dyads: list[dict], first: dt.date, last: dt.
     d = rng.choice(dyads)
     return kind, "/api/dyads/series", {"source": d["source_code"], "target": d["target_code"],
                                        "period": rng.choice(["day", "week", "month"]),
-                                       "normalize": rng.choice(["true", "false"])}
+                                       "both_ways": rng.choice(["true", "false"])}
 
 
 async def load(base: str, clients: int, seconds: float, seed: int, first: dt.date, last: dt.date) -> dict:
@@ -164,7 +166,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=9)
-    parser.add_argument("--cache-size", type=int, default=4096,
+    parser.add_argument("--cache-size", type=int, default=CACHE_SIZE,
                         help="The server's answer cache (the default of `dyad serve`); 0 measures every query.")
     parser.add_argument("--keep", action="store_true", help="Keep the store (printed) instead of deleting it.")
     args = parser.parse_args()

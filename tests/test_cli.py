@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from dyad.surfaces.cli import main
@@ -73,3 +74,24 @@ def test_version_and_help():
 def test_bad_date_option_is_a_usage_error(fixtures):
     out = CliRunner().invoke(main, ["code", "--date", "2026-13-01", str(fixtures)])
     assert out.exit_code == 2 and "YYYY-MM-DD" in out.output
+
+
+@pytest.mark.parametrize("command", ["code", "actors", "quotes", "places"])
+def test_every_command_reports_skipped_and_failed_articles_alike(command):
+    feed = '{"text": ""}\n{"text": oops}\n{"text": "Police arrested 12 protesters in Nairobi."}\n'
+    out = run(command, "-", input=feed)
+    assert out.exit_code == 0
+    lines = out.stderr.splitlines()
+    assert any(line.startswith("dyad: skipped <stdin>:1: ") for line in lines), out.stderr
+    assert any(line.startswith("dyad: failed <stdin>:2: malformed JSON") for line in lines), out.stderr
+
+
+def test_evaluate_help_lists_the_formats_each_task_reads():
+    from dyad.evaluate.cli import TASK_FORMATS
+    from dyad.evaluate.gold import FORMATS
+
+    assert set().union(*TASK_FORMATS.values()) == set(FORMATS)  # no format listed that no task reads
+    help_text = " ".join(run("evaluate", "--help").stdout.split())
+    for task, formats in TASK_FORMATS.items():
+        assert f"{task}: {', '.join(formats)}" in help_text.replace("- ", "-")
+    assert "Implemented:" not in help_text

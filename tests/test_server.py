@@ -100,16 +100,18 @@ def test_one_event_and_its_article(client):
 
 
 def test_dyad_series(client):
-    body = get(client, "/api/dyads/series?source=TUR&target=GRC&period=month&normalize=true").json()
+    body = get(client, "/api/dyads/series?source=TUR&target=GRC&period=month").json()
     points = body["points"]
     assert [p["period"] for p in points] == sorted(p["period"] for p in points)
     assert sum(p["events"] for p in points) == get(client, "/api/events?source=TUR&target=GRC").json()["total"]
     for p in points:
         assert -10 <= p["goldstein"] <= 10 and p["articles"] >= 1
         assert p["per_100_articles"] == pytest.approx(100 * p["events"] / p["articles"], abs=1e-3)
+        assert p["events"] == p["verbal_coop"] + p["material_coop"] + p["verbal_conflict"] + p["material_conflict"]
     both = get(client, "/api/dyads/series?source=TUR&target=GRC&period=week&both_ways=true").json()
     assert sum(p["events"] for p in both["points"]) > sum(p["events"] for p in points)
-    assert "per_100_articles" not in both["points"][0]
+    since = get(client, f"/api/dyads/series?source=TUR&target=GRC&since={points[-1]['period']}").json()
+    assert since["points"] == points[-1:]
     get(client, "/api/dyads/series?source=TUR&target=GRC&period=fortnight", 422)
 
 
@@ -155,8 +157,9 @@ def test_request_body_limit(client):
 
 def test_openapi_schema(client):
     schema = get(client, "/openapi.json").json()
-    for path in ("/api/events", "/api/events/{event_id}", "/api/dyads/series", "/api/actors", "/api/quotes",
-                 "/api/places", "/api/stories", "/api/code", "/api/articles/{article_id}"):
+    for path in ("/api/events", "/api/events/{event_id}", "/api/dyads", "/api/dyads/series", "/api/roots",
+                 "/api/partners", "/api/volume", "/api/actors", "/api/quotes", "/api/places", "/api/stories",
+                 "/api/code", "/api/articles/{article_id}"):
         assert path in schema["paths"], path
     names = {p["name"] for p in schema["paths"]["/api/events"]["get"]["parameters"]}
     assert names >= {"actor", "source", "target", "code", "root", "quad_class", "since", "until", "country", "q",

@@ -1,66 +1,130 @@
-"""The common questions asked of an event store, as parameterised SQL over its tables and views.
+"""The five common questions of an event store, answered once for every surface (`dyad query`, the API).
 
-Each function returns (column names, rows). Actor arguments match codes by prefix ("FRA" matches
-"FRAGOV"), as CAMEO codes nest.
+Each function takes a DuckDB connection and plain arguments and returns an `Answer`: column names and
+rows. Actor arguments match codes by prefix ("fra" matches "FRAGOV"), as CAMEO codes nest; they are
+matched case-insensitively and as data, never as patterns (`starts_with`, not LIKE: `%` and `_` match
+themselves). Values reach DuckDB only as bound parameters; the one identifier in the SQL, the period
+unit, comes from `PERIODS`.
 """
 
 from __future__ import annotations
 
-import duckdb
+import datetime as dt
+from typing import TYPE_CHECKING, NamedTuple
 
-PERIODS = {"day": "day", "week": "week", "month": "month", "year": "year"}
-Table = tuple[list[str], list[tuple]]
+if TYPE_CHECKING:  # the CLI imports this module to build its options: no DuckDB at import
+    import duckdb
+
+__all__ = ["LIKE", "LIMIT", "PERIODS", "Answer", "code_prefix", "dyad_series", "escape_like", "partners",
+           "root_counts", "starts", "top_dyads", "volume"]
+
+PERIODS = ("day", "week", "month", "year")
+LIMIT = 20  # rows of a ranked answer (top dyads, partners) unless asked: set by hand, one screen
+LIKE = "LIKE ? ESCAPE '\\'"  # the one way a filter value becomes a pattern: with escape_like, as data
 
 
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> Table:
+class Answer(NamedTuple):
+    """Column names and rows, in order (a table for the CLI; `dicts()` for JSON)."""
+
+    columns: list[str]
+    rows: list[tuple]
+
+    def dicts(self) -> list[dict]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def escape_like(text: str) -> str:
+    """`text` as a LIKE pattern that matches only itself (use with `LIKE`, whose escape is a backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def starts(column: str) -> str:
+    """SQL true where `column` starts with the bound parameter, a `code_prefix`: a literal prefix, three
+    times faster than a LIKE pattern on 100,000 events (measured by hand on the store of benchmarks/serve.py)."""
+    return f"starts_with({column}, ?)"
+
+
+def code_prefix(code: str) -> str:
+    """The prefix parameter of `starts` for an actor or event code in any case (codes are stored upper case)."""
+    return code.strip().upper()
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> Answer:
     relation = con.execute(sql, params)
-    return [d[0] for d in relation.description], relation.fetchall()
+    return Answer([d[0] for d in relation.description], relation.fetchall())
 
 
-def dyad_series(con, source: str, target: str, period: str = "month", both_ways: bool = False) -> Table:
-    """Events from `source` to `target` per period: counts, mean Goldstein, QuadClass split."""
-    unit = PERIODS[period]
-    direction = "(source_code LIKE ? AND target_code LIKE ?)"
-    params = [source + "%", target + "%"]
+def _unit(period: str) -> str:
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    return period
+
+
+def dyad_series(con, source: str, target: str, period: str = "month", both_ways: bool = False,
+                since: dt.date | None = None, until: dt.date | None = None) -> Answer:
+    """Events from `source` to `target` per period: count, mean Goldstein, the QuadClass split, and the
+    articles published that period (all of them: the denominator), with events per 100 of them."""
+    unit = _unit(period)
+    direction = f"({starts('source_code')} AND {starts('target_code')})"
+    params: list = [code_prefix(source), code_prefix(target)]
     if both_ways:
-        direction = f"({direction} OR (source_code LIKE ? AND target_code LIKE ?))"
-        params += [target + "%", source + "%"]
+        direction = f"({direction} OR ({starts('source_code')} AND {starts('target_code')}))"
+        params += [code_prefix(target), code_prefix(source)]
+    if since:
+        direction += " AND date >= ?"
+        params.append(since)
+    if until:
+        direction += " AND date <= ?"
+        params.append(until)
     return _run(con, f"""
-        SELECT CAST(date_trunc('{unit}', date) AS DATE) AS {unit}, count(*) AS events,
-               round(avg(goldstein), 2) AS goldstein,
-               count(*) FILTER (quad_class = 1) AS verbal_coop, count(*) FILTER (quad_class = 2) AS material_coop,
-               count(*) FILTER (quad_class = 3) AS verbal_conflict,
-               count(*) FILTER (quad_class = 4) AS material_conflict
-        FROM events WHERE date IS NOT NULL AND {direction} GROUP BY 1 ORDER BY 1""", params)
+        WITH e AS (
+            SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, count(*) AS events,
+                   round(avg(goldstein), 2) AS goldstein,
+                   count(*) FILTER (quad_class = 1) AS verbal_coop, count(*) FILTER (quad_class = 2) AS material_coop,
+                   count(*) FILTER (quad_class = 3) AS verbal_conflict,
+                   count(*) FILTER (quad_class = 4) AS material_conflict
+            FROM events WHERE date IS NOT NULL AND {direction} GROUP BY 1),
+        v AS (
+            SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, count(*) AS articles
+            FROM articles WHERE date IS NOT NULL AND period IN (SELECT period FROM e) GROUP BY 1)
+        SELECT e.*, coalesce(v.articles, 0) AS articles,
+               round(100 * e.events / nullif(v.articles, 0), 3) AS per_100_articles
+        FROM e LEFT JOIN v USING (period) ORDER BY e.period""", params)
 
 
-def top_dyads(con, limit: int = 20) -> Table:
+def top_dyads(con, limit: int = LIMIT) -> Answer:
+    """The most frequent source-target pairs, with the articles they come from and mean Goldstein."""
     return _run(con, """
         SELECT source_code, target_code, count(*) AS events, count(DISTINCT article_id) AS articles,
                round(avg(goldstein), 2) AS goldstein
         FROM events WHERE target_code IS NOT NULL GROUP BY 1, 2 ORDER BY events DESC, 1, 2 LIMIT ?""", [limit])
 
 
-def root_counts(con, period: str = "month") -> Table:
-    unit = PERIODS[period]
+def root_counts(con, period: str = "month") -> Answer:
+    """Events per CAMEO root code per period."""
+    unit = _unit(period)
     return _run(con, f"""
-        SELECT CAST(date_trunc('{unit}', date) AS DATE) AS {unit}, root_code, count(*) AS events
+        SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, root_code, count(*) AS events
         FROM events WHERE date IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2""", [])
 
 
-def partners(con, actor: str, limit: int = 20) -> Table:
-    return _run(con, """
-        SELECT CASE WHEN source_code LIKE ? THEN target_code ELSE source_code END AS partner,
-               count(*) FILTER (source_code LIKE ?) AS as_target, count(*) FILTER (target_code LIKE ?) AS as_source,
-               count(*) AS events, round(avg(goldstein), 2) AS goldstein
-        FROM events WHERE (source_code LIKE ? OR target_code LIKE ?) AND target_code IS NOT NULL
-        GROUP BY 1 ORDER BY events DESC LIMIT ?""", [actor + "%"] * 5 + [limit])
-
-
-def volume(con, period: str = "day") -> Table:
-    """Articles per period and news source: the denominator every event count needs."""
-    unit = PERIODS[period]
+def partners(con, actor: str, limit: int = LIMIT) -> Answer:
+    """The actors `actor` deals with most, either way: `as_target` counts the events `actor` did to the
+    partner, `as_source` those the partner did to `actor` (an event within `actor`'s codes counts in both)."""
+    pattern = code_prefix(actor)
     return _run(con, f"""
-        SELECT CAST(date_trunc('{unit}', date) AS DATE) AS {unit}, coalesce(source, '(unknown)') AS source,
+        SELECT CASE WHEN {starts('source_code')} THEN target_code ELSE source_code END AS partner,
+               count(*) FILTER ({starts('source_code')}) AS as_target,
+               count(*) FILTER ({starts('target_code')}) AS as_source,
+               count(*) AS events, round(avg(goldstein), 2) AS goldstein
+        FROM events WHERE ({starts('source_code')} OR {starts('target_code')}) AND target_code IS NOT NULL
+        GROUP BY 1 ORDER BY events DESC, partner LIMIT ?""", [pattern] * 5 + [limit])
+
+
+def volume(con, period: str = "month") -> Answer:
+    """Articles per period and news source, and how many were coded: the denominator every event count needs."""
+    unit = _unit(period)
+    return _run(con, f"""
+        SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, coalesce(source, '(unknown)') AS source,
                count(*) AS articles, count(*) FILTER (status = 'coded') AS coded
         FROM articles GROUP BY 1, 2 ORDER BY 1, 2""", [])

@@ -1,4 +1,6 @@
-"""`dyad evaluate`: score dyad against a gold file (a thin shell over :mod:`dyad.evaluate.events`)."""
+"""`dyad evaluate`: score dyad against gold data, one task at a time (a thin shell over the scorers:
+:mod:`dyad.evaluate.events`, :mod:`~dyad.evaluate.plover`, :mod:`~dyad.evaluate.pentaclass`,
+:mod:`~dyad.evaluate.actors`, :mod:`~dyad.evaluate.quotes`, :mod:`~dyad.evaluate.places`)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dyad.evaluate import events as _events
+from dyad.evaluate.actors import ACTOR_FORMATS
 from dyad.evaluate.gold import FORMATS, IMPLEMENTED, FormatNotImplemented, GoldError, read_gold
+from dyad.evaluate.places import PLACE_FORMATS
 from dyad.evaluate.scoring import RecordScore, Totals, worst
 
-TASKS = ("events", "actors", "quotes", "places")
-MAX_WARNINGS = 20
+SCORED_EVENT_FORMATS = ("plover-gsr", "conflibert-class")  # events scored by plover.py and pentaclass.py
+# the gold formats each task reads: its readers are the modules above
+TASK_FORMATS = {"events": (*IMPLEMENTED, *SCORED_EVENT_FORMATS), "actors": ACTOR_FORMATS, "quotes": ("polnear",),
+                "places": (*PLACE_FORMATS, "plover-gsr")}
+TASKS = tuple(TASK_FORMATS)
+MAX_WARNINGS = 20  # gold warnings printed before "... and N more": set by hand, one screen
+MAX_CRASHES = 10  # crashed records listed in the table report (all of them are in --json): set by hand
 
 stderr = Console(stderr=True, highlight=False)
 
@@ -34,9 +43,10 @@ def _fail(message: str, code: int) -> NoReturn:
 @click.command("evaluate", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("gold", type=click.Path(exists=True, dir_okay=True))
 @click.option("--task", type=click.Choice(TASKS), default="events", show_default=True,
-              help="What to score: events (default), actors, quotes or places.")
+              help="What to score: events, actors, quotes or places.")
 @click.option("--format", "gold_format", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
-              help=f"Gold format; auto detects it from the file. Implemented: {', '.join(IMPLEMENTED)}.")
+              help="Gold format; auto detects it from the file. Each task reads: "
+              + "; ".join(f"{task}: {', '.join(formats)}" for task, formats in TASK_FORMATS.items()) + ".")
 @click.option("--dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="PATH",
               help="Legacy dictionary files to code with (repeat the option for several; a TABARI .project "
               "or PETR_config.ini brings the files it names). Default: those the gold names.")
@@ -45,20 +55,31 @@ def _fail(message: str, code: int) -> NoReturn:
               help="Also list the N worst records (most missed + extra events) with gold and predicted events.")
 def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ...], as_json: bool,
              n_errors: int) -> None:
-    """Score event coding against a GOLD file with known answers.
+    """Score dyad against a GOLD file (or folder) with known answers.
 
-    Reads the gold (TABARI validation text, PETRARCH or UniversalPetrarch validation XML, or dyad's
-    JSONL gold), codes each record's raw text with the dictionaries the gold names (or those given
-    with --dictionaries; without any, with dyad's own coder), applies the gold's option settings, and
-    reports records fully right, event precision, recall and F1, overall and per category. A record
-    the coder crashes on is counted and reported; the run goes on.
+    \b
+    Tasks:
+      events  event coding. TABARI validation text, PETRARCH or UniversalPetrarch validation XML and
+              dyad's JSONL gold: each record's text is coded with the dictionaries the gold names (or
+              --dictionaries; without any, dyad's own coder) under the gold's options, and records
+              fully right, event precision, recall and F1 are reported, overall and per category; a
+              record the coder crashes on is counted and the run goes on. PLOVER records: event types
+              and dyads, with a reliability table (events by confidence, share correct).
+              ConfliBERT CAMEO classes: the PentaClass of each sentence.
+      actors  actor recognition and coding (ConfliBERT NER, PLOVER records).
+      quotes  quotations and their speakers (a PolNeAR split folder).
+      places  toponyms resolved to coordinates (GeoWebNews, LGL, GeoVirus), or the event locations
+              of PLOVER records.
 
     \b
     Examples:
       dyad evaluate Validate.text
       dyad evaluate PETR.UnitTest.records.xml --errors 10
       dyad evaluate gold.jsonl --json
+      dyad evaluate --task quotes polnear/dev/
     """
+    if gold_format != "auto" and gold_format not in TASK_FORMATS[task]:
+        _fail(_not_read(task, gold_format), 2)
     if task == "actors":
         _evaluate_actors(gold, gold_format, as_json, n_errors)
         return
@@ -68,14 +89,12 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
     if task == "places":
         _evaluate_places(gold, gold_format, as_json, n_errors)
         return
-    if task != "events":
-        _fail(f"--task {task} is not implemented yet (implemented: events, actors, quotes)", 2)
     if _evaluate_scored_events(gold, gold_format, dictionaries, as_json, n_errors):
         return
     try:
         gold_set = read_gold(gold, gold_format)
     except FormatNotImplemented as error:
-        _fail(str(error), 2)
+        _fail(_not_read(task, error.format), 2)
     except (GoldError, OSError) as error:
         _fail(str(error), 1)
     for warning in gold_set.warnings[:MAX_WARNINGS]:
@@ -106,6 +125,10 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
     totals = evaluation.summary.total
     if totals.records and totals.crashed == totals.records:
         _fail("the coder crashed on every record", 1)
+
+
+def _not_read(task: str, fmt: str) -> str:
+    return f"--task {task} does not read {fmt} gold (not implemented yet); it reads {', '.join(TASK_FORMATS[task])}"
 
 
 def _pct(value: float | None) -> str:
@@ -158,10 +181,10 @@ def _print_report(evaluation: _events.EventEvaluation, n_errors: int) -> None:
     crashes = [s for s in evaluation.scores if s.crashed is not None]
     if crashes:
         out.print(f"[bold red]{len(crashes)} record(s) crashed the coder[/]")
-        for s in crashes[:10]:
+        for s in crashes[:MAX_CRASHES]:
             out.print(f"  {s.id} ({s.where}): {s.crashed}", markup=False)
-        if len(crashes) > 10:
-            out.print(f"  ... and {len(crashes) - 10} more (see --json)")
+        if len(crashes) > MAX_CRASHES:
+            out.print(f"  ... and {len(crashes) - MAX_CRASHES} more (see --json)")
     if n_errors:
         _print_errors(out, worst(evaluation.scores, n_errors))
 
@@ -190,7 +213,7 @@ def _print_errors(out: Console, scores: list[RecordScore]) -> None:
 
 def _evaluate_actors(gold: str, gold_format: str, as_json: bool, n_errors: int) -> None:
     """--task actors: a thin shell over :func:`dyad.evaluate.actors.evaluate_actors`."""
-    from dyad.evaluate.actors import ACTOR_FORMATS, evaluate_actors
+    from dyad.evaluate.actors import evaluate_actors
     from dyad.evaluate.gold import detect_format
 
     try:
@@ -198,7 +221,7 @@ def _evaluate_actors(gold: str, gold_format: str, as_json: bool, n_errors: int) 
     except GoldError as error:
         _fail(str(error), 1)
     if fmt not in ACTOR_FORMATS:
-        _fail(f"--task actors reads {' or '.join(ACTOR_FORMATS)} gold, not {fmt}", 2)
+        _fail(_not_read("actors", fmt), 2)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=stderr, transient=True, disable=as_json) as bar:
         job = bar.add_task("evaluating", total=None)
@@ -232,11 +255,12 @@ def _print_figures(title: str, result: dict, as_json: bool, details: tuple[str, 
 
 def _print_reliability(out: Console, rows: list[dict]) -> None:
     table = Table(title="reliability: events by confidence", box=box.SIMPLE, title_style="bold")
-    for name in ("confidence", "events", "type correct", "(type, source, target) correct"):
+    for name in ("confidence", "events", "mean confidence", "type correct", "(type, source, target) correct"):
         table.add_column(name, justify="right")
     for row in rows:
-        table.add_row(row["confidence"], str(row["events"]), _pct(row["type_correct"]) + "%",
-                      _pct(row["dyad_correct"]) + "%")
+        mean = row.get("mean_confidence")
+        table.add_row(row["confidence"], str(row["events"]), "-" if mean is None else f"{mean:.2f}",
+                      _pct(row["type_correct"]) + "%", _pct(row["dyad_correct"]) + "%")
     out.print(table)
 
 
@@ -244,8 +268,6 @@ def _evaluate_quotes(gold: str, gold_format: str, as_json: bool, n_errors: int) 
     """--task quotes: a thin shell over :func:`dyad.evaluate.quotes.evaluate_polnear`."""
     from dyad.evaluate.quotes import evaluate_polnear
 
-    if gold_format not in ("auto", "polnear"):
-        _fail(f"--task quotes reads polnear gold (a PolNeAR split folder), not {gold_format}", 2)
     try:
         result = evaluate_polnear(gold, errors=n_errors)
     except FileNotFoundError as error:
@@ -263,12 +285,12 @@ def _evaluate_scored_events(gold: str, gold_format: str, dictionaries: tuple[str
         fmt = detect_format(gold) if gold_format == "auto" else gold_format
     except GoldError:
         return False
+    if fmt not in SCORED_EVENT_FORMATS:
+        return False
     if fmt == "plover-gsr":
         from dyad.evaluate.plover import evaluate_plover_events as run
-    elif fmt == "conflibert-class":
-        from dyad.evaluate.pentaclass import evaluate_pentaclass as run
     else:
-        return False
+        from dyad.evaluate.pentaclass import evaluate_pentaclass as run
     result = run(gold, list(dictionaries) or None, n_errors=n_errors)
     _print_figures(f"event coding ({fmt})", result, as_json, ("errors",))
     return True
@@ -276,7 +298,7 @@ def _evaluate_scored_events(gold: str, gold_format: str, dictionaries: tuple[str
 
 def _evaluate_places(gold: str, gold_format: str, as_json: bool, n_errors: int) -> None:
     """--task places: a thin shell over :func:`dyad.evaluate.places.evaluate_places`."""
-    from dyad.evaluate.places import PLACE_FORMATS, evaluate_event_locations, evaluate_places
+    from dyad.evaluate.places import evaluate_event_locations, evaluate_places
 
     fmt = gold_format
     if fmt == "auto":
@@ -295,5 +317,5 @@ def _evaluate_places(gold: str, gold_format: str, as_json: bool, n_errors: int) 
             except Exception as error:  # unreadable XML
                 _fail(f"cannot read {gold}: {error}", 1)
     else:
-        _fail(f"--task places reads {', '.join(PLACE_FORMATS)} or plover-gsr gold, not {fmt}", 2)
+        _fail(_not_read("places", fmt), 2)
     _print_figures(f"places ({fmt})", result, as_json, ("missed", "extra", "wrong", "records_detail"), n_errors)

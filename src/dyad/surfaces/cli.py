@@ -1,9 +1,12 @@
-"""The `dyad` command: a thin shell over the library (every command is one library call away)."""
+"""The `dyad` command: a thin shell over the library (every command is one library call away).
+
+`dyad query` lives in `query_cli.py`, `dyad evaluate` in `dyad.evaluate.cli`; what the commands share
+(the date option, the skipped/failed message) in `terminal.py`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from collections.abc import Iterator
 
@@ -12,21 +15,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dyad import __version__
 from dyad.corpus.export import event_to_json, quote_to_json, result_to_json
+from dyad.corpus.ingest import BATCH_SIZE
+from dyad.evaluate.cli import evaluate
 from dyad.records import Article, Result
 from dyad.resources.ontology import lookup
-
-stderr = Console(stderr=True, highlight=False)
-
-
-def _parse_date(ctx, param, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+from dyad.surfaces.query_cli import query_group
+from dyad.surfaces.terminal import date_option, parse_date, report_uncoded, stderr, stdout_console
+from dyad.version import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,8 +40,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, metavar="[PATH...|-]")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Publication date for articles that carry none (dates events, picks leaders in office).")
+@date_option("Publication date for articles that carry none (dates events, picks leaders in office).")
 @click.option("--format", "output_format", type=click.Choice(["jsonl", "table", "results"]), default="jsonl",
               show_default=True, help="jsonl: one JSON object per event; table: readable; results: one "
               "JSON object per article, so articles without events show too.")
@@ -74,11 +69,7 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
         task = progress.add_task("coding", total=total)
         for result in process(items, nlp):
             progress.advance(task)
-            if result.status == "coded":
-                coded += 1
-            else:
-                origin = result.article.origin or result.article.id
-                progress.console.print(f"dyad: {result.status} {origin}: {result.reason}", markup=False)
+            coded += report_uncoded(result, progress.console)
             if output_format == "results":
                 out.write(result_to_json(result) + b"\n")
             elif output_format == "jsonl":
@@ -88,10 +79,7 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
                 table_rows.append(result)
             out.flush()
     if output_format == "table":
-        console = Console()
-        if not console.is_terminal and "COLUMNS" not in os.environ:  # piped: do not fold into 80 columns
-            console = Console(width=160)
-        console.print(_event_table(table_rows))
+        stdout_console().print(_event_table(table_rows))
     if coded == 0:
         stderr.print("dyad: no article could be coded", markup=False)
         sys.exit(1)
@@ -128,8 +116,7 @@ def _event_table(results: list[Result]) -> Table:
 
 @main.command("actors")
 @click.argument("paths", nargs=-1, metavar="[PATH...|-]")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Publication date for articles that carry none (picks leaders in office).")
+@date_option("Publication date for articles that carry none (picks leaders in office).")
 @click.option("--uncoded", is_flag=True, help="List the most frequent named entities (PERSON, ORG, NORP, GPE) "
               "that got no actor code, with counts and an example sentence.")
 @click.option("--top", type=click.IntRange(min=1), default=50, show_default=True, help="With --uncoded: how many.")
@@ -153,9 +140,7 @@ def actors(paths: tuple[str, ...], date: dt.date | None, uncoded: bool, top: int
     out = sys.stdout
     for item in report.code_articles(_with_date(read_inputs(paths or ("-",)), date)):
         result = item.result
-        if result.status != "coded":
-            stderr.print(f"dyad: {result.status} {result.article.origin or result.article.id}: {result.reason}",
-                         markup=False)
+        report_uncoded(result)
         if uncoded:
             coded.append(item)
         else:
@@ -174,16 +159,12 @@ def actors(paths: tuple[str, ...], date: dt.date | None, uncoded: bool, top: int
     table.add_column("example", overflow="fold", ratio=5)
     for r in rows:
         table.add_row(r.text, r.label, str(r.count), r.example)
-    console = Console()
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(width=160)
-    console.print(table)
+    stdout_console().print(table)
 
 
 @main.command("quotes")
 @click.argument("paths", nargs=-1, metavar="[PATH...|-]")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Publication date for articles that carry none.")
+@date_option()
 def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
     """The quotations of each article with their speakers, one JSON object per quote.
 
@@ -195,9 +176,7 @@ def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
 
     out = sys.stdout.buffer
     for result in process(_with_date(read_inputs(paths or ("-",)), date), load()):
-        if result.status != "coded":
-            stderr.print(f"dyad: {result.status} {result.article.origin or result.article.id}: {result.reason}",
-                         markup=False)
+        report_uncoded(result)
         for quote in result.quotes:
             out.write(quote_to_json(result.article.id, quote) + b"\n")
     out.flush()
@@ -208,9 +187,8 @@ def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
 @click.option("--db", default="dyad.duckdb", show_default=True, help="The DuckDB store to write to.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes; each loads the model once.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Publication date for articles that carry none.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
+@date_option()
+@click.option("--batch-size", type=click.IntRange(min=1), default=BATCH_SIZE, show_default=True,
               help="Articles per transaction: a killed run loses at most one batch of work.")
 @click.option("--parquet", "parquet", type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Load Parquet output of `dyad spark` (or `dyad export --format parquet`) instead of coding.")
@@ -278,9 +256,12 @@ def recode_command(db: str, dictionaries: tuple[str, ...]) -> None:
 @click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
 def status_command(db: str) -> None:
     """Articles per status (coded, skipped with reason, failed with error) and table sizes."""
-    from dyad.corpus.store import TABLES, Store
+    from dyad.corpus.store import TABLES, Store, StoreVersionError
 
-    store = Store(db, read_only=True)
+    try:
+        store = Store(db, read_only=True)
+    except StoreVersionError as error:  # made by another dyad: the message says what to run
+        raise click.ClickException(str(error)) from None
     table = Table(title=f"{db}", box=None)
     for column in ("status", "reason", "articles"):
         table.add_column(column, justify="right" if column == "articles" else "left")
@@ -291,6 +272,24 @@ def status_command(db: str) -> None:
     store.close()
 
 
+@main.command("migrate")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
+def migrate_command(db: str) -> None:
+    """Upgrade a store made by an older dyad to this dyad's schema, in place (one transaction, every row
+    kept). Writing commands (ingest, recode) upgrade on their own; read-only ones (serve, query, status) ask
+    for this first."""
+    from dyad.corpus.store import StoreVersionError, migrate
+
+    try:
+        before, after = migrate(db)
+    except StoreVersionError as error:  # made by a newer dyad
+        raise click.ClickException(str(error)) from None
+    if before == after:
+        click.echo(f"{db}: schema version {after}, already current")
+    else:
+        click.echo(f"{db}: schema version {before} -> {after}")
+
+
 @main.command("export")
 @click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "output_format", type=click.Choice(["jsonl", "csv", "parquet", "gdelt", "phoenix", "icews"]),
@@ -299,124 +298,25 @@ def status_command(db: str) -> None:
               "61 columns, one row per aggregated event; phoenix (26 columns) and icews: one row per mention.")
 @click.option("--output", "-o", default="-", show_default=True,
               help="File (jsonl, csv) or folder (parquet); '-' is standard output.")
-@click.option("--since", callback=_parse_date, metavar="YYYY-MM-DD", help="Events on or after this date.")
-@click.option("--until", callback=_parse_date, metavar="YYYY-MM-DD", help="Events on or before this date.")
+@click.option("--since", callback=parse_date, metavar="YYYY-MM-DD", help="Events on or after this date.")
+@click.option("--until", callback=parse_date, metavar="YYYY-MM-DD", help="Events on or before this date.")
 @click.option("--one-a-day", is_flag=True, help="Phoenix's filter: one event per date, source, target and code.")
 def export_command(db: str, output_format: str, output: str, since, until, one_a_day: bool) -> None:
     """Export the store's events (and, as Parquet, every table, events partitioned by month)."""
     from dyad.corpus.export import export_store
+    from dyad.corpus.store import StoreVersionError
 
     try:
         export_store(db, output_format, output, since=since, until=until, one_a_day=one_a_day)
+    except StoreVersionError as error:  # made by another dyad: the message says what to run
+        raise click.ClickException(str(error)) from None
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 
 
-@main.group("query")
-@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
-@click.pass_context
-def query_group(ctx, db: str, output_format: str) -> None:
-    """Common questions of an event store: a dyad over time, top dyads, root codes, partners, volume.
-
-    \b
-    Examples:
-      dyad query dyad RUS UKR --by week
-      dyad query --format csv top-dyads --limit 50
-    """
-    ctx.obj = (db, output_format)
-
-
-def _print_query(ctx, title: str, function, *args) -> None:
-    import csv
-    import json
-
-    from dyad.corpus.store import Store
-
-    db, output_format = ctx.obj
-    store = Store(db, read_only=True)
-    try:
-        columns, rows = function(store.connection, *args)
-    finally:
-        store.close()
-    if output_format == "json":
-        click.echo(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str))
-    elif output_format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    else:
-        table = Table(title=title)
-        for column in columns:
-            table.add_column(column)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        Console().print(table)
-
-
-_PERIOD = click.option("--by", "period", type=click.Choice(["day", "week", "month", "year"]), default="month",
-                       show_default=True)
-
-
-@query_group.command("dyad")
-@click.argument("source")
-@click.argument("target")
-@_PERIOD
-@click.option("--both-ways", is_flag=True, help="Count TARGET -> SOURCE events too.")
-@click.pass_context
-def query_dyad(ctx, source: str, target: str, period: str, both_ways: bool) -> None:
-    """Events from SOURCE to TARGET (actor code prefixes) per period, with mean Goldstein."""
-    from dyad.corpus.queries import dyad_series
-
-    _print_query(ctx, f"{source} -> {target}", dyad_series, source, target, period, both_ways)
-
-
-@query_group.command("top-dyads")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.pass_context
-def query_top_dyads(ctx, limit: int) -> None:
-    """The most frequent source-target pairs."""
-    from dyad.corpus.queries import top_dyads
-
-    _print_query(ctx, "top dyads", top_dyads, limit)
-
-
-@query_group.command("roots")
-@_PERIOD
-@click.pass_context
-def query_roots(ctx, period: str) -> None:
-    """Events per CAMEO root code per period."""
-    from dyad.corpus.queries import root_counts
-
-    _print_query(ctx, "events by root code", root_counts, period)
-
-
-@query_group.command("partners")
-@click.argument("actor")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.pass_context
-def query_partners(ctx, actor: str, limit: int) -> None:
-    """The actors ACTOR (a code prefix) deals with most, in both directions."""
-    from dyad.corpus.queries import partners
-
-    _print_query(ctx, f"partners of {actor}", partners, actor, limit)
-
-
-@query_group.command("volume")
-@_PERIOD
-@click.pass_context
-def query_volume(ctx, period: str) -> None:
-    """Articles per period and news source (the denominator for event counts)."""
-    from dyad.corpus.queries import volume
-
-    _print_query(ctx, "article volume", volume, period)
-
-
 @main.command("places")
 @click.argument("paths", nargs=-1, metavar="[PATH...|-]")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Publication date for articles that carry none.")
+@date_option()
 def places(paths: tuple[str, ...], date: dt.date | None) -> None:
     """The places each article names, resolved against the offline gazetteer, one JSON object a line.
 
@@ -433,9 +333,7 @@ def places(paths: tuple[str, ...], date: dt.date | None) -> None:
 
     out = sys.stdout
     for result in process(_with_date(read_inputs(paths or ("-",)), date), load()):
-        if result.status != "coded":
-            stderr.print(f"dyad: {result.status} {result.article.origin or result.article.id}: {result.reason}",
-                         markup=False)
+        report_uncoded(result)
         for place in result.places:
             out.write(json.dumps({"article_id": result.article.id, **msgspec.to_builtins(place)},
                                  ensure_ascii=False) + "\n")
@@ -456,12 +354,16 @@ def serve_command(db: str, host: str, port: int) -> None:
       dyad serve --db dyad.duckdb            # then open http://127.0.0.1:8000/
       curl -s 'http://127.0.0.1:8000/api/events?source=TUR&target=GRC'
     """
+    from dyad.corpus.store import StoreVersionError
     from dyad.surfaces.server import serve
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         stderr.print(f"dyad: serving on {host}: anyone who can reach it can read the store and code text",
                      markup=False)
-    serve(db, host=host, port=port)
+    try:
+        serve(db, host=host, port=port)
+    except StoreVersionError as error:  # made by another dyad: the message says what to run
+        raise click.ClickException(str(error)) from None
 
 
 @main.command("spark")
@@ -493,8 +395,7 @@ def spark_command(input_path: str, output: str, master: str | None, partitions: 
     spark_main(args)
 
 
-from dyad.evaluate.cli import evaluate  # noqa: E402
-
+main.add_command(query_group)
 main.add_command(evaluate)
 
 if __name__ == "__main__":

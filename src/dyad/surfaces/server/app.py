@@ -1,9 +1,10 @@
 """The explorer and the HTTP API over a dyad store: one ASGI application (FastAPI).
 
 Safe by default: the store is opened read-only and each request gets its own cursor; every filter
-reaches DuckDB as a bound parameter (`queries.py`); pages are Jinja2 templates with autoescaping and
-a Content-Security-Policy that allows only this server's own script and styles, so article text (untrusted)
-is shown as text and nothing in it can run; request bodies over `max_body` bytes get 413.
+reaches DuckDB as a bound parameter (`dyad.corpus.queries`, `queries.py`); pages are Jinja2 templates
+with autoescaping and a Content-Security-Policy that allows only this server's own script and styles,
+so article text (untrusted) is shown as text and nothing in it can run; request bodies over
+`max_body` bytes get 413.
 """
 
 from __future__ import annotations
@@ -25,10 +26,17 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
+from dyad.corpus import queries as common
+from dyad.corpus.store import Store
 from dyad.surfaces.server import geo, queries, render
 
 HERE = Path(__file__).parent
-MAX_BODY = 1_000_000
+MAX_BODY = 1_000_000  # bytes: set by hand, far above any news article posted to /api/code or /code
+CACHE_SIZE = 4096  # API answers kept: set by hand; measured with benchmarks/serve.py (--cache-size 0 to compare)
+PAGE_SIZE = 50  # API rows per page unless asked: set by hand
+LIST_PAGE_SIZE = 100  # rows per explorer list page: set by hand
+MAX_PAGE = 100_000  # the last page number accepted: a bound on OFFSET, far past any store served
+HOME_DYADS, TIMELINE_DYADS = 15, 10  # the top dyads the home and timeline pages list: set by hand
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
@@ -140,15 +148,6 @@ def _templates() -> jinja2.Environment:
     return env
 
 
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(422, f"not a date (YYYY-MM-DD): {value[:40]!r}") from None
-
-
 class EventQuery(BaseModel):
     """The event filters in a query string (validated in one go); empty form fields count as absent."""
 
@@ -186,9 +185,11 @@ def cursor(request: Request):
 
 Con = Annotated[duckdb.DuckDBPyConnection, Depends(cursor)]
 Filter = Annotated[EventQuery, Query()]
-Page = Annotated[int, Query(ge=1, le=100_000)]
+Page = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 PerPage = Annotated[int, Query(ge=1, le=queries.MAX_PAGE_SIZE)]
-PageParam = Annotated[int, Query(ge=1, le=100_000, alias="page")]  # the HTML pages: `page` names a helper there
+Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE_SIZE)]
+Period = Annotated[str, Query(pattern=f"^({'|'.join(common.PERIODS)})$", description="day, week, month or year")]
+PageParam = Annotated[int, Query(ge=1, le=MAX_PAGE, alias="page")]  # the HTML pages: `page` names a helper there
 
 
 class ResultCache:
@@ -226,9 +227,9 @@ class ResultCache:
             cur.close()
 
 
-def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = 4096, nlp=None) -> FastAPI:
+def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = CACHE_SIZE, nlp=None) -> FastAPI:
     """The application over the store at `db` (opened read-only); `cache_size` API answers are kept."""
-    connection = duckdb.connect(str(db), read_only=True)
+    connection = Store(db, read_only=True).connection  # a store of another schema version is refused here
     cache = ResultCache(cache_size)
     coder = Coder(nlp)
     templates = _templates()
@@ -250,10 +251,18 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = 40
     def html(template: str, status_code: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(templates.get_template(template).render(**context), status_code=status_code)
 
-    # --- the JSON API ---------------------------------------------------------------------------
+    _add_api(app, cache, coder)
+    _add_questions(app, cache)
+    _add_pages(app, html)
+    _add_lists_and_code(app, html, coder)
+    return app
+
+
+def _add_api(app: FastAPI, cache: ResultCache, coder: Coder) -> None:
+    """The JSON API over events, articles, actors, quotes, places and stories, and the coder."""
 
     @app.get("/api/events", tags=["events"], summary="Events matching the filters, newest first, one page")
-    async def api_events(request: Request, filters: Filter, page: Page = 1, per_page: PerPage = 50):
+    async def api_events(request: Request, filters: Filter, page: Page = 1, per_page: PerPage = PAGE_SIZE):
         flt = filters.filter()
         return await cache.answer(request, lambda con: queries.events(con, flt, page, per_page))
 
@@ -264,20 +273,6 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = 40
             raise HTTPException(404, "no such event")
         return json_response(found)
 
-    @app.get("/api/dyads", tags=["dyads"], summary="The most frequent source-target pairs")
-    async def api_dyads(request: Request, limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE_SIZE)] = 20):
-        return await cache.answer(request, lambda con: queries.top_dyads(con, limit))
-
-    @app.get("/api/dyads/series", tags=["dyads"],
-             summary="A dyad's events per day, week or month: counts, mean Goldstein, per 100 articles")
-    async def api_series(request: Request, source: str, target: str,
-                         period: str = Query("month", pattern="^(day|week|month|year)$"),
-                   both_ways: bool = False, normalize: bool = False, since: str | None = None,
-                   until: str | None = None):
-        since_date, until_date = _date(since), _date(until)
-        return await cache.answer(request, lambda con: queries.dyad_series(
-            con, source, target, period, both_ways=both_ways, normalize=normalize, since=since_date, until=until_date))
-
     @app.get("/api/articles/{article_id}", tags=["articles"],
              summary="An article's cleaned text with its sentences, actors, quotes, places and events")
     def api_article(con: Con, article_id: str):
@@ -287,20 +282,20 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = 40
         return json_response(found)
 
     @app.get("/api/actors", tags=["actors"], summary="Actor codes by mentions")
-    async def api_actors(request: Request, q: str | None = None, page: Page = 1, per_page: PerPage = 50):
+    async def api_actors(request: Request, q: str | None = None, page: Page = 1, per_page: PerPage = PAGE_SIZE):
         return await cache.answer(request, lambda con: queries.actors(con, q, page, per_page))
 
     @app.get("/api/quotes", tags=["quotes"], summary="Quotations, by speaker or text")
     async def api_quotes(request: Request, speaker: str | None = None, q: str | None = None,
-                         article_id: str | None = None, page: Page = 1, per_page: PerPage = 50):
+                         article_id: str | None = None, page: Page = 1, per_page: PerPage = PAGE_SIZE):
         return await cache.answer(request, lambda con: queries.quotes(con, speaker, q, article_id, page, per_page))
 
     @app.get("/api/places", tags=["places"], summary="Resolved places by mentions")
-    async def api_places(request: Request, country: str | None = None, page: Page = 1, per_page: PerPage = 50):
+    async def api_places(request: Request, country: str | None = None, page: Page = 1, per_page: PerPage = PAGE_SIZE):
         return await cache.answer(request, lambda con: queries.places(con, country, page, per_page))
 
     @app.get("/api/stories", tags=["stories"], summary="Stories (near-duplicate articles grouped)")
-    async def api_stories(request: Request, page: Page = 1, per_page: PerPage = 50):
+    async def api_stories(request: Request, page: Page = 1, per_page: PerPage = PAGE_SIZE):
         return await cache.answer(request, lambda con: queries.stories(con, page, per_page))
 
     @app.get("/api/locations", tags=["events"], summary="Event locations with counts (the map's points)")
@@ -316,18 +311,52 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = 40
             raise HTTPException(422, str(error)) from None
         return json_response(msgspec.to_builtins(result))
 
-    # --- the explorer -----------------------------------------------------------------------------
+
+def _add_questions(app: FastAPI, cache: ResultCache) -> None:
+    """The common questions: the rows of `dyad query ... --format json`, from the same functions."""
+
+    @app.get("/api/dyads", tags=["questions"], summary="The most frequent source-target pairs (`dyad query top-dyads`)")
+    async def api_dyads(request: Request, limit: Limit = common.LIMIT):
+        return await cache.answer(request, lambda con: common.top_dyads(con, limit).dicts())
+
+    @app.get("/api/dyads/series", tags=["questions"],
+             summary="A dyad's events per period: counts, mean Goldstein, QuadClasses, per 100 articles "
+             "(`dyad query dyad`)")
+    async def api_series(request: Request, source: str, target: str, period: Period = "month", both_ways: bool = False,
+                         since: dt.date | None = None, until: dt.date | None = None):
+        return await cache.answer(request, lambda con: queries.series(
+            con, source, target, period, both_ways=both_ways, since=since, until=until))
+
+    @app.get("/api/roots", tags=["questions"], summary="Events per CAMEO root code per period (`dyad query roots`)")
+    async def api_roots(request: Request, period: Period = "month"):
+        return await cache.answer(request, lambda con: common.root_counts(con, period).dicts())
+
+    @app.get("/api/partners", tags=["questions"],
+             summary="The actors an actor deals with most, either way (`dyad query partners`)")
+    async def api_partners(request: Request, actor: str, limit: Limit = common.LIMIT):
+        return await cache.answer(request, lambda con: common.partners(con, actor, limit).dicts())
+
+    @app.get("/api/volume", tags=["questions"],
+             summary="Articles per period and news source (`dyad query volume`)")
+    async def api_volume(request: Request, period: Period = "month"):
+        return await cache.answer(request, lambda con: common.volume(con, period).dicts())
+
+
+def _add_pages(app: FastAPI, html) -> None:
+    """The explorer's pages over the store: home, events, an article, a rule, the timeline, the map."""
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(con: Con):
-        return html("home.html", nav="home", overview=queries.overview(con), dyads=queries.top_dyads(con, 15))
+        return html("home.html", nav="home", overview=queries.overview(con),
+                    dyads=common.top_dyads(con, HOME_DYADS).dicts())
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
-    def events_page(con: Con, filters: Filter, page_number: PageParam = 1, per_page: PerPage = 50):
+    def events_page(con: Con, filters: Filter, page_number: PageParam = 1, per_page: PerPage = PAGE_SIZE):
         flt = filters.filter()
         found = queries.events(con, flt, page_number, per_page)
         pages = max(1, -(-found["total"] // found["per_page"]))
         params = flt.as_params()
+
         def link(n):
             return ("/events?" + urlencode({**params, "page": n, "per_page": found["per_page"]}))
         return html("events.html", nav="events", found=found, flt=flt, pages=pages, link=link,
@@ -356,19 +385,18 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = 40
     def rule_page(con: Con, name: str, page_number: PageParam = 1):
         flt = queries.EventFilter(rule=name)
         return html("rule.html", nav="events", name=name, source=render.rule_source(name),
-                    found=queries.events(con, flt, page_number, 50))
+                    found=queries.events(con, flt, page_number, PAGE_SIZE))
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
-    def timeline_page(con: Con, source: str = "", target: str = "",
-                      period: str = Query("month", pattern="^(day|week|month|year)$"), both_ways: bool = False,
+    def timeline_page(con: Con, source: str = "", target: str = "", period: Period = "month", both_ways: bool = False,
                       normalize: bool = False):
         series = chart = None
         if source and target:
-            series = queries.dyad_series(con, source, target, period, both_ways=both_ways, normalize=normalize)
+            series = queries.series(con, source, target, period, both_ways=both_ways)
             chart = render.timeline(series["points"], "per_100_articles" if normalize else "events")
         return html("timeline.html", nav="timeline", source=source, target=target, period=period,
                     both_ways=both_ways, normalize=normalize, series=series, chart=chart,
-                    dyads=queries.top_dyads(con, 10))
+                    dyads=common.top_dyads(con, TIMELINE_DYADS).dicts())
 
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def map_page(con: Con, filters: Filter):
@@ -376,6 +404,10 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = 40
         points = render.map_points(queries.locations(con, flt))
         return html("map.html", nav="map", countries=geo.countries(), points=points, flt=flt,
                     params=flt.as_params(), width=geo.WIDTH, height=geo.HEIGHT, roots=queries.root_codes(con))
+
+
+def _add_lists_and_code(app: FastAPI, html, coder: Coder) -> None:
+    """The explorer's lists (actors, quotes, places, stories) and its form that codes pasted text."""
 
     @app.get("/code", response_class=HTMLResponse, include_in_schema=False)
     def code_form():
@@ -401,24 +433,22 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = 40
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
     def actors_page(con: Con, q: str = "", page_number: PageParam = 1):
         return html("list.html", nav="actors", title="Actors", kind="actors", q=q,
-                    found=queries.actors(con, q or None, page_number, 100))
+                    found=queries.actors(con, q or None, page_number, LIST_PAGE_SIZE))
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
     def quotes_page(con: Con, q: str = "", page_number: PageParam = 1):
         return html("list.html", nav="quotes", title="Quotes", kind="quotes", q=q,
-                    found=queries.quotes(con, q=q or None, page=page_number, per_page=100))
+                    found=queries.quotes(con, q=q or None, page=page_number, per_page=LIST_PAGE_SIZE))
 
     @app.get("/places", response_class=HTMLResponse, include_in_schema=False)
     def places_page(con: Con, q: str = "", page_number: PageParam = 1):
         return html("list.html", nav="places", title="Places", kind="places", q=q,
-                    found=queries.places(con, q or None, page_number, 100))
+                    found=queries.places(con, q or None, page_number, LIST_PAGE_SIZE))
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(con: Con, page_number: PageParam = 1):
         return html("list.html", nav="stories", title="Stories", kind="stories", q="",
-                    found=queries.stories(con, page_number, 100))
-
-    return app
+                    found=queries.stories(con, page_number, LIST_PAGE_SIZE))
 
 
 def _parse_form_date(value: str) -> dt.date | None:
@@ -430,7 +460,7 @@ def _parse_form_date(value: str) -> dt.date | None:
         raise ValueError(f"not a date (YYYY-MM-DD): {value[:40]}") from None
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, cache_size: int = 4096,
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, cache_size: int = CACHE_SIZE,
           **uvicorn_options) -> None:
     """Run the application with uvicorn (blocking)."""
     import uvicorn

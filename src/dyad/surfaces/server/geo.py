@@ -14,6 +14,8 @@ import threading
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 1000.0, 500.0
+TOLERANCE = 0.9  # map units a kept outline point moves at least: set by hand, no visible loss at WIDTH
+SMALLEST = 1.2  # map units an island spans at least to be drawn: set by hand, about a pixel
 _LOCK = threading.Lock()
 
 
@@ -39,7 +41,7 @@ def _ring_path(points, tolerance: float) -> str:
     if len(kept) < 3:
         return ""
     xs, ys = [p[0] for p in kept], [p[1] for p in kept]
-    if max(xs) - min(xs) < 1.2 and max(ys) - min(ys) < 1.2:  # smaller than a pixel or so: not drawn
+    if max(xs) - min(xs) < SMALLEST and max(ys) - min(ys) < SMALLEST:
         return ""
     return "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in kept) + "Z"
 
@@ -76,7 +78,7 @@ def _load(tolerance: float) -> tuple[Country, ...]:
     return tuple(countries)
 
 
-def countries(tolerance: float = 0.9) -> tuple[Country, ...]:
+def countries(tolerance: float = TOLERANCE) -> tuple[Country, ...]:
     """Every country's outline (empty when the outline package is not installed)."""
     with _LOCK:  # the first call reads the shapefile (~1 s); the others wait for it, then share it
         return _load(tolerance)

@@ -1,9 +1,11 @@
-"""What the explorer and the HTTP API ask of a store: parameterised SQL only, one function per question.
+"""What the explorer and the HTTP API ask of a store beyond the common questions of `dyad.corpus.queries`
+(which the API answers with the same functions as `dyad query`): parameterised SQL, one function per question.
 
 Every function takes a DuckDB connection (a per-request cursor of a read-only connection) and plain
 Python arguments, and returns plain dicts and lists, ready for JSON or a template. Filter values only
-ever reach DuckDB as bound parameters; the few identifiers in the SQL (the period unit, the order)
-come from fixed tables here, never from the caller.
+ever reach DuckDB as bound parameters: codes match by literal prefix (`starts`), text by ILIKE
+through `escape_like`; the few identifiers in the SQL (the period unit, the order) come from fixed
+tables, never from the caller.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass, fields
 
-PERIODS = ("day", "week", "month", "year")
-MAX_PAGE_SIZE = 200
+from dyad.corpus.queries import LIKE, code_prefix, dyad_series, escape_like, starts
+
+__all__ = ["EVENT_COLUMNS", "MAX_PAGE_SIZE", "EventFilter", "actors", "article", "event", "events",
+           "locations", "overview", "places", "quotes", "root_codes", "series", "stories"]
+
+MAX_PAGE_SIZE = 200  # rows per page or list at most: set by hand; measured with benchmarks/serve.py (p99 <= 300 ms)
+MAX_LOCATIONS = 2000  # the map's points at most: set by hand; the map stays legible and fast to draw
 EVENT_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "date", "date_method", "source_text",
                  "source_code", "source_country", "target_text", "target_code", "target_country", "code",
                  "root_code", "quad_class", "goldstein", "confidence", "plover_event", "location_name",
@@ -45,17 +52,17 @@ class EventFilter:
     def where(self) -> tuple[str, list]:
         clauses, params = ["TRUE"], []
         if self.actor:
-            clauses.append("(source_code LIKE ? OR target_code LIKE ?)")
-            params += [_prefix(self.actor)] * 2
+            clauses.append(f"({starts('source_code')} OR {starts('target_code')})")
+            params += [code_prefix(self.actor)] * 2
         if self.source:
-            clauses.append("source_code LIKE ?")
-            params.append(_prefix(self.source))
+            clauses.append(starts("source_code"))
+            params.append(code_prefix(self.source))
         if self.target:
-            clauses.append("target_code LIKE ?")
-            params.append(_prefix(self.target))
+            clauses.append(starts("target_code"))
+            params.append(code_prefix(self.target))
         if self.code:
-            clauses.append("code LIKE ?")
-            params.append(_prefix(self.code))
+            clauses.append(starts("code"))
+            params.append(code_prefix(self.code))
         if self.root:
             clauses.append("root_code = ?")
             params.append(self.root.zfill(2))
@@ -72,8 +79,8 @@ class EventFilter:
             clauses.append("(source_country = ? OR target_country = ? OR location_country = ?)")
             params += [self.country.upper()] * 3
         if self.q:
-            clauses.append("sentence ILIKE ? ESCAPE '\\'")
-            params.append("%" + _escape_like(self.q) + "%")
+            clauses.append(f"sentence I{LIKE}")
+            params.append("%" + escape_like(self.q) + "%")
         if self.article_id:
             clauses.append("article_id = ?")
             params.append(self.article_id)
@@ -90,14 +97,6 @@ class EventFilter:
             if value is not None and value != "":
                 out[f.name] = value.isoformat() if isinstance(value, dt.date) else str(value)
         return out
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _prefix(code: str) -> str:
-    return _escape_like(code.strip().upper()) + "%"
 
 
 def _dicts(relation) -> list[dict]:
@@ -133,46 +132,12 @@ def event(con, event_id: str) -> dict | None:
     return row
 
 
-def dyad_series(con, source: str, target: str, period: str = "month", *, both_ways: bool = False,
-                normalize: bool = False, since: dt.date | None = None, until: dt.date | None = None) -> dict:
-    """Events from `source` to `target` per period: count and mean Goldstein; with `normalize`, also
-    events per 100 articles published in that period (the corpus' volume), None where none were."""
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}")
-    direction, params = "(source_code LIKE ? AND target_code LIKE ?)", [_prefix(source), _prefix(target)]
-    if both_ways:
-        direction = f"({direction} OR (source_code LIKE ? AND target_code LIKE ?))"
-        params += [_prefix(target), _prefix(source)]
-    bounds = ""
-    if since:
-        bounds += " AND date >= ?"
-        params.append(since)
-    if until:
-        bounds += " AND date <= ?"
-        params.append(until)
-    sql = f"""
-        WITH e AS (
-            SELECT CAST(date_trunc('{period}', date) AS DATE) AS period, count(*) AS events,
-                   avg(goldstein) AS goldstein
-            FROM events WHERE date IS NOT NULL AND {direction}{bounds} GROUP BY 1),
-        v AS (
-            SELECT CAST(date_trunc('{period}', date) AS DATE) AS period, count(*) AS articles
-            FROM articles WHERE date IS NOT NULL AND period IN (SELECT period FROM e) GROUP BY 1)
-        SELECT e.period, e.events, round(e.goldstein, 3) AS goldstein, coalesce(v.articles, 0) AS articles
-        FROM e LEFT JOIN v USING (period) ORDER BY e.period"""
-    points = _dicts(con.execute(sql, params))
-    for p in points:
-        if normalize:
-            p["per_100_articles"] = round(100 * p["events"] / p["articles"], 3) if p["articles"] else None
+def series(con, source: str, target: str, period: str = "month", *, both_ways: bool = False,
+           since: dt.date | None = None, until: dt.date | None = None) -> dict:
+    """`dyad.corpus.queries.dyad_series` with what was asked, for the API and the timeline page."""
+    points = dyad_series(con, source, target, period, both_ways, since, until).dicts()
     return {"source": source.upper(), "target": target.upper(), "period": period, "both_ways": both_ways,
-            "normalized": normalize, "points": points}
-
-
-def top_dyads(con, limit: int = 20) -> list[dict]:
-    return _dicts(con.execute(
-        "SELECT source_code, target_code, count(*) AS events, round(avg(goldstein), 2) AS goldstein "
-        "FROM events WHERE target_code IS NOT NULL GROUP BY 1, 2 ORDER BY events DESC, 1, 2 LIMIT ?",
-        [max(1, min(int(limit), MAX_PAGE_SIZE))]))
+            "points": points}
 
 
 def actors(con, q: str | None = None, page: int = 1, per_page: int = 50) -> dict:
@@ -180,8 +145,8 @@ def actors(con, q: str | None = None, page: int = 1, per_page: int = 50) -> dict
     per_page, offset = _page(page, per_page)
     where, params = "code IS NOT NULL", []
     if q:
-        where += " AND (code LIKE ? OR text ILIKE ? ESCAPE '\\')"
-        params += [_prefix(q), "%" + _escape_like(q) + "%"]
+        where += f" AND ({starts('code')} OR text I{LIKE})"
+        params += [code_prefix(q), "%" + escape_like(q) + "%"]
     rows = _dicts(con.execute(f"""
         WITH a AS (SELECT code, any_value(country) AS country, count(*) AS mentions,
                           count(DISTINCT article_id) AS articles, mode(text) AS example
@@ -198,11 +163,11 @@ def quotes(con, speaker: str | None = None, q: str | None = None, article_id: st
     per_page, offset = _page(page, per_page)
     clauses, params = ["TRUE"], []
     if speaker:
-        clauses.append("(speaker_code LIKE ? OR speaker_name ILIKE ? ESCAPE '\\' OR speaker ILIKE ? ESCAPE '\\')")
-        params += [_prefix(speaker)] + ["%" + _escape_like(speaker) + "%"] * 2
+        clauses.append(f"({starts('speaker_code')} OR speaker_name I{LIKE} OR speaker I{LIKE})")
+        params += [code_prefix(speaker)] + ["%" + escape_like(speaker) + "%"] * 2
     if q:
-        clauses.append("text ILIKE ? ESCAPE '\\'")
-        params.append("%" + _escape_like(q) + "%")
+        clauses.append(f"text I{LIKE}")
+        params.append("%" + escape_like(q) + "%")
     if article_id:
         clauses.append("article_id = ?")
         params.append(article_id)
@@ -271,7 +236,7 @@ def article(con, article_id: str) -> dict | None:
     return out
 
 
-def locations(con, flt: EventFilter, limit: int = 2000) -> list[dict]:
+def locations(con, flt: EventFilter, limit: int = MAX_LOCATIONS) -> list[dict]:
     """Event locations with their counts (the map's points)."""
     where, params = flt.where()
     return _dicts(con.execute(f"""

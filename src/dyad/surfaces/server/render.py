@@ -15,6 +15,13 @@ from pathlib import Path
 from dyad.records import Result
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+# the drawings' proportions, all set by hand by looking at the pages (tests/test_browser.py takes screenshots)
+CHART_SIZE = (900, 320)  # the timeline's width and height in SVG units
+CHART_MARGINS = (56, 48, 16, 40)  # left, right, top, bottom: room for the axis labels
+BAR_WIDTH = (2.0, 40.0)  # a bar's narrowest and widest
+BAR_FILL = 0.8  # the share of its slot a bar fills
+TICKS = 6  # date labels on the time axis at most
+POINT_RADIUS = (2.5, 9.0)  # a map point's radius: the least, plus this much times sqrt(events / the most)
 _RULE = re.compile(r"^dyad:(?P<path>[\w./-]+\.(?:tsv|txt)):(?P<line>\d+)$")
 
 
@@ -124,9 +131,10 @@ def rule_source(rule: str) -> dict | None:
             "context": [(k + 1, lines[k]) for k in range(max(0, number - 3), min(len(lines), number + 2))]}
 
 
-def timeline(points: list[dict], value: str = "events", width: int = 900, height: int = 320) -> dict:
+def timeline(points: list[dict], value: str = "events", width: int = CHART_SIZE[0],
+             height: int = CHART_SIZE[1]) -> dict:
     """Bars (events, or events per 100 articles) and a mean-Goldstein line on a time axis."""
-    left, right, top, bottom = 56, 48, 16, 40
+    left, right, top, bottom = CHART_MARGINS
     plot_w, plot_h = width - left - right, height - top - bottom
     chart = {"width": width, "height": height, "left": left, "top": top, "plot_w": plot_w, "plot_h": plot_h,
              "bottom_y": top + plot_h, "bars": [], "line": "", "dots": [], "ticks": [], "value": value, "max": 0}
@@ -136,7 +144,7 @@ def timeline(points: list[dict], value: str = "events", width: int = 900, height
     first, last = usable[0]["period"], usable[-1]["period"]
     span = max((last - first).days, 1)
     top_value = max(p[value] for p in usable) or 1
-    slot = max(2.0, min(40.0, plot_w / max(len(usable), 1) * 0.8))
+    slot = max(BAR_WIDTH[0], min(BAR_WIDTH[1], plot_w / max(len(usable), 1) * BAR_FILL))
 
     def x_of(day: dt.date) -> float:
         return left + slot / 2 + (day - first).days / span * (plot_w - slot) if len(usable) > 1 else left + plot_w / 2
@@ -159,7 +167,7 @@ def timeline(points: list[dict], value: str = "events", width: int = 900, height
     chart["max"] = top_value
     chart["zero_y"] = round(y_of_goldstein(0), 1)
     chart["ticks"] = [{"x": round(x_of(p["period"]), 1), "label": str(p["period"])}
-                      for p in _spread(usable, 6)]
+                      for p in _spread(usable, TICKS)]
     return chart
 
 
@@ -174,10 +182,11 @@ def map_points(locations: list[dict]) -> list[dict]:
     from dyad.surfaces.server.geo import project
 
     top = max((p["events"] for p in locations), default=1)
+    smallest, scale = POINT_RADIUS
     out = []
     for p in locations:
         x, y = project(p["longitude"], p["latitude"])
-        out.append({"x": round(x, 1), "y": round(y, 1), "r": round(2.5 + 9 * (p["events"] / top) ** 0.5, 1),
+        out.append({"x": round(x, 1), "y": round(y, 1), "r": round(smallest + scale * (p["events"] / top) ** 0.5, 1),
                     "label": f"{p['location_name']} ({p['location_country'] or '?'}): {p['events']} events",
                     "name": p["location_name"], "country": p["location_country"], "events": p["events"]})
     return out

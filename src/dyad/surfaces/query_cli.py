@@ -1,0 +1,117 @@
+"""`dyad query`: the common questions of a store (:mod:`dyad.corpus.queries`) as a table, CSV or JSON.
+
+The JSON rows are the rows the HTTP API answers (`/api/dyads`, `/api/dyads/series`, `/api/roots`,
+`/api/partners`, `/api/volume`): both come from the same functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from dyad.corpus import queries
+from dyad.surfaces.terminal import parse_date
+
+_PERIOD = click.option("--by", "period", type=click.Choice(queries.PERIODS), default="month", show_default=True)
+_LIMIT = click.option("--limit", type=click.IntRange(min=1), default=queries.LIMIT, show_default=True)
+
+
+@click.group("query")
+@click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(dir_okay=False),
+              help="The store to ask (checked when a question is asked, so `--help` needs none).")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="json: a list of objects, the rows the HTTP API answers.")
+@click.pass_context
+def query_group(ctx, db: str, output_format: str) -> None:
+    """Common questions of an event store: a dyad over time, top dyads, root codes, partners, volume.
+
+    Actor codes match by prefix, in any case (FRA matches FRAGOV); % and _ match themselves.
+
+    \b
+    Examples:
+      dyad query dyad RUS UKR --by week
+      dyad query --format csv top-dyads --limit 50
+    """
+    ctx.obj = (db, output_format)
+
+
+def _print_answer(ctx, title: str, question, *args) -> None:
+    from dyad.corpus.store import Store, StoreVersionError
+
+    db, output_format = ctx.obj
+    if not Path(db).is_file():
+        raise click.BadParameter(f"File {db!r} does not exist.", ctx=ctx.parent, param_hint="'--db'")
+    try:
+        store = Store(db, read_only=True)
+    except StoreVersionError as error:  # made by another dyad: the message says what to run
+        raise click.ClickException(str(error)) from None
+    try:
+        answer = question(store.connection, *args)
+    finally:
+        store.close()
+    if output_format == "json":
+        click.echo(json.dumps(answer.dicts(), default=str))
+    elif output_format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(answer.columns)
+        writer.writerows(answer.rows)
+    else:
+        table = Table(title=title)
+        for column in answer.columns:
+            table.add_column(column)
+        for row in answer.rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+
+
+@query_group.command("dyad")
+@click.argument("source")
+@click.argument("target")
+@_PERIOD
+@click.option("--both-ways", is_flag=True, help="Count TARGET -> SOURCE events too.")
+@click.option("--since", callback=parse_date, metavar="YYYY-MM-DD", help="Events on or after this date.")
+@click.option("--until", callback=parse_date, metavar="YYYY-MM-DD", help="Events on or before this date.")
+@click.pass_context
+def query_dyad(ctx, source: str, target: str, period: str, both_ways: bool, since, until) -> None:
+    """Events from SOURCE to TARGET (actor code prefixes) per period: mean Goldstein, QuadClasses, and
+    the articles of the period (all of them, the denominator) with events per 100 of them."""
+    _print_answer(ctx, f"{source} -> {target}", queries.dyad_series, source, target, period, both_ways, since, until)
+
+
+@query_group.command("top-dyads")
+@_LIMIT
+@click.pass_context
+def query_top_dyads(ctx, limit: int) -> None:
+    """The most frequent source-target pairs."""
+    _print_answer(ctx, "top dyads", queries.top_dyads, limit)
+
+
+@query_group.command("roots")
+@_PERIOD
+@click.pass_context
+def query_roots(ctx, period: str) -> None:
+    """Events per CAMEO root code per period."""
+    _print_answer(ctx, "events by root code", queries.root_counts, period)
+
+
+@query_group.command("partners")
+@click.argument("actor")
+@_LIMIT
+@click.pass_context
+def query_partners(ctx, actor: str, limit: int) -> None:
+    """The actors ACTOR (a code prefix) deals with most, in both directions."""
+    _print_answer(ctx, f"partners of {actor}", queries.partners, actor, limit)
+
+
+@query_group.command("volume")
+@_PERIOD
+@click.pass_context
+def query_volume(ctx, period: str) -> None:
+    """Articles per period and news source (the denominator for event counts)."""
+    _print_answer(ctx, "article volume", queries.volume, period)
