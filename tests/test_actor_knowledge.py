@@ -698,3 +698,12 @@ def test_leader_dates_against_phoenix(tables):
 
     assert len(results) >= 0.5 * len(eligible), f"only {len(results)} of {len(eligible)} leaders matched"
     assert len(disagreements) <= 0.2 * len(results), f"{len(disagreements)} of {len(results)} disagree"
+
+
+def test_international_sectors_come_from_the_sector_table():
+    from dyad.components.actors.knowledge import INTERNATIONAL_SECTORS
+    from dyad.knowledge.tables import read_table
+
+    tiers = {row["code"]: row["tier"] for _, row in read_table("actors/sectors.tsv")}
+    assert {code for code, tier in tiers.items() if tier == "international"} == INTERNATIONAL_SECTORS
+    assert {"IGO", "NGO", "MNC"} <= INTERNATIONAL_SECTORS and "GOV" not in INTERNATIONAL_SECTORS

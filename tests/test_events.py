@@ -140,10 +140,12 @@ def test_plover_reliability_bins_events_by_confidence():
     predictions = [[E("190", "RUSMIL", "UKRMIL", 0.9), E("111", "RUS", "UKR", 0.95)],
                    [E("111", "FRAGOV", "IRN", 0.55)], [E("040", "EGY", "JOR", 1.0)]]
     rows = {r["confidence"]: r for r in plover.score(sentences, predictions)["reliability"]}
-    assert set(rows) == {"0.5-0.6", "0.8-1.0"}  # empty bins are left out; 1.0 falls in the last bin
+    assert set(rows) == {"0.0-0.6", "0.8-1.0"}  # empty bins are left out; 1.0 falls in the last bin
     assert rows["0.8-1.0"]["events"] == 3 and rows["0.8-1.0"]["type_correct"] == pytest.approx(1 / 3)
     assert rows["0.8-1.0"]["dyad_correct"] == pytest.approx(1 / 3)
-    assert rows["0.5-0.6"] == {"confidence": "0.5-0.6", "events": 1, "type_correct": 1.0, "dyad_correct": 0.0}
+    assert rows["0.0-0.6"] == {"confidence": "0.0-0.6", "events": 1, "mean_confidence": 0.55, "type_correct": 1.0,
+                               "dyad_correct": 0.0}
+    assert rows["0.8-1.0"]["mean_confidence"] == pytest.approx((0.9 + 0.95 + 1.0) / 3)
 
 
 def test_pentaclass_reader_and_default(tmp_path):
@@ -281,3 +283,86 @@ def test_pronoun_resolution_stays_in_its_sentence_and_out_of_its_own_clause(nlp)
     assert not [e for e in code(nlp, "Chilean President Gabriel Boric spoke on Monday. He met Bolivian troops.")
                 if e[1] == "BOLMIL"]
     assert not [e for e in code(nlp, "Chilean President Gabriel Boric praised him.") if e[1] == "CHLGOV"]
+
+
+def test_root_sets_table_is_valid():
+    from dyad.components.events.lexicon import load_root_sets, root_set
+    from dyad.knowledge.tables import KnowledgeError, read_table
+
+    rows = [row for _, row in read_table("events/root_sets.tsv")]
+    assert all(row["why"] for row in rows)  # every set says which rule tests it
+    sets = load_root_sets()
+    assert len(sets) == len(rows)  # names are unique
+    assert all(lookup(code).known for codes in sets.values() for code in codes)
+    assert root_set("mutual") == ("040", "044", "046", "036")
+    with pytest.raises(KnowledgeError):
+        root_set("no such set")
+
+
+def test_coder_is_reentrant(nlp):
+    """Coding one document in the middle of another (as a re-entrant call would) gives each the events it
+    gets alone: the component keeps no per-document state."""
+    from dyad.components.events.component import EventCoder
+
+    texts = ["Rebels bombed a bridge near Kandahar and attacked police in Herat.",
+             "Peru met with Bolivia. France urged Germany to release the prisoners."]
+
+    def key(events):
+        return [(e.code, e.source.code, e.target.code if e.target else None, e.confidence) for e in events]
+
+    alone = [key(doc._.events) for doc in nlp.pipe(texts)]
+    docs = [nlp.make_doc(t) for t in texts]
+    for name, proc in nlp.pipeline:
+        if name == "dyad_events":
+            break
+        docs = [proc(d) for d in docs]
+    coder = nlp.get_pipe("dyad_events")
+    first, second = docs
+    original = EventCoder._clause
+
+    def clause_with_a_nested_call(self, frame, verb, used_nouns):
+        if frame.doc is first and second._.events is None:
+            coder(second)  # the other document, coded while the first one is half done
+        return original(self, frame, verb, used_nouns)
+
+    EventCoder._clause = clause_with_a_nested_call
+    try:
+        coder(first)
+    finally:
+        EventCoder._clause = original
+    assert second._.events is not None and [key(first._.events), key(second._.events)] == alone
+
+
+def test_factories_declare_their_order():
+    import dyad
+
+    problems = dyad.load().analyze_pipes(pretty=False)["problems"]
+    assert not any(problems.values()), problems
+
+
+def test_actor_basis_is_set_by_each_stage(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("French President Jacques Dupont met Peru's foreign minister. Dupont said Peru must "
+                       "stop. Rebels attacked the capital.", nlp=nlp)
+    basis = {a.text: a.basis for a in result.actors}
+    assert basis == {"French President Jacques Dupont": "title", "Peru's foreign minister": "name",
+                     "Dupont": "earlier_mention", "Peru": "name", "Rebels": "sector"}
+    events = [e for e in code_text("Algerian students staged a protest on Sunday.", nlp=nlp).events
+              if e.code.startswith("14")]
+    assert events and all(e.target.basis == "implicit" for e in events)
+
+
+def test_confidence_reads_the_actor_basis(nlp):
+    """The same match scores less when an actor is not named in its own phrase (a quotation's first person
+    among them: the penalty that used to test the evidence text for "quote" and never fired)."""
+    from dyad.components.events.confidence import event_confidence
+    from dyad.components.events.frame import Match
+    from dyad.records import Actor
+
+    anchor = nlp.make_doc("met")[0]
+    match = Match(anchor, "040", "rule", "verb", [0], [1], {"specificity": 1.0, "direct_target": 1.0})
+    named, target = Actor(text="Peru", code="PER"), Actor(text="Chile", code="CHL")
+    quoted = Actor(text="we", code="PER", basis="quote_speaker", evidence="first person in a quotation of X")
+    assert event_confidence(match, quoted, target) < event_confidence(match, named, target)
+    assert event_confidence(match, named, None) < event_confidence(match, named, target)

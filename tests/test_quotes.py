@@ -29,7 +29,7 @@ def test_verbal_event_in_quoted_words_takes_the_speaker_as_source(nlp):
     found = [(e.source.code, e.code, e.target.code) for e in result.events]
     assert ("GRCGOV", "111", "TUR") in found
     (event,) = [e for e in result.events if e.code == "111"]
-    assert "first person in a quotation" in event.source.evidence
+    assert "first person in a quotation" in event.source.evidence and event.source.basis == "quote_speaker"
 
 
 def test_cue_in_the_next_sentence_names_the_speaker(nlp):

@@ -16,10 +16,11 @@ import msgspec
 Status = Literal["coded", "skipped", "failed"]
 # How an actor mention was coded (structured evidence; `Actor.evidence` stays the readable account).
 ActorBasis = Literal[
-    "name",             # a known name from the actor tables (country, organisation, person)
-    "title",            # a title or office ("the foreign minister of X", "President Y")
-    "seat",             # a seat of government standing for it ("Washington said")
-    "sector",           # a sector word coded with its context country ("police", "rebels")
+    "name",             # a known name (country, adjective, organisation, person) in the mention's phrase
+    "title",            # a title on a person no table lists ("President Y"), with a named country
+    "seat",             # a seat of government standing for it ("Washington said", "the Kremlin")
+    "sector",           # a sector word with no country in its phrase: the article's context country
+                        # ("police", "rebels"), or none (international sectors: "aid agencies")
     "earlier_mention",  # the same person or organisation named earlier in the article
     "pronoun",          # a personal pronoun resolved to an actor before it
     "quote_speaker",    # "I"/"we" inside a quotation: its speaker

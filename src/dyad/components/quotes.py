@@ -133,7 +133,8 @@ def _add_speaker_mention(token: Token, quote: Quote, actors: list[Actor], actor_
     actors.append(Actor(text=token.text, code=quote.speaker_code, country=source.country if source else None,
                         sectors=list(source.sectors) if source else [], sentence_index=sentence_of[token.i],
                         start=token.idx, end=token.idx + len(token),
-                        evidence=f"first person in a quotation of {quote.speaker_name or quote.speaker}"))
+                        evidence=f"first person in a quotation of {quote.speaker_name or quote.speaker}",
+                        basis="quote_speaker"))
 
 
 def _according_to(token: Token) -> bool:
@@ -316,6 +317,8 @@ class _Context:
         return longest
 
 
-@Language.factory("dyad_quotes")
+# quotes add the first persons of quotations to the actors (the speaker's code)
+@Language.factory("dyad_quotes", requires=["doc._.actors", "token.dep", "token.lemma", "doc.ents", "doc.sents"],
+                  assigns=["doc._.quotes", "doc._.actors", "doc._.actor_at"])
 def make_quote_extractor(nlp: Language, name: str) -> QuoteExtractor:
     return QuoteExtractor(nlp)

@@ -49,9 +49,9 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
-from dyad.components.actors.knowledge import ActorEntry, ActorKnowledge, load_actor_knowledge
+from dyad.components.actors.knowledge import INTERNATIONAL_SECTORS, ActorEntry, ActorKnowledge, load_actor_knowledge
 from dyad.extensions import record_error, sentence_index_of
-from dyad.records import Actor
+from dyad.records import Actor, ActorBasis
 
 # Dependency labels that tie a modifier to the noun it modifies inside one noun phrase.
 _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "flat", "npadvmod"})
@@ -62,7 +62,6 @@ _PLACE_PREPS = frozenset({"in", "at", "near", "from", "to", "into", "outside", "
 _WHERE_PREPS = frozenset({"in", "from", "inside"})
 _NAMED_KINDS = frozenset({"organization", "leader", "seat"})
 _COUNTRY_KINDS = frozenset({"country", "adjective"})
-_INTERNATIONAL = frozenset({"IGO", "IMG", "NGO", "NGM", "MNC", "UIS", "INT"})
 _FORMER = frozenset({"former", "ex", "ex-", "ousted", "deposed", "exiled", "late"})
 # nouns that locate rather than name what is acted on: "on the Thai border" is a place
 _LOCATING_NOUNS = frozenset({"border", "borders", "frontier", "side", "coast", "shore", "waters", "soil"})
@@ -84,6 +83,7 @@ class _Mention:
     international: bool = False
     ethnic: str | None = None  # "ethnic Albanians": their people's country, the last resort
     extra: list[str] = field(default_factory=list)
+    basis: ActorBasis = "name"  # how it was coded (`records.ActorBasis`)
 
 
 class ActorCoder:
@@ -157,10 +157,10 @@ class ActorCoder:
         context = self._context_country(doc, matches, date)
         for m in mentions:
             if m.country is None and not m.full_code and not m.international and context is not None:
-                m.country = context[0]
+                m.country, m.basis = context[0], "sector"
                 m.extra.append(f"country from the article context ({context[1]})")
             if m.country is None and m.ethnic:
-                m.country = m.ethnic
+                m.country, m.basis = m.ethnic, "name"
             if not m.full_code:
                 m.code = ((m.country or "") + (m.sector or "")) or None
         mentions = [m for m in mentions if m.code]
@@ -174,7 +174,7 @@ class ActorCoder:
             span = doc[m.start:m.end]
             actor = Actor(text=span.text, code=m.code, country=m.country, sectors=[m.sector] if m.sector else [],
                           sentence_index=sentence_of[m.anchor.i], start=span.start_char, end=span.end_char,
-                          evidence="; ".join(m.evidence + m.extra))
+                          evidence="; ".join(m.evidence + m.extra), basis=m.basis)
             actor_at.setdefault(m.anchor.i, len(actors))
             actors.append(actor)
             if m.anchor.pos_ == "PROPN" and m.anchor.i < m.end and (m.sector or m.full_code):
@@ -194,7 +194,7 @@ class ActorCoder:
                 actors.append(Actor(text=token.text, code=earlier.code, country=earlier.country,
                                     sectors=list(earlier.sectors), sentence_index=sentence_of[token.i],
                                     start=token.idx, end=token.idx + len(token),
-                                    evidence=f"same person as '{earlier.text}'"))
+                                    evidence=f"same person as '{earlier.text}'", basis="earlier_mention"))
         order = sorted(range(len(actors)), key=lambda k: actors[k].start)
         rank = {old: new for new, old in enumerate(order)}
         doc._.actors = [actors[k] for k in order]
@@ -264,7 +264,7 @@ class ActorCoder:
         elif modifier_only:
             modifier_only = False  # "Kremlin spokesman": the head is part of the mention
         former = False
-        ethnic = None
+        ethnic = country_kind = None
         state = _state_of_people(doc, anchor, members)
         for start, end, entries in sorted(members, key=lambda m: abs(m[0] - anchor.i)):
             left, right = min(left, start), max(right, end)
@@ -289,13 +289,13 @@ class ActorCoder:
                 if entry.code and code is None:
                     code, full_code = entry.code, True
                 if entry.country and country is None:
-                    country = entry.country
+                    country, country_kind = entry.country, entry.kind
                 if entry.sector:
                     # the noun nearest the head decides, unless it is a generic head ("rebel leader")
                     rank = 0 if covers_anchor and not entry.yields else (2 if entry.yields else 1)
                     if rank < sector_rank:
                         sector, sector_rank = entry.sector, rank
-                        international = entry.sector in _INTERNATIONAL
+                        international = entry.sector in INTERNATIONAL_SECTORS
                 evidence.append(f"{doc[start:end].text!r}: {entry.kind} ({entry.source})")
         if not substantive and not qualified_only and anchor.pos_ != "PROPN":
             return None  # "French wine": an adjective alone does not make an actor
@@ -307,13 +307,29 @@ class ActorCoder:
         if former and not full_code and sector in ("GOV", "MIL", "JUD", "LEG"):
             sector = "ELI"
             evidence.append("'former': ELI")
+        basis = _basis(full_code, country, country_kind, sector, anchor.pos_ == "PROPN" and not covers)
         if code is None and international:
             code, full_code = sector + (country or ""), True
         if ethnic and sector is None:
             sector = "CVL"
         return _Mention(anchor=anchor, start=left, end=right, code=code, country=country, sector=sector,
                         evidence=evidence, full_code=full_code, qualified_only=qualified_only,
-                        has_country=has_country or bool(ethnic), international=international, ethnic=ethnic)
+                        has_country=has_country or bool(ethnic), international=international, ethnic=ethnic,
+                        basis=basis)
+
+
+def _basis(full_code: bool, country: str | None, country_kind: str | None, sector: str | None,
+           unlisted_name: bool) -> ActorBasis:
+    """How a mention is coded, before the article context: a listed name (or a country named in its
+    phrase), a seat standing for its government, a title on a person no table lists, or a sector word
+    that has no country of its own (yet)."""
+    if full_code:
+        return "name"
+    if country is None:
+        return "sector" if sector else "name"
+    if country_kind == "seat":
+        return "seat"
+    return "title" if unlisted_name and sector else "name"
 
 
 def _state_of_people(doc: Doc, anchor: Token, members) -> tuple[str, str] | None:
@@ -361,7 +377,8 @@ def _national_objects(doc: Doc, groups, mentions: list[_Mention], sentence_of: l
         what = f"a facility of {code}" if sectors else f"names {country}"
         out[anchor_i] = Actor(text=span.text, code=code, country=country, sectors=sectors[:1],
                               sentence_index=sentence_of[anchor_i], start=span.start_char, end=span.end_char,
-                              evidence=f"national object: {doc[start:anchor_i].text!r} {what} ({entries[0].source})")
+                              evidence=f"national object: {doc[start:anchor_i].text!r} {what} ({entries[0].source})",
+                              basis="national_object")
     return out
 
 
@@ -378,7 +395,7 @@ def _coordinate(mentions: list[_Mention]) -> None:
         if m.country is None and head.dep_ == "conj" and head.head.i in by_anchor:
             first = by_anchor[head.head.i]
             if first.country and first.has_country and not m.full_code:
-                m.country, m.has_country = first.country, True
+                m.country, m.has_country, m.basis = first.country, True, "name"
                 m.extra.append(f"country of the coordinated '{first.anchor.text}'")
 
 
@@ -393,7 +410,7 @@ def _place_phrases(mentions: list[_Mention], by_anchor: dict[int, _Mention]) -> 
             for obj in prep.children:
                 place = by_anchor.get(obj.i)
                 if obj.dep_ == "pobj" and place is not None and place.country and place.sector is None:
-                    m.country, m.has_country = place.country, True
+                    m.country, m.has_country, m.basis = place.country, True, "name"
                     m.extra.append(f"country of the place phrase '{prep.text} {obj.text}'")
 
 
@@ -445,6 +462,7 @@ def _dated_choice(entries: list[ActorEntry], date: dt.date | None) -> list[Actor
     return undated
 
 
-@Language.factory("dyad_actors")
+@Language.factory("dyad_actors", requires=["token.dep", "token.tag", "doc.sents"],
+                  assigns=["doc._.actors", "doc._.actor_at", "doc._.national_objects"])
 def make_actor_coder(nlp: Language, name: str) -> ActorCoder:
     return ActorCoder(nlp)

@@ -10,6 +10,15 @@ import msgspec
 from dyad.knowledge.tables import read_table, variants
 
 
+def _international_sectors() -> frozenset[str]:
+    return frozenset(row["code"] for _, row in read_table("actors/sectors.tsv") if row["tier"] == "international")
+
+
+INTERNATIONAL_SECTORS = _international_sectors()
+"""Sector codes used on their own, not after a country (IGO, NGO, MNC, ...: tier `international` in
+sectors.tsv): such actors never take a context country, and have no authorities of their own."""
+
+
 class ActorEntry(msgspec.Struct, frozen=True):
     """What a matched phrase says about an actor.
 

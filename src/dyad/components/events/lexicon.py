@@ -4,7 +4,8 @@
 - ``nouns.tsv``: event nouns (nominal events and the objects of light verbs);
 - ``frames.tsv``: light verbs, aspectual verbs and the modality frames (refuse, intend, threaten,
   appeal, demand, report);
-- ``modality.tsv``: what a frame does to the code of the event it frames.
+- ``modality.tsv``: what a frame does to the code of the event it frames;
+- ``root_sets.tsv``: the named sets of CAMEO codes the coder's rules test (force, mutual, ...).
 
 The format is documented in ``knowledge/events/README.md``.
 """
@@ -113,3 +114,26 @@ def load_lexicon() -> Lexicon:
         else:
             modality[(row["kind"], row["category"])] = _code(where, row["code"]) if row["code"] else ""
     return Lexicon(verbs=load_verb_rules(), nouns=nouns, frames=frames, categories=categories, modality=modality)
+
+
+@functools.cache
+def load_root_sets(path: str = "events/root_sets.tsv") -> dict[str, tuple[str, ...]]:
+    """Named sets of CAMEO code prefixes (`root_sets.tsv`): a code is in a set when it starts with one."""
+    sets: dict[str, tuple[str, ...]] = {}
+    for lineno, row in read_table(path):
+        where = f"{path}:{lineno}"
+        if not row["name"] or row["name"] in sets:
+            raise KnowledgeError(f"{where}: set name {row['name']!r} is empty or repeated")
+        codes = tuple(_code(where, code) for code in variants(row["codes"]))
+        if not codes:
+            raise KnowledgeError(f"{where}: set {row['name']!r} has no codes")
+        sets[row["name"]] = codes
+    return sets
+
+
+def root_set(name: str) -> tuple[str, ...]:
+    """The code prefixes of one named set, for `code.startswith(...)`; a KnowledgeError if the table lacks it."""
+    sets = load_root_sets()
+    if name not in sets:
+        raise KnowledgeError(f"events/root_sets.tsv has no set {name!r}")
+    return sets[name]

@@ -1,0 +1,156 @@
+"""From matches to events: pair each match's sources and targets, add the implicit target of domestic
+dissent, drop what another match codes better, and build the `Event` records with their confidence."""
+
+from __future__ import annotations
+
+import hashlib
+
+from spacy.tokens import Doc
+
+from dyad.components.actors.knowledge import INTERNATIONAL_SECTORS
+from dyad.components.events.confidence import event_confidence
+from dyad.components.events.frame import DocFrame, Match
+from dyad.components.events.lexicon import root_set
+from dyad.components.events.roles import same_mention
+from dyad.knowledge import KNOWLEDGE_VERSION
+from dyad.records import Actor, Event, Plover, Provenance
+from dyad.resources.ontology import lookup
+from dyad.version import __version__
+
+# dissent (14) and easing it (082: calling off a strike or protest) are aimed at the source's own
+# authorities when no target is named
+_DOMESTIC = root_set("domestic")
+_MUTUAL = root_set("mutual")
+_FORCE = root_set("force")
+_STATEMENT = root_set("statement")
+
+
+def assemble(frame: DocFrame, matches: list[Match]) -> list[Event]:
+    """The events of a document's matches: each source paired with each target (both ways for mutual
+    events), an implicit target for domestic dissent, a confidence each."""
+    doc, actors, actor_at = frame.doc, frame.actors, frame.actor_at
+    article = doc._.article
+    article_id = article.id if article is not None else ""
+    sentence_of = frame.sentence_of
+    sents = list(doc.sents) if matches else []
+    events: list[Event] = []
+    seen: set[tuple] = set()
+    for m in matches:
+        index = sentence_of[m.anchor.i]
+        sentence = sents[index]
+        targets = m.targets
+        if len(targets) > 1 and any(actors[actor_at[t]].country for t in targets):
+            # of several targets, a bare sector ("troops", "civilians") gives way to a national actor
+            targets = [t for t in targets if actors[actor_at[t]].country]
+        pairs = [(s, t) for s in m.sources for t in targets or [None]]
+        if not m.between and m.code.startswith(_MUTUAL):
+            # meeting and negotiating are mutual: "X met Y" is also Y meeting X
+            pairs += [(t, s) for s, t in pairs if t is not None and t not in m.sources]
+        for s, t in pairs:
+            if t is not None and (t == s or (actors[actor_at[t]].code == actors[actor_at[s]].code
+                                  and m.between) or same_mention(actors[actor_at[s]], actors[actor_at[t]])):
+                continue
+            key = (m.anchor.i, m.code, s, t)
+            if key in seen:
+                continue
+            seen.add(key)
+            source, target = actors[actor_at[s]], actors[actor_at[t]] if t is not None else None
+            if target is None and m.code.startswith(_DOMESTIC):
+                target = _named_authorities(actors, source, sentence) or _own_authorities(source)
+            confidence = event_confidence(m, source, target)
+            events.append(make_event(doc, article_id, sentence, index, m, source, target, confidence))
+    return _drop_untargeted(events)
+
+
+def _named_authorities(actors: list[Actor], source: Actor, sentence) -> Actor | None:
+    """The source country's government when the sentence names it ("workers called off the strike
+    after a deal with the Brazilian government"): the authorities the dissent is aimed at."""
+    country = source.country
+    if not country:
+        return None
+    start, end = sentence.start_char, sentence.end_char
+    return next((a for a in actors if start <= a.start < end and a.country == country and a.sectors == ["GOV"]
+                 and a is not source and a.end > a.start and not same_mention(a, source)), None)
+
+
+def _own_authorities(source: Actor) -> Actor | None:
+    """The implicit target of dissent with no named target: the authorities of the protesters' own
+    country (domestic protest is directed at its government). Zero-width at the source: it names no
+    text of its own."""
+    country = source.country or (source.code[:3] if source.code and len(source.code) >= 3 else None)
+    if not country or not country.isalpha() or country in INTERNATIONAL_SECTORS:
+        return None
+    return Actor(text="", code=country, country=country, sentence_index=source.sentence_index,
+                 start=source.start, end=source.start, evidence="implicit target: the source's own authorities",
+                 basis="implicit")
+
+
+def _drop_untargeted(events: list[Event]) -> list[Event]:
+    """An event without a target gives way to one of the same root, sentence and source that has a
+    target (the same event, once with its target found)."""
+    targeted = {(e.sentence_index, e.source.start, e.root_code) for e in events if e.target is not None}
+    if not targeted:
+        return events
+    return [e for e in events if e.target is not None
+            or (e.sentence_index, e.source.start, e.root_code) not in targeted]
+
+
+def drop_consequences(matches: list[Match]) -> list[Match]:
+    """"X shelled Y, killing 20 people": the participle is what the attack did, not a second attack;
+    the attack's own target stands for the event."""
+    attacks = {m.anchor.i for m in matches if m.code.startswith(_FORCE)}
+    return [m for m in matches if not (m.code.startswith(_FORCE) and m.anchor.dep_ in ("advcl", "conj")
+                                       and m.anchor.tag_ == "VBG" and m.anchor.head.i in attacks)]
+
+
+def drop_reported(matches: list[Match]) -> list[Match]:
+    """A statement (01) gives way to a coded event inside its clause: reported speech codes what
+    is reported."""
+    if len(matches) < 2:
+        return matches
+    keep = []
+    for m in matches:
+        if m.code.startswith(_STATEMENT) and m.anchor.pos_ == "VERB":
+            inside = m.anchor.left_edge.i, m.anchor.right_edge.i
+            # a conjoined verb is a second predication, not what was said ("called X and urged him")
+            beside = [(c.left_edge.i, c.right_edge.i) for c in m.anchor.children if c.dep_ == "conj"]
+            if any(o is not m and not o.code.startswith(_STATEMENT) and inside[0] <= o.anchor.i <= inside[1]
+                   and not any(a <= o.anchor.i <= b for a, b in beside) for o in matches):
+                continue
+        keep.append(m)
+    return keep
+
+
+def _token_span(doc: Doc, actor: Actor, offset: int) -> list[int]:
+    if actor.end <= actor.start:
+        return []
+    span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+    return [span.start - offset, span.end - offset] if span is not None else []
+
+
+def make_event(doc, article_id, sentence, sentence_index, m: Match, source, target, confidence) -> Event:
+    entry = lookup(m.code)
+    key = f"{article_id}|{sentence_index}|{m.anchor.i}|{m.code}|{source.start}|{target.start if target else ''}"
+    # token spans count from the sentence's first token, so they can be read off `sentence` alone
+    offset = sentence.start
+    spans = {"source": _token_span(doc, source, offset), "verb": [m.anchor.i - offset, m.anchor.i + 1 - offset]}
+    if target is not None:
+        spans["target"] = _token_span(doc, target, offset)
+    return Event(
+        event_id=hashlib.blake2b(key.encode(), digest_size=8).hexdigest(),
+        article_id=article_id,
+        sentence_index=sentence_index,
+        sentence=sentence.text.strip(),
+        source=source,
+        target=target,
+        code=m.code,
+        root_code=entry.root,
+        quad_class=entry.quad_class,
+        goldstein=entry.goldstein,
+        plover=Plover(event=entry.plover_event, mode=entry.plover_mode, context=entry.plover_context),
+        confidence=confidence,
+        provenance=Provenance(rule=m.rule, spans=spans, dyad_version=__version__,
+                              knowledge_version=KNOWLEDGE_VERSION),
+    )
+
+

@@ -1,0 +1,212 @@
+"""Who plays which role: the subject, object and prepositional phrases of an event's verb or noun
+read as the coded actors (token indexes into an `actor_at` map) that are its source and target.
+
+Coordinated actors each take the role ("US and British forces", "X and Y met"); a conjoined verb
+without a subject inherits its head's; in the passive the `by`-agent is the source.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from dyad.records import Actor
+
+SUBJECT = ("nsubj",)
+PASSIVE_SUBJECT = ("nsubjpass",)
+OBJECT = ("dobj",)
+# prepositions whose object may be the target of an event whose rule found none (`locative.prepositional`)
+LOOSE_PREPS = frozenset({"to", "with", "on", "against", "from", "for", "into", "toward", "towards", "at",
+                         "over", "of"})
+# the same for statements: what they are about
+STATEMENT_PREPS = frozenset({"to", "with", "on", "against", "for", "at", "over", "about", "toward", "towards",
+                             "regarding"})
+# locative prepositions: where an event happens
+WHERE_PREPS = frozenset({"in", "near", "outside", "inside", "throughout", "across", "around"})
+# prepositions that point an event at a place ("cut off supplies to X")
+TOWARD_PREPS = frozenset({"to", "against", "on", "into", "toward", "towards", "at", "from"})
+# at most this many targets per event: a longer list is a parse that swallowed a sentence
+MAX_TARGETS = 6
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    return [token, *token.conjuncts]
+
+
+def actor_token(token: Token, actor_at: dict[int, int]) -> int | None:
+    """The coded actor a role token stands for: itself, else the first coded noun in its phrase."""
+    if token.i in actor_at:
+        return token.i
+    for child in token.subtree:
+        if child.i in actor_at:
+            return child.i
+    return None
+
+
+def same_mention(a: Actor, b: Actor) -> bool:
+    """Two roles that are one mention (a pronoun resolved to the other role's actor): no event."""
+    return a.start == b.start and a.end == b.end and a.end > a.start
+
+
+def quantified_object(verb: Token) -> list[Token]:
+    """"kidnapped up to 16 advisers": the parser hangs the object on "up to" as a particle phrase."""
+    return [g for c in verb.children if c.dep_ in ("prt", "advmod", "prep") and c.lower_ == "up"
+            for p in c.children if p.dep_ == "prep" and p.lower_ == "to"
+            for g in p.children if g.dep_ == "pobj" and any(n.dep_ == "nummod" for n in g.children)]
+
+
+def _coordinated_modifiers(i: int, token: Token, actor_at: dict[int, int]) -> list[int]:
+    """"US and British forces", "scores of Sierra Leonean and Liberian refugees": coordinated country
+    modifiers of one noun are one actor each (the actor coder splits them); the phrase names them all."""
+    head = token.doc[i]
+    while head.dep_ in ("amod", "compound", "nmod", "conj") and head.head.i != head.i and head.i != token.i:
+        head = head.head
+    out = []
+    for c in head.children:
+        if c.dep_ in ("amod", "compound", "nmod") and any(x.dep_ == "conj" for x in c.children):
+            out += [t.i for t in (c, *c.conjuncts) if t.i in actor_at]
+    if out and head.i in actor_at:
+        out.append(head.i)
+    # "scores of Sierra Leoneans and Liberians": the found actor's own conjuncts
+    out += [t.i for t in token.doc[i].conjuncts if t.i in actor_at and t.i != token.i]
+    return out
+
+
+def collect(tokens: list[Token], actor_at: dict[int, int]) -> list[int]:
+    found = []
+    for token in tokens:
+        for conj in _conjuncts(token):
+            i = actor_token(conj, actor_at)
+            if i is None:
+                continue
+            for j in [i, *_coordinated_modifiers(i, conj, actor_at)]:
+                if j not in found:
+                    found.append(j)
+    return found
+
+
+def _subject_verb(verb: Token) -> tuple[Token, bool]:
+    """The verb whose subject this verb shares (conjoined verbs, xcomp chains), and whether it is
+    another verb's (the subject is inherited)."""
+    start = verb
+    for _ in range(6):
+        if any(c.dep_ in SUBJECT + PASSIVE_SUBJECT for c in verb.children):
+            break
+        if verb.dep_ in ("conj", "xcomp", "acomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG"):
+            verb = verb.head
+        elif verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB":
+            verb = verb.head.head  # "issued a statement urging X to ...": the issuer urges
+        else:
+            break
+    return verb, verb is not start
+
+
+def sources_of(verb: Token, actor_at: dict[int, int], event_verb: Token) -> tuple[list[int], dict[str, float]]:
+    holder, inherited = _subject_verb(verb)
+    children = list(holder.children)
+    subjects = [c for c in children if c.dep_ in SUBJECT]
+    passive = any(c.dep_ in PASSIVE_SUBJECT for c in children)
+    flags = {"inherited": float(inherited), "passive": float(passive)}
+    if passive and holder is verb:
+        agents = [g for c in event_verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        found = collect(agents, actor_at)
+        flags["direct_source"] = float(any(a.i in actor_at for a in agents))
+        return found, flags
+    found = collect(subjects, actor_at)
+    flags["direct_source"] = float(any(s.i in actor_at for s in subjects))
+    if not found and subjects and all(s.pos_ == "PRON" for s in subjects) and holder.dep_ == "ccomp":
+        # "X said it would ...": the pronoun is the reporter
+        found = collect([c for c in holder.head.children if c.dep_ in SUBJECT], actor_at)
+        flags["inherited"] = 1.0
+    return found, flags
+
+
+def targets_of(verb: Token, objects: list[Token], preps: frozenset[str], actor_at: dict[int, int], passive: bool,
+             object_is_event: bool, transfer: bool = False) -> tuple[list[int], bool]:
+    """Targets: the object (unless it is the event noun), else the object of a rule preposition on
+    the verb or on the object noun; in the passive the subject. For a transfer ("sent paratroopers
+    to X", "extradited P to X") the recipient in the preposition wins over what is sent."""
+    if passive and not object_is_event:
+        subjects = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT]
+        return collect(subjects, actor_at), any(s.i in actor_at for s in subjects)
+    direct: list[Token] = [] if object_is_event else list(objects)
+    holders = [verb, *objects]
+    recipients = [g for h in holders for c in h.children if c.dep_ in ("prep", "dative") and c.lower_ in preps
+                  for g in c.children if g.dep_ == "pobj"]
+    # the indirect object is the recipient: "gave X a warning", "offered X talks"
+    recipients += [c for c in verb.children if c.dep_ == "dative" and c.pos_ in ("NOUN", "PROPN")]
+    if transfer and direct and (found := collect(recipients, actor_at)):
+        return found, any(h.i in actor_at for h in recipients)
+    heads = direct + recipients
+    found = collect(heads, actor_at)
+    return found, any(h.i in actor_at for h in heads)
+
+
+def place_chain(pobj: Token) -> list[Token]:
+    """The tokens a locative object may name its place with: the object, its modifiers, and an "of"
+    object ("the town of T", "outside of the city of C")."""
+    out = [pobj, *(c for c in pobj.children if c.dep_ in ("compound", "amod", "nmod", "appos"))]
+    for c in pobj.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            out += [g for g in c.children if g.dep_ == "pobj"]
+            out += [x for g in c.children if g.dep_ == "pobj" for x in g.children if x.dep_ in ("compound", "nmod")]
+    return out
+
+
+def deep(verb: Token, objects: list[Token], actor_at: dict[int, int]) -> list[int]:
+    """The last resort for a target: the first actor inside the verb's object phrases ("lifted the
+    restrictions between it and X", "supplied equipment X has obtained"), not inside a clause of
+    its own with a subject."""
+    for obj in objects:
+        for token in obj.subtree:
+            if token.i in actor_at and token.i != obj.i and not _in_own_clause(token, obj):
+                return [token.i]
+    return []
+
+
+def _in_own_clause(token: Token, top: Token) -> bool:
+    while token.i != top.i and token.head.i != token.i:
+        if token.dep_ in ("nsubj", "nsubjpass", "ccomp"):
+            return True
+        token = token.head
+    return False
+
+
+def locative_objects(prep: Token) -> list[Token]:
+    """The objects of a locative preposition, through "outside of", "in front of"."""
+    out = [g for g in prep.children if g.dep_ == "pobj"]
+    out += [g for c in prep.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    return out
+
+def is_place(actor: Actor) -> bool:
+    """A bare country (a toponym) rather than an actor of it."""
+    return bool(actor.code) and len(actor.code) == 3 and not actor.sectors
+
+
+def between_pairs(noun: Token, verb: Token | None, rule, actor_at: dict[int, int]) -> list[int]:
+    """Actors coordinated under "between"/"among" on the noun (or its verb): each pair both ways."""
+    if not ({"between", "among"} & rule.preps):
+        return []
+    holders = [noun] + ([verb] if verb is not None else [])
+    pobjs = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in ("between", "among")
+             for g in c.children if g.dep_ == "pobj"]
+    found = collect(pobjs, actor_at)
+    return found if len(found) >= 2 else []
+
+
+# dissent (14) and easing it (082: calling off a strike or protest) are aimed at the source's own
+# authorities when no target is named
+def mark(clause: Token) -> str:
+    return next((c.lower_ for c in clause.children if c.dep_ == "mark"), "")
+
+
+def condition_of(verb: Token, complement: Token | None) -> Token | None:
+    """The "if"/"unless" clause on a verb (or on its framed complement) that conditions the event."""
+    for holder in (verb, complement):
+        if holder is None:
+            continue
+        for c in holder.children:
+            if c.dep_ == "advcl" and mark(c) in ("if", "unless"):
+                return c
+    return None
+
+
