@@ -165,5 +165,5 @@ class DateResolver:
 # requires the events to date and the parser's sentences (to find each event's verb); it sets
 # `Event.date` and `Event.date_method`, which spaCy cannot name as a Doc attribute
 @Language.factory("dyad_dates", requires=["doc._.events", "doc.sents"], assigns=[])
-def make_date_resolver(nlp: Language, name: str) -> DateResolver:
+def make_date_resolver(nlp: Language, name: str) -> DateResolver:  # noqa: ARG001 (spaCy's factory signature)
     return DateResolver()

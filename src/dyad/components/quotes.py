@@ -320,5 +320,5 @@ class _Context:
 # quotes add the first persons of quotations to the actors (the speaker's code)
 @Language.factory("dyad_quotes", requires=["doc._.actors", "token.dep", "token.lemma", "doc.ents", "doc.sents"],
                   assigns=["doc._.quotes", "doc._.actors", "doc._.actor_at"])
-def make_quote_extractor(nlp: Language, name: str) -> QuoteExtractor:
+def make_quote_extractor(nlp: Language, name: str) -> QuoteExtractor:  # noqa: ARG001 (spaCy's factory signature)
     return QuoteExtractor(nlp)

@@ -84,7 +84,7 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
         _evaluate_actors(gold, gold_format, as_json, n_errors)
         return
     if task == "quotes":
-        _evaluate_quotes(gold, gold_format, as_json, n_errors)
+        _evaluate_quotes(gold, as_json, n_errors)
         return
     if task == "places":
         _evaluate_places(gold, gold_format, as_json, n_errors)
@@ -264,7 +264,7 @@ def _print_reliability(out: Console, rows: list[dict]) -> None:
     out.print(table)
 
 
-def _evaluate_quotes(gold: str, gold_format: str, as_json: bool, n_errors: int) -> None:
+def _evaluate_quotes(gold: str, as_json: bool, n_errors: int) -> None:
     """--task quotes: a thin shell over :func:`dyad.evaluate.quotes.evaluate_polnear`."""
     from dyad.evaluate.quotes import evaluate_polnear
 

@@ -199,7 +199,8 @@ class DyadCoder(EventCoderAdapter):
             raise outcome
         return outcome
 
-    def code_batch(self, records: Sequence[GoldRecord], settings: Sequence[CoderSettings]) -> list[Outcome]:
+    # dyad's own coder takes no per-record settings (the legacy coder below does)
+    def code_batch(self, records: Sequence[GoldRecord], settings: Sequence[CoderSettings]) -> list[Outcome]:  # noqa: ARG002
         from dyad.pipeline import process
 
         out: list[Outcome | None] = [None] * len(records)

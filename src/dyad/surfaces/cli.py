@@ -225,7 +225,7 @@ def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | N
     with Progress(*columns, console=stderr, transient=True) as progress:
         task = progress.add_task("ingest", total=total, rate="-")
 
-        def advance(summary, n):
+        def advance(summary, _batch_articles):
             progress.update(task, completed=summary.read, rate=f"{summary.articles_per_second:.1f}")
 
         summary = ingest(_with_date(read_inputs(paths), date), db, jobs=jobs, batch_size=batch_size,
@@ -247,7 +247,7 @@ def recode_command(db: str, dictionaries: tuple[str, ...]) -> None:
     with Progress(TextColumn("[bold]recoding"), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr,
                   transient=True) as progress:
         task = progress.add_task("recode", total=None)
-        summary = recode(db, dictionaries, on_batch=lambda s, n: progress.update(task, completed=s.read))
+        summary = recode(db, dictionaries, on_batch=lambda s, _: progress.update(task, completed=s.read))
     stderr.print(f"dyad: recoded {summary.read} articles, {summary.events} events, "
                  f"{summary.articles_per_second:.1f} articles/s", markup=False, soft_wrap=True)
 

@@ -14,7 +14,7 @@ stderr = Console(stderr=True, highlight=False)
 PIPED_WIDTH = 160  # columns of a table written to a pipe: set by hand, wide enough for the README's tables
 
 
-def parse_date(ctx, param, value: str | None) -> dt.date | None:
+def parse_date(_ctx, _param, value: str | None) -> dt.date | None:
     """A click callback: YYYY-MM-DD to a date, or a usage error that says the form."""
     if value is None:
         return None

@@ -71,7 +71,7 @@ _PLACE_SOURCE = root_set("place_source")
 class EventCoder:
     """The `dyad_events` component: `doc._.actors` (and quotes' first persons) -> `doc._.events`."""
 
-    def __init__(self, nlp: Language, lexicon: Lexicon | None = None):
+    def __init__(self, lexicon: Lexicon | None = None):
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
         self.rules = self.lexicon.verbs
         self._gazetteer = None  # the shared gazetteer, loaded when first needed (a resource, not document state)
@@ -365,8 +365,8 @@ class EventCoder:
 
 @Language.factory("dyad_events", requires=["doc._.actors", "token.dep", "token.tag", "token.lemma", "doc.ents",
                                            "doc.sents"], assigns=["doc._.events"])
-def make_event_coder(nlp: Language, name: str) -> EventCoder:
-    return EventCoder(nlp)
+def make_event_coder(nlp: Language, name: str) -> EventCoder:  # noqa: ARG001 (spaCy's factory signature)
+    return EventCoder()
 
 
 __all__ = ["EventCoder", "Match", "VerbRule", "make_event_coder"]

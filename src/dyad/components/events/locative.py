@@ -122,7 +122,7 @@ def prepositional(frame: DocFrame, verb: Token, objects: list[Token], code: str 
     if not found and code.startswith(_PURPOSE):
         found = _purpose(frame, verb, objects, code)
     if not found and not code.startswith(_STATEMENT):
-        found = deep(verb, objects, actor_at)
+        found = deep(objects, actor_at)
     return found[:MAX_TARGETS]
 
 

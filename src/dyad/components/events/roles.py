@@ -152,7 +152,7 @@ def place_chain(pobj: Token) -> list[Token]:
     return out
 
 
-def deep(verb: Token, objects: list[Token], actor_at: dict[int, int]) -> list[int]:
+def deep(objects: list[Token], actor_at: dict[int, int]) -> list[int]:
     """The last resort for a target: the first actor inside the verb's object phrases ("lifted the
     restrictions between it and X", "supplied equipment X has obtained"), not inside a clause of
     its own with a subject."""

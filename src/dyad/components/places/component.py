@@ -74,5 +74,5 @@ class PlaceResolver:
 # requires: the NER's entities, the tagger's proper nouns, the parser's sentences, and the events to locate
 @Language.factory("dyad_places", requires=["doc.ents", "token.tag", "doc.sents", "doc._.events"],
                   assigns=["doc._.places"])
-def make_place_resolver(nlp: Language, name: str) -> PlaceResolver:
+def make_place_resolver(nlp: Language, name: str) -> PlaceResolver:  # noqa: ARG001 (spaCy's factory signature)
     return PlaceResolver()

@@ -139,7 +139,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     mentions = _entity_mentions(doc, gazetteer, taken)
     mentions += _unlabelled_mentions(doc, gazetteer, taken)
     mentions.sort(key=lambda m: m.start)
-    # containment: "Aleppo, Syria" / "Springfield, Ill."
+    # containment, as in "Aleppo, Syria" or "Springfield, Ill."
     for first, second in itertools.pairwise(mentions):
         if (first.kind == second.kind == "toponym" and second.start - first.end <= _CONTAINER_GAP
                 and second.token > 0 and doc[second.token - 1].text == "," and doc[second.token - 1].idx >= first.end):

@@ -235,7 +235,7 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = CA
     templates = _templates()
 
     @asynccontextmanager
-    async def lifespan(app):
+    async def lifespan(app):  # noqa: ARG001 (FastAPI's lifespan signature)
         threading.Thread(target=geo.countries, daemon=True).start()  # warm the map's outlines
         yield
         connection.close()

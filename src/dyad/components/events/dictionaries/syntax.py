@@ -309,7 +309,7 @@ def _group_has_bar(text: str, i: int) -> bool:
 # Long: one character scanner whose state (the open-bracket stack, the pending
 # "_" join, the word buffer, where the current token began) nearly every branch reads and updates;
 # split into helpers, that state would travel through each of them.
-def parse_elements(
+def parse_elements(  # noqa: C901 (a character scanner, see above)
     text: str,
     ctx: ReadContext,
     *,

@@ -58,7 +58,8 @@ class _ActorGroup:
 # Long: a line-by-line reader in which one actor record spans several lines
 # (primary phrase, "+" synonyms, indented code restrictions) held in the open group; the section
 # tag, the group and the two closures that complete it share that state.
-def read_actors(path: str | Path, *, dialect: Dialect = "tabari", text: str | None = None) -> Dictionaries:
+def read_actors(path: str | Path, *, dialect: Dialect = "tabari",  # noqa: C901 (a record reader, see above)
+                text: str | None = None) -> Dictionaries:
     """Read an actors dictionary (TABARI 5.3, 5.3.1, 5.3.2, 6.5; PETRARCH docs "Actor Dictionary").
 
     Records are a primary phrase with optional ``[codes]``, optional ``+synonym`` lines and
@@ -107,7 +108,7 @@ def read_actors(path: str | Path, *, dialect: Dialect = "tabari", text: str | No
         s = line.strip()
         if _skip(s, dialect):
             continue
-        if s.startswith("~~") or s.startswith("---STOP---"):
+        if s.startswith(("~~", "---STOP---")):
             break
         if s[0] == "<":
             m = re.fullmatch(r"<\s*(/?)\s*([A-Za-z]+)\s*>", s)
@@ -189,7 +190,9 @@ _MARKER_DEF = re.compile(r"!([^!\s]+)!\s*=\s*(.*)")
 _MARKER = re.compile(r"!([^!\s]+)!")
 
 
-def read_agents(path: str | Path, *, dialect: Dialect = "tabari", text: str | None = None) -> Dictionaries:
+# Long: one branch per kind of agents line (entry, synonym, restriction, section tag), in file order.
+def read_agents(path: str | Path, *, dialect: Dialect = "tabari",  # noqa: C901
+                text: str | None = None) -> Dictionaries:
     """Read an agents dictionary (TABARI 5.4; PETRARCH docs "Agent Dictionary").
 
     ``PHRASE {PLURAL} [~CODE]`` lines; ``{}`` suppresses the plural; ``!MARKER! = A, B`` defines

@@ -42,7 +42,8 @@ class LegacyEvents:
 
 @Language.factory(NAME, default_config={"dictionaries": [], "options": {}},
                   requires=["token.dep", "token.tag", "doc.sents"], assigns=["doc._.events"])
-def make_legacy_events(nlp: Language, name: str, dictionaries: list[str], options: dict[str, str]) -> LegacyEvents:
+def make_legacy_events(nlp: Language, name: str, dictionaries: list[str],  # noqa: ARG001 (spaCy's signature)
+                       options: dict[str, str]) -> LegacyEvents:
     from dyad.components.events.dictionaries import load_dictionaries
 
     return LegacyEvents(LegacyCoder(load_dictionaries(list(dictionaries)), dict(options), nlp=nlp))

@@ -34,7 +34,7 @@ _MAX_FOLD_HOPS = 12
 _MAX_SUBJECT_HOPS = 6
 
 
-def code_petrarch(c: Compiled, settings: Settings, sent, s: Sentence) -> list[Triple] | None:
+def code_petrarch(c: Compiled, settings: Settings, sent, s: Sentence) -> list[Triple] | None:  # noqa: C901 (PETRARCH's clause walk)
     """The triples of one sentence; ``None`` when a ``###`` code discards it."""
     toks, groups = s.toks, s.groups
     doc = sent.doc
