@@ -36,6 +36,10 @@ ROLE_NOUNS = frozenset(
     for line in read_text("quote_roles.txt").splitlines()
     if line.strip() and not line.startswith("#")
 )
+# Set by hand; re-measure with `dyad evaluate --task quotes ../shared/gold/quotes/polnear/data/dev`:
+_MAX_NAME_TOKENS = 5  # a speaker credited by capitalised words alone ("Chief Jo Roe") is at most this long
+_MAX_TRAILING_CUE_DISTANCE = 8  # tokens between a quote and a cue in the next sentence ("...” Jo Roe said.")
+_LAST_RESORT = 1000  # added to an introducing sentence's distance: beaten by any cue nearer the quote
 _PERSONAL_PRONOUNS = frozenset({"he", "she", "i", "we", "they", "him", "her"})
 _POSSESSIVE = re.compile(r"[’']s?$")
 _SUBJECTS = ("nsubj", "nsubjpass")
@@ -185,7 +189,7 @@ class _Context:
         if first is None:
             return None
         start = end = first.start
-        while end < len(self.doc) and self.doc[end].pos_ == "PROPN" and end - start < 5:
+        while end < len(self.doc) and self.doc[end].pos_ == "PROPN" and end - start < _MAX_NAME_TOKENS:
             end += 1
         if end - start < 2:  # a lone capitalised word is too weak a credit without the NER's PERSON
             return None
@@ -214,10 +218,10 @@ class _Context:
                     continue
                 distance = quote.start - token.i if token.i < quote.start else token.i - quote.end
                 if index == last + 1 and index != first and (
-                        distance > 8 or "\n" in self.text[quote.end_char:token.idx]):
+                        distance > _MAX_TRAILING_CUE_DISTANCE or "\n" in self.text[quote.end_char:token.idx]):
                     continue  # the next sentence lends a cue only right after the quote: “...” Chief Jo Roe said.
                 if index == first - 1:
-                    distance += 1000  # an introducing sentence is the last resort
+                    distance += _LAST_RESORT  # an introducing sentence is the last resort
                 if best is None or distance < best[0]:
                     best = (distance, token, subject)
         return (best[1], best[2]) if best else (None, None)
