@@ -1,6 +1,7 @@
 """`dyad evaluate`: score dyad against gold data, one task at a time (a thin shell over the scorers:
 :mod:`dyad.evaluate.events`, :mod:`~dyad.evaluate.plover`, :mod:`~dyad.evaluate.pentaclass`,
-:mod:`~dyad.evaluate.actors`, :mod:`~dyad.evaluate.quotes`, :mod:`~dyad.evaluate.places`)."""
+:mod:`~dyad.evaluate.actors`, :mod:`~dyad.evaluate.quotes`, :mod:`~dyad.evaluate.places`,
+:mod:`~dyad.evaluate.articles`)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from dyad.evaluate.scoring import RecordScore, Totals, worst
 
 SCORED_EVENT_FORMATS = ("plover-gsr", "conflibert-class")  # events scored by plover.py and pentaclass.py
 # the gold formats each task reads: its readers are the modules above
-TASK_FORMATS = {"events": (*IMPLEMENTED, *SCORED_EVENT_FORMATS), "actors": ACTOR_FORMATS, "quotes": ("polnear",),
+TASK_FORMATS = {"events": (*IMPLEMENTED, *SCORED_EVENT_FORMATS, "articles"), "actors": ACTOR_FORMATS,
+                "quotes": ("polnear", "articles"),
                 "places": (*PLACE_FORMATS, "plover-gsr")}
 TASKS = tuple(TASK_FORMATS)
 MAX_WARNINGS = 20  # gold warnings printed before "... and N more": set by hand, one screen
@@ -65,9 +67,10 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
               fully right, event precision, recall and F1 are reported, overall and per category; a
               record the coder crashes on is counted and the run goes on. PLOVER records: event types
               and dyads, with a reliability table (events by confidence, share correct).
-              ConfliBERT CAMEO classes: the PentaClass of each sentence.
+              ConfliBERT CAMEO classes: the PentaClass of each sentence. Whole-article gold
+              (--format articles): dyadic events per article by country prefix and CAMEO root.
       actors  actor recognition and coding (ConfliBERT NER, PLOVER records).
-      quotes  quotations and their speakers (a PolNeAR split folder).
+      quotes  quotations and their speakers (a PolNeAR split folder, or whole-article gold).
       places  toponyms resolved to coordinates (GeoWebNews, LGL, GeoVirus), or the event locations
               of PLOVER records.
 
@@ -80,6 +83,9 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
     """
     if gold_format != "auto" and gold_format not in TASK_FORMATS[task]:
         _fail(_not_read(task, gold_format), 2)
+    if task in ("events", "quotes") and _format_of(gold, gold_format) == "articles":
+        _evaluate_articles(gold, task, dictionaries, as_json, n_errors)
+        return
     if task == "actors":
         _evaluate_actors(gold, gold_format, as_json, n_errors)
         return
@@ -319,3 +325,54 @@ def _evaluate_places(gold: str, gold_format: str, as_json: bool, n_errors: int) 
     else:
         _fail(_not_read("places", fmt), 2)
     _print_figures(f"places ({fmt})", result, as_json, ("missed", "extra", "wrong", "records_detail"), n_errors)
+
+
+def _format_of(gold: str, gold_format: str) -> str | None:
+    from dyad.evaluate.gold import detect_format
+
+    if gold_format != "auto":
+        return gold_format
+    try:
+        return detect_format(gold)
+    except GoldError:
+        return None
+
+
+def _evaluate_articles(gold: str, task: str, dictionaries: tuple[str, ...], as_json: bool, n_errors: int) -> None:
+    """Whole-article gold, --task events or quotes: a thin shell over
+    :func:`dyad.evaluate.articles.evaluate_articles`."""
+    from dyad.evaluate.articles import evaluate_articles
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=stderr, transient=True, disable=as_json) as bar:
+        job = bar.add_task("coding articles", total=None)
+        try:
+            result = evaluate_articles(gold, task, list(dictionaries) or None,
+                                       progress=lambda n: bar.advance(job, n), n_errors=n_errors)
+        except (ValueError, OSError) as error:
+            _fail(f"cannot read {gold}: {error}", 1)
+    if as_json or task == "quotes":
+        _print_figures(f"quotes ({result['coder']}, whole articles)", result, as_json, ("errors",))
+        return
+    _print_figures(f"event coding ({result['coder']}, whole articles)", result, False, ())
+    out = Console(highlight=False)
+    table = Table(title="by article", box=box.SIMPLE_HEAD, title_style="bold",
+                  caption="optional: predictions matching only an optional event (neither right nor wrong)")
+    for column in ("line", "article", "gold", "pred", "right", "extra", "missed", "optional", "untargeted"):
+        table.add_column(column, justify="left" if column == "article" else "right", no_wrap=True)
+    for row in result["per_article"]:
+        table.add_row(str(row["line"]), row["id"], *(str(row[k]) for k in (
+            "gold_events", "predicted", "right", "extra", "missed", "optional_predicted", "untargeted")))
+    out.print(table)
+    for name, half in result["halves"].items():
+        if isinstance(half, dict):
+            out.print(f"{name} lines: P {_pct(half['precision'])}  R {_pct(half['recall'])}  F1 {_pct(half['f1'])}"
+                      f"  ({half['gold_events']} gold events)")
+    for error in result.get("errors", []):
+        out.print()
+        out.print(f"[bold]{error['id']}[/] [dim]{error['where']}[/]" + (f" [red]failed: {error['crashed']}[/]"
+                                                                          if error["crashed"] else ""))
+        for kind in ("missed", "extra"):
+            for e in error[kind]:
+                triple = f"{e['source'] or '-'} / {e['target'] or '-'} / {e['code']}"
+                out.print(f"  {kind:<6} {triple}  {e['sentence'][:100]}", markup=False, soft_wrap=True)

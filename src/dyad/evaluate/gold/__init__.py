@@ -6,12 +6,14 @@
 
 Implemented: ``tabari`` (TABARI validation files, :mod:`.tabari`), ``petrarch-xml`` (PETRARCH
 unit-test XML and UniversalPetrarch's validation XML, :mod:`.petrarch`), ``jsonl`` (dyad's generic
-gold, :mod:`.jsonl`). The other formats are recognised (so that ``auto`` can name them) but not
+gold, :mod:`.jsonl`). ``articles`` (whole-article gold, :mod:`.articles`) is read and scored by
+:mod:`dyad.evaluate.articles`. The other formats are recognised (so that ``auto`` can name them) but not
 read yet: :func:`read_gold` raises :class:`FormatNotImplemented` for them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -38,7 +40,7 @@ __all__ = [
 ]
 
 FORMATS = ("tabari", "petrarch-xml", "plover-gsr", "conflibert-class", "conflibert-ner", "polnear", "gwn", "lgl",
-           "geovirus", "jsonl")
+           "geovirus", "jsonl", "articles")
 IMPLEMENTED = ("tabari", "petrarch-xml", "jsonl")
 
 _READERS = {"tabari": read_tabari, "petrarch-xml": read_petrarch_xml, "jsonl": read_jsonl}
@@ -91,6 +93,8 @@ def detect_format(path: str | Path) -> str:
                 "lgl" if "<docid" in head or "docid=" in head else "geovirus")
     if start == "[" and ('"event"' in head or '"textInfo"' in head):
         return "plover-gsr"
+    if start == "{" and _is_article_gold(head):
+        return "articles"
     if start == "{" or path.suffix.lower() in (".jsonl", ".ndjson"):
         return "jsonl"
     if _TABARI_HEADER.search(head) and "{" in head and "/*" in head:
@@ -102,6 +106,17 @@ def detect_format(path: str | Path) -> str:
         return "conflibert-ner"
     raise GoldError(f"cannot tell the format of {path}; give --format "
                     f"({', '.join(f for f in FORMATS)})")
+
+
+def _is_article_gold(head: str) -> bool:
+    """Whole-article gold: its first object has both ``optional_events`` and ``quotes`` (dyad's generic
+    JSONL gold may have optional events too, but holds sentences, not articles with their quotations)."""
+    first = head.lstrip().split("\n", 1)[0]
+    try:
+        record = json.loads(first)
+    except json.JSONDecodeError:
+        return '"optional_events"' in first and '"quotes"' in first  # a first line longer than the head
+    return isinstance(record, dict) and "optional_events" in record and "quotes" in record
 
 
 def read_gold(path: str | Path, format: str = "auto") -> GoldSet:
