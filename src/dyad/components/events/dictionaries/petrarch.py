@@ -21,7 +21,7 @@ from dyad.components.events.dictionaries.entries import (
 from dyad.components.events.dictionaries.errors import ReadContext
 from dyad.components.events.dictionaries.model import Dictionaries, Project
 from dyad.components.events.dictionaries.syntax import (
-    logical_lines,
+    numbered_lines,
     parse_phrase,
     read_text,
     split_code_blocks,
@@ -60,11 +60,8 @@ def read_discards(path: str | Path, *, text: str | None = None) -> Dictionaries:
     :class:`~.errors.DictionaryError` (a spreadsheet export is not a discard list)."""
     path = str(path)
     ctx = ReadContext(path)
-    if text is None:
-        text = read_text(path)
     out = Dictionaries()
-    for lineno, line in logical_lines(text, ctx):
-        ctx.lineno, ctx.line = lineno, line
+    for lineno, line in numbered_lines(path, text, ctx):
         if line.strip() and len([f for f in line.split("\t") if f.strip()]) >= 3:
             raise ctx.error(
                 f"expected one discard phrase per line, found tab-separated data with "
@@ -135,12 +132,9 @@ def read_issues(path: str | Path, *, text: str | None = None) -> Dictionaries:
     ``~phrase`` and ``~~phrase`` are sentence- and story-level ignore phrases."""
     path = str(path)
     ctx = ReadContext(path)
-    if text is None:
-        text = read_text(path)
     out = Dictionaries()
     category: str | None = None
-    for lineno, line in logical_lines(text, ctx):
-        ctx.lineno, ctx.line = lineno, line
+    for lineno, line in numbered_lines(path, text, ctx):
         s = line.strip()
         if _skip(s):
             continue
@@ -200,11 +194,8 @@ def read_prepositions(path: str | Path, *, text: str | None = None) -> Dictionar
     """Read the PETRARCH-2 preposition list (one word or phrase per line)."""
     path = str(path)
     ctx = ReadContext(path)
-    if text is None:
-        text = read_text(path)
     out = Dictionaries()
-    for lineno, line in logical_lines(text, ctx):
-        ctx.lineno, ctx.line = lineno, line
+    for lineno, line in numbered_lines(path, text, ctx):
         content, _ = split_comment(line, "#")
         words = parse_phrase(content.replace("\u00a0", " ").strip())
         if words:
@@ -220,11 +211,8 @@ def read_ontology(path: str | Path, *, text: str | None = None) -> Dictionaries:
     """Read the PETRARCH-2 internal coding ontology: ``CAMEO:0xHEX[+-0xHEX...]#label``."""
     path = str(path)
     ctx = ReadContext(path)
-    if text is None:
-        text = read_text(path)
     out = Dictionaries()
-    for lineno, line in logical_lines(text, ctx):
-        ctx.lineno, ctx.line = lineno, line
+    for lineno, line in numbered_lines(path, text, ctx):
         s = line.strip()
         if _skip(s):
             continue

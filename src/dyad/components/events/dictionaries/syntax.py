@@ -51,6 +51,16 @@ def read_text(path: str | Path) -> str:
     return decode_bytes(Path(path).read_bytes())
 
 
+def numbered_lines(path: str, text: str | None, ctx: ReadContext) -> Iterator[tuple[int, str]]:
+    """The logical lines of a dictionary file (`text` if given, else read from `path`), each one
+    recorded on `ctx` before it is yielded, so any error or warning names its file and line."""
+    if text is None:
+        text = read_text(path)
+    for lineno, line in logical_lines(text, ctx):
+        ctx.lineno, ctx.line = lineno, line
+        yield lineno, line
+
+
 def logical_lines(text: str, ctx: ReadContext) -> Iterator[tuple[int, str]]:
     """Yield ``(lineno, line)`` for every line, with ``\\r`` and XML comments ``<!-- ... -->``
     (also spanning lines) removed. Only ``\\n`` ends a line, so numbering matches editors even

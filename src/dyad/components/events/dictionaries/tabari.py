@@ -14,10 +14,9 @@ from dyad.components.events.dictionaries.entries import ActorCode, ActorEntry, A
 from dyad.components.events.dictionaries.errors import ReadContext
 from dyad.components.events.dictionaries.model import Dictionaries, Project
 from dyad.components.events.dictionaries.syntax import (
-    logical_lines,
+    numbered_lines,
     parse_actor_code,
     parse_phrase,
-    read_text,
     split_code_blocks,
     split_comment,
 )
@@ -69,8 +68,6 @@ def read_actors(path: str | Path, *, dialect: Dialect = "tabari",  # noqa: C901 
     """
     path = str(path)
     ctx = ReadContext(path)
-    if text is None:
-        text = read_text(path)
     out = Dictionaries()
     group: _ActorGroup | None = None
     section = "actors"
@@ -103,8 +100,7 @@ def read_actors(path: str | Path, *, dialect: Dialect = "tabari",  # noqa: C901 
             if code is not None:
                 group.codes.append(code)
 
-    for lineno, line in logical_lines(text, ctx):
-        ctx.lineno, ctx.line = lineno, line
+    for lineno, line in numbered_lines(path, text, ctx):
         s = line.strip()
         if _skip(s, dialect):
             continue
@@ -201,12 +197,9 @@ def read_agents(path: str | Path, *, dialect: Dialect = "tabari",  # noqa: C901
     """
     path = str(path)
     ctx = ReadContext(path)
-    if text is None:
-        text = read_text(path)
     out = Dictionaries()
     markers: dict[str, list[str]] = {}
-    for lineno, line in logical_lines(text, ctx):
-        ctx.lineno, ctx.line = lineno, line
+    for lineno, line in numbered_lines(path, text, ctx):
         s = line.strip()
         if _skip(s, dialect):
             continue
@@ -289,11 +282,8 @@ def read_options(path: str | Path, *, text: str | None = None) -> Dictionaries:
     ``COMMAND: ...`` raises :class:`~.errors.DictionaryError`."""
     path = str(path)
     ctx = ReadContext(path)
-    if text is None:
-        text = read_text(path)
     out = Dictionaries()
-    for lineno, line in logical_lines(text, ctx):
-        ctx.lineno, ctx.line = lineno, line
+    for lineno, line in numbered_lines(path, text, ctx):
         for marker in ("//", "#"):
             if marker in line:
                 line = line[: line.find(marker)]
@@ -343,11 +333,8 @@ def read_project(path: str | Path, *, text: str | None = None) -> Project:
     ``<coder>``, ``<system>`` and other tags are kept verbatim in ``other``."""
     path = Path(path)
     ctx = ReadContext(path)
-    if text is None:
-        text = read_text(path)
     project = Project(str(path), {}, {}, {})
-    for lineno, line in logical_lines(text, ctx):
-        ctx.lineno, ctx.line = lineno, line
+    for lineno, line in numbered_lines(str(path), text, ctx):
         s = line.strip()
         if not s.startswith("<"):
             continue
