@@ -53,6 +53,11 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 # Labels browsers decode as windows-1252 (WHATWG Encoding Standard): pages labelled latin-1 routinely
 # contain 0x80-0x9F curly quotes and dashes.
 _WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "cp819"}
+# A heading (up to _HEADING_CHARS of it) and the code inside one: trafilatura takes a title from an <h1>'s
+# whole text, scripts and styles included, so they are dropped from headings before it reads the page.
+_HEADING_CHARS = 5000  # a bound on the search, far above any headline
+_HEADING = re.compile(rf"<(h[1-6])\b[^>]*>.{{0,{_HEADING_CHARS}}}?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_CODE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
 class ExtractionError(ValueError):
@@ -103,6 +108,13 @@ def decode_html(data: bytes) -> str:
     return decode_file(data)
 
 
+def _without_code_in_headings(page: str) -> str:
+    """The page with the scripts and styles inside its headings removed (the rest of the page as it was)."""
+    if not re.search(r"<(script|style|noscript|template)\b", page, re.IGNORECASE):
+        return page
+    return _HEADING.sub(lambda heading: _CODE.sub("", heading.group(0)), page)
+
+
 def _paragraphs(text: str) -> str:
     # trafilatura's plain-text output puts each block (paragraph, heading, list item, line break) on
     # its own line; dyad separates paragraphs by a blank line.
@@ -128,7 +140,7 @@ def extract_html(html: str | bytes, *, url: str | None = None) -> HtmlArticle:
     page = decode_html(html) if isinstance(html, bytes) else html
     if not page.strip():
         raise ExtractionError(f"empty HTML page{where}: nothing to extract")
-    document = bare_extraction(page, url=url, with_metadata=True, **TRAFILATURA_OPTIONS)
+    document = bare_extraction(_without_code_in_headings(page), url=url, with_metadata=True, **TRAFILATURA_OPTIONS)
     text = _paragraphs(document.text or "") if document is not None else ""
     if not text:
         raise ExtractionError(

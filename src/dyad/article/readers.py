@@ -7,6 +7,7 @@ Every input ends as something: an Article to code, or a skipped/failed Result na
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -30,10 +31,15 @@ HTML_SIZE_FACTOR = 5
 CHARSET_SAMPLE_BYTES = 200_000
 # The largest "chaos" (mess ratio) accepted as a plausible decoding: charset-normalizer's own default.
 MAX_CHAOS = 0.2
-SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".warc": "warc",
-            ".gz": "warc"}  # .gz only as .warc.gz (see _kind)
+# Bytes that are not UTF-8 are read as UTF-8 with replacement characters when at least this share of the
+# non-ASCII characters decode as UTF-8 (a damaged UTF-8 file), else as the legacy encoding that fits (a
+# cp1252 file has no valid UTF-8 sequences at all). Set by hand; `python -m pytest tests/test_readers.py`.
+MIN_UTF8_SHARE = 0.5
+SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".json": "json",
+            ".warc": "warc", ".gz": "warc"}  # .gz only as .warc.gz (see _kind)
 
 Item = Article | Result
+log = logging.getLogger(__name__)
 
 
 def _rejected(origin: str, status: str, reason: str, **fields) -> Result:
@@ -41,11 +47,19 @@ def _rejected(origin: str, status: str, reason: str, **fields) -> Result:
     return Result(article=article, status=status, reason=reason)
 
 
-def decode(data: bytes) -> str:
-    """UTF-8, else the encoding charset-normalizer is confident about; binary data is an error."""
+def decode(data: bytes, origin: str = "<bytes>") -> str:
+    """UTF-8 (damaged UTF-8 with its bad bytes replaced, and a warning naming `origin`), else the encoding
+    charset-normalizer is confident about; binary data is an error."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        text = data.decode("utf-8-sig", errors="replace")
+        invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+        valid = sum(1 for c in text if ord(c) > 127 and c != "\ufffd")
+        if valid and valid >= MIN_UTF8_SHARE * (valid + invalid) and "\x00" not in text:
+            log.warning("%s: %d invalid UTF-8 byte sequence(s) replaced with U+FFFD (first at byte %d); the rest "
+                        "is UTF-8", origin, invalid, error.start)
+            return text
         best = from_bytes(data[:CHARSET_SAMPLE_BYTES]).best()
         if best is None or best.chaos > MAX_CHAOS or "\x00" in str(best):
             raise ValueError(
@@ -96,21 +110,50 @@ def from_record(record: dict, origin: str) -> Item:
     return item
 
 
+def from_json_document(text: str, origin: str) -> Iterator[Item]:
+    """A .json file: one article object, or an array of them (as JSONL lines: `text`, optionally `id`...)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield _rejected(origin, "failed", f"malformed JSON: {error.msg} at line {error.lineno} column {error.colno}")
+        return
+    if isinstance(value, dict):
+        yield from_record(value, origin)
+    elif isinstance(value, list):
+        for number, record in enumerate(value, start=1):
+            where = f"{origin}[{number}]"
+            yield from_record(record, where) if isinstance(record, dict) else _rejected(
+                where, "failed", "an element of a JSON array must be an object with a 'text' field")
+        if not value:
+            yield _rejected(origin, "skipped", "an empty JSON array: no article")
+    else:
+        yield _rejected(origin, "failed", "a .json file must hold an object with a 'text' field, or an array of them")
+
+
+def _sniff(text: str) -> str:
+    """What standard input holds: JSON (one multi-line object or an array), JSONL, HTML or plain text."""
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", "["):
+        try:
+            value = json.loads(stripped)
+        except json.JSONDecodeError:
+            return "jsonl" if stripped[0] == "{" else "text"
+        multiline = len([line for line in stripped.splitlines() if line.strip()]) > 1
+        return "json" if isinstance(value, list) or multiline else "jsonl"
+    return "html" if stripped[:1] == "<" else "text"
+
+
 def _read_stream(data: bytes, origin: str, kind: str | None) -> Iterator[Item]:
     try:
-        text = decode(data)
+        text = decode(data, origin)
     except ValueError as error:
         yield _rejected(origin, "failed", str(error))
         return
     if kind is None:  # stdin: sniff
-        stripped = text.lstrip()
-        if stripped.startswith("{"):
-            kind = "jsonl"
-        elif stripped[:1] == "<":
-            kind = "html"
-        else:
-            kind = "text"
-    if kind == "jsonl":
+        kind = _sniff(text)
+    if kind == "json":
+        yield from from_json_document(text, origin)
+    elif kind == "jsonl":
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -132,28 +175,46 @@ def _kind(path: Path) -> str | None:
     return None if name.endswith(".gz") else SUFFIXES.get(path.suffix.lower())
 
 
+def _warc_page(record, origin: str) -> Item | None:
+    """One WARC record: its HTML page, or None for a record that holds none (a request, an image, DNS).
+    Its HTTP headers are parsed here, not by warcio's iterator, so a bad record fails alone."""
+    from warcio.recordloader import ArcWarcRecordLoader
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    if record.rec_type != "response":
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    if not url:
+        return _rejected(origin, "failed", "WARC response record without a WARC-Target-URI header")
+    if not url.startswith(ArcWarcRecordLoader.HTTP_SCHEMES):
+        return None
+    record.http_headers = StatusAndHeadersParser(ArcWarcRecordLoader.HTTP_TYPES, verify=False).parse(record.raw_stream)
+    if "html" not in (record.http_headers.get_header("Content-Type") or "").lower():
+        return None
+    data = record.content_stream().read()
+    if len(data) > HTML_SIZE_FACTOR * MAX_ARTICLE_BYTES:
+        return _rejected(origin, "skipped", f"too large: {len(data):,} bytes of HTML", url=url)
+    return from_html(data, origin, url=url)
+
+
 def read_warc(path: Path) -> Iterator[Item]:
-    """Every HTML response of a WARC archive (warcio), with its target URI and date."""
+    """Every HTML response of a WARC archive (warcio), with its target URI and date; a record that cannot
+    be read ends as failed with the reason, and the records after it are read."""
     from warcio.archiveiterator import ArchiveIterator
 
     pages = records = 0
     try:
         with path.open("rb") as handle:
-            for number, record in enumerate(ArchiveIterator(handle), start=1):
+            for number, record in enumerate(ArchiveIterator(handle, no_record_parse=True), start=1):
                 records = number
-                if record.rec_type != "response":
-                    continue
-                content_type = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
-                if "html" not in content_type.lower():
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
                 origin = f"{path}#{number}"
-                data = record.content_stream().read()
-                if len(data) > HTML_SIZE_FACTOR * MAX_ARTICLE_BYTES:
-                    yield _rejected(origin, "skipped", f"too large: {len(data):,} bytes of HTML", url=url)
-                    continue
-                pages += 1
-                yield from_html(data, origin, url=url)
+                try:
+                    item = _warc_page(record, origin)
+                except Exception as error:  # warcio raises several types for a damaged record
+                    item = _rejected(origin, "failed", f"unreadable WARC record: {str(error) or type(error).__name__}")
+                if item is not None:
+                    pages += 1
+                    yield item
     except Exception as error:  # warcio raises several types for a damaged archive
         yield _rejected(str(path), "failed", f"unreadable WARC archive after {records} records: {error}")
         return
@@ -187,8 +248,8 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Path | None]:
             yield None
             continue
         path = Path(raw)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and _kind(p) is not None)
+        if path.is_dir():  # .json files only when named: a folder's may be anything (settings, metadata)
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and _kind(p) not in (None, "json"))
         else:
             yield path
 
@@ -208,7 +269,7 @@ def count_inputs(paths: Iterable[str | os.PathLike]) -> int | None:
     """How many articles `read_inputs` will yield (JSONL lines counted); None with stdin or WARC input."""
     total = 0
     for path in expand_paths(paths):
-        if path is None or _kind(path) == "warc":
+        if path is None or _kind(path) in ("warc", "json"):
             return None  # unknown until read
         if path.suffix.lower() == ".jsonl" and path.is_file():
             with path.open("rb") as handle:

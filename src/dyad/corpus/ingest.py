@@ -26,6 +26,7 @@ BATCH_SIZE = 64
 # Batches queued per worker process (`jobs > 1`): enough that no worker waits for the writer, few enough
 # that memory stays flat (each holds its Results and parses). A setting, not tuned.
 PENDING_PER_WORKER = 2
+UNCODED_KEPT = 100  # skipped/failed inputs a summary names (the store keeps them all): a bound, set by hand
 
 
 class IngestSummary(msgspec.Struct):
@@ -37,6 +38,8 @@ class IngestSummary(msgspec.Struct):
     events: int = 0
     multi_article_stories: int = 0
     seconds: float = 0.0
+    # (origin, status, reason) of the first skipped or failed inputs, for the caller to name them
+    uncoded: list[tuple[str, str, str]] = msgspec.field(default_factory=list)
 
     @property
     def articles_per_second(self) -> float:
@@ -48,6 +51,9 @@ class IngestSummary(msgspec.Struct):
         self.events += events
         for result in results:
             setattr(self, result.status, getattr(self, result.status) + 1)
+            if result.status != "coded" and len(self.uncoded) < UNCODED_KEPT:
+                article = result.article
+                self.uncoded.append((article.origin or article.id, result.status, result.reason or ""))
         self.seconds = time.perf_counter() - started
 
 

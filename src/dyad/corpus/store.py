@@ -10,6 +10,7 @@ of one says what to run.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -116,8 +117,32 @@ MIGRATIONS = (_v2_actor_basis,)
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 
-class StoreVersionError(Exception):
+class StoreError(Exception):
+    """A store that cannot be opened as asked; the message names it and says what to do."""
+
+
+class StoreVersionError(StoreError):
     """A store this dyad cannot use as it is: older and opened read-only, newer, or not a store."""
+
+
+class StoreBusyError(StoreError):
+    """A store another process holds open for writing (DuckDB allows one writer, or many readers)."""
+
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+
+
+def connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """DuckDB's connection, or a StoreBusyError naming the store and the process holding its lock."""
+    try:
+        return duckdb.connect(path, read_only=read_only)
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        holder = _LOCK_HOLDER.search(str(error))
+        pid = f"PID {holder.group(2)}, {Path(holder.group(1)).name}: " if holder else ""
+        raise StoreBusyError(f"{path}: another dyad process has this store open ({pid}an ingest, recode or serve?); "
+                             "wait for it to finish or stop it, then run this again") from None
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -181,7 +206,7 @@ class Store:
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False):
         self.path = str(path)
         self.upgraded_from: int | None = None  # the version this open upgraded the store from
-        self.connection = duckdb.connect(self.path, read_only=read_only)
+        self.connection = connect(self.path, read_only)
         try:
             self._prepare(read_only)
         except BaseException:

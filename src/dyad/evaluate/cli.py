@@ -103,6 +103,8 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
         _fail(_not_read(task, error.format), 2)
     except (GoldError, OSError) as error:
         _fail(str(error), 1)
+    if not gold_set.records:
+        _fail(_nothing_read(gold), 1)
     for warning in gold_set.warnings[:MAX_WARNINGS]:
         _say(f"warning: {warning}")
     if len(gold_set.warnings) > MAX_WARNINGS:
@@ -131,6 +133,17 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
     totals = evaluation.summary.total
     if totals.records and totals.crashed == totals.records:
         _fail("the coder crashed on every record", 1)
+
+
+def _nothing_read(gold: str) -> str:
+    return f"no records read from {gold}: check that it is the gold file you meant and its --format"
+
+
+def _require_records(gold: str, result: dict) -> None:
+    """Fail (exit 1) when a scorer read no records: a score of nothing is not a result."""
+    counts = [result[key] for key in ("records", "sentences", "articles") if isinstance(result.get(key), int)]
+    if counts and not any(counts):
+        _fail(_nothing_read(gold), 1)
 
 
 def _not_read(task: str, fmt: str) -> str:
@@ -233,6 +246,7 @@ def _evaluate_actors(gold: str, gold_format: str, as_json: bool, n_errors: int) 
         job = bar.add_task("evaluating", total=None)
         result = evaluate_actors(gold, fmt, progress=lambda n: bar.advance(job, n), n_errors=n_errors,
                                  total=lambda n: bar.update(job, total=n))
+    _require_records(gold, result)
     _print_figures(f"actor coding ({fmt})", result, as_json, ("missed", "errors"))
 
 
@@ -278,6 +292,7 @@ def _evaluate_quotes(gold: str, as_json: bool, n_errors: int) -> None:
         result = evaluate_polnear(gold, errors=n_errors)
     except FileNotFoundError as error:
         _fail(str(error), 1)
+    _require_records(gold, result)
     _print_figures("quotes (PolNeAR)", result, as_json, ("speaker_errors",))
 
 
@@ -298,6 +313,7 @@ def _evaluate_scored_events(gold: str, gold_format: str, dictionaries: tuple[str
     else:
         from dyad.evaluate.pentaclass import evaluate_pentaclass as run
     result = run(gold, list(dictionaries) or None, n_errors=n_errors)
+    _require_records(gold, result)
     _print_figures(f"event coding ({fmt})", result, as_json, ("errors",))
     return True
 
@@ -324,6 +340,7 @@ def _evaluate_places(gold: str, gold_format: str, as_json: bool, n_errors: int) 
                 _fail(f"cannot read {gold}: {error}", 1)
     else:
         _fail(_not_read("places", fmt), 2)
+    _require_records(gold, result)
     _print_figures(f"places ({fmt})", result, as_json, ("missed", "extra", "wrong", "records_detail"), n_errors)
 
 
@@ -351,6 +368,7 @@ def _evaluate_articles(gold: str, task: str, dictionaries: tuple[str, ...], as_j
                                        progress=lambda n: bar.advance(job, n), n_errors=n_errors)
         except (ValueError, OSError) as error:
             _fail(f"cannot read {gold}: {error}", 1)
+    _require_records(gold, result)
     if as_json or task == "quotes":
         _print_figures(f"quotes ({result['coder']}, whole articles)", result, as_json, ("errors",))
         return

@@ -11,7 +11,6 @@ import sys
 from collections.abc import Iterator
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -21,11 +20,22 @@ from dyad.evaluate.cli import evaluate
 from dyad.records import Article, Result
 from dyad.resources.ontology import lookup
 from dyad.surfaces.query_cli import query_group
-from dyad.surfaces.terminal import date_option, parse_date, report_uncoded, stderr, stdout_console
+from dyad.surfaces.terminal import (
+    DyadGroup,
+    date_option,
+    fit,
+    parse_date,
+    print_uncoded,
+    report_uncoded,
+    require_paths,
+    require_text_dictionaries,
+    stderr,
+    stdout_console,
+)
 from dyad.version import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DyadGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dyad")
 def main() -> None:
     """dyad: political event data from news text (who did what to whom, when and where).
@@ -35,6 +45,9 @@ def main() -> None:
       dyad code article.txt                  events of one article as JSON lines
       dyad code --format table news/         a readable table for a folder of articles
       cat feed.jsonl | dyad code - --format results
+
+    Exit codes: 0 when an input was coded (or was already stored), 1 when none was or the work failed,
+    2 for a usage error (an unknown option, a PATH that does not exist).
     """
 
 
@@ -50,15 +63,18 @@ def main() -> None:
 def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dictionaries: tuple[str, ...]) -> None:
     """Code news articles into events.
 
-    PATH may be a .txt, .html or .jsonl file, or a directory (read recursively); '-' or nothing
-    reads standard input (plain text, HTML or JSONL, sniffed). JSONL lines hold at least "text",
-    optionally "id", "url", "title", "date" and "source". Skipped and failed articles are reported
-    on stderr; the exit code is 1 only when no article could be coded.
+    PATH may be a .txt, .html, .jsonl, .json or .warc file, or a directory (read recursively, .json
+    files aside); '-' or nothing reads standard input (plain text, HTML, JSON or JSONL, sniffed). JSONL
+    lines (and a .json file's object, or each object of its array) hold at least "text", optionally "id",
+    "url", "title", "date" and "source". Skipped and failed articles are reported on stderr; the exit
+    code is 1 only when no article could be coded, 2 when a PATH does not exist.
     """
     from dyad.article.readers import count_inputs, read_inputs
     from dyad.pipeline import load, process
 
     paths = paths or ("-",)
+    require_paths(paths)
+    require_text_dictionaries(dictionaries)
     total = count_inputs(paths)
     items = _with_date(read_inputs(paths), date)
     nlp = load(dictionaries=dictionaries)  # legacy dictionaries code the Docs dyad parses, once each
@@ -79,7 +95,8 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
                 table_rows.append(result)
             out.flush()
     if output_format == "table":
-        stdout_console().print(_event_table(table_rows))
+        console = stdout_console()
+        console.print(fit(_event_table(table_rows), console))
     if coded == 0:
         stderr.print("dyad: no article could be coded", markup=False)
         sys.exit(1)
@@ -138,6 +155,7 @@ def actors(paths: tuple[str, ...], date: dt.date | None, uncoded: bool, top: int
 
     coded = []
     out = sys.stdout
+    require_paths(paths)
     for item in report.code_articles(_with_date(read_inputs(paths or ("-",)), date)):
         result = item.result
         report_uncoded(result)
@@ -159,7 +177,8 @@ def actors(paths: tuple[str, ...], date: dt.date | None, uncoded: bool, top: int
     table.add_column("example", overflow="fold", ratio=5)
     for r in rows:
         table.add_row(r.text, r.label, str(r.count), r.example)
-    stdout_console().print(table)
+    console = stdout_console()
+    console.print(fit(table, console))
 
 
 @main.command("quotes")
@@ -175,6 +194,7 @@ def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
     from dyad.pipeline import load, process
 
     out = sys.stdout.buffer
+    require_paths(paths)
     for result in process(_with_date(read_inputs(paths or ("-",)), date), load()):
         report_uncoded(result)
         for quote in result.quotes:
@@ -219,6 +239,7 @@ def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | N
                      f"multi-article stories from {parquet} -> {db}", markup=False, soft_wrap=True)
         return
 
+    require_paths(paths)
     total = count_inputs(paths)
     columns = [TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} articles/s"), TimeElapsedColumn(), TimeRemainingColumn()]
@@ -233,6 +254,10 @@ def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | N
     stderr.print(f"dyad: {summary.read} read, {summary.already_stored} already stored; {summary.coded} coded, "
                  f"{summary.skipped} skipped, {summary.failed} failed; {summary.events} events; "
                  f"{summary.articles_per_second:.1f} articles/s -> {db}", markup=False, soft_wrap=True)
+    print_uncoded(summary.uncoded, summary.skipped + summary.failed, db)
+    if summary.read and summary.coded == 0 and summary.already_stored == 0:
+        stderr.print("dyad: no article could be coded", markup=False)
+        sys.exit(1)
 
 
 @main.command("recode")
@@ -244,6 +269,7 @@ def recode_command(db: str, dictionaries: tuple[str, ...]) -> None:
     dictionary change, a corpus costs coding time, not parsing time. Unchanged events keep their ids."""
     from dyad.corpus.ingest import recode
 
+    require_text_dictionaries(dictionaries)
     with Progress(TextColumn("[bold]recoding"), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr,
                   transient=True) as progress:
         task = progress.add_task("recode", total=None)
@@ -256,19 +282,17 @@ def recode_command(db: str, dictionaries: tuple[str, ...]) -> None:
 @click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
 def status_command(db: str) -> None:
     """Articles per status (coded, skipped with reason, failed with error) and table sizes."""
-    from dyad.corpus.store import TABLES, Store, StoreVersionError
+    from dyad.corpus.store import TABLES, Store
 
-    try:
-        store = Store(db, read_only=True)
-    except StoreVersionError as error:  # made by another dyad: the message says what to run
-        raise click.ClickException(str(error)) from None
+    store = Store(db, read_only=True)  # a store in use or of another version: DyadGroup says what to do
     table = Table(title=f"{db}", box=None)
     for column in ("status", "reason", "articles"):
         table.add_column(column, justify="right" if column == "articles" else "left")
     for status, why, n in store.status():
         table.add_row(status, why or "", str(n))
-    Console().print(table)
-    Console().print("  ".join(f"{t}: {store.count(t):,}" for t in TABLES))
+    console = stdout_console()
+    console.print(fit(table, console))
+    console.print("  ".join(f"{t}: {store.count(t):,}" for t in TABLES))
     store.close()
 
 
@@ -278,12 +302,9 @@ def migrate_command(db: str) -> None:
     """Upgrade a store made by an older dyad to this dyad's schema, in place (one transaction, every row
     kept). Writing commands (ingest, recode) upgrade on their own; read-only ones (serve, query, status) ask
     for this first."""
-    from dyad.corpus.store import StoreVersionError, migrate
+    from dyad.corpus.store import migrate
 
-    try:
-        before, after = migrate(db)
-    except StoreVersionError as error:  # made by a newer dyad
-        raise click.ClickException(str(error)) from None
+    before, after = migrate(db)  # a store made by a newer dyad: DyadGroup prints what to do
     if before == after:
         click.echo(f"{db}: schema version {after}, already current")
     else:
@@ -303,15 +324,20 @@ def migrate_command(db: str) -> None:
 @click.option("--one-a-day", is_flag=True, help="Phoenix's filter: one event per date, source, target and code.")
 def export_command(db: str, output_format: str, output: str, since, until, one_a_day: bool) -> None:
     """Export the store's events (and, as Parquet, every table, events partitioned by month)."""
-    from dyad.corpus.export import export_store
-    from dyad.corpus.store import StoreVersionError
+    from pathlib import Path
 
+    from dyad.corpus.export import export_store
+
+    folder = Path(output).parent
+    if output != "-" and output_format != "parquet" and not folder.is_dir():
+        raise click.BadParameter(f"{output!r}: the folder {str(folder)!r} does not exist; create it first",
+                                 param_hint="'--output'")
     try:
         export_store(db, output_format, output, since=since, until=until, one_a_day=one_a_day)
-    except StoreVersionError as error:  # made by another dyad: the message says what to run
-        raise click.ClickException(str(error)) from None
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    except OSError as error:  # not writable, a folder where a file goes...
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
 
 
 @main.command("places")
@@ -332,6 +358,7 @@ def places(paths: tuple[str, ...], date: dt.date | None) -> None:
     from dyad.pipeline import load, process
 
     out = sys.stdout
+    require_paths(paths)
     for result in process(_with_date(read_inputs(paths or ("-",)), date), load()):
         report_uncoded(result)
         for place in result.places:
@@ -354,16 +381,12 @@ def serve_command(db: str, host: str, port: int) -> None:
       dyad serve --db dyad.duckdb            # then open http://127.0.0.1:8000/
       curl -s 'http://127.0.0.1:8000/api/events?source=TUR&target=GRC'
     """
-    from dyad.corpus.store import StoreVersionError
     from dyad.surfaces.server import serve
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         stderr.print(f"dyad: serving on {host}: anyone who can reach it can read the store and code text",
                      markup=False)
-    try:
-        serve(db, host=host, port=port)
-    except StoreVersionError as error:  # made by another dyad: the message says what to run
-        raise click.ClickException(str(error)) from None
+    serve(db, host=host, port=port)  # a store in use or of another version: DyadGroup says what to do
 
 
 @main.command("spark")
@@ -385,8 +408,14 @@ def spark_command(input_path: str, output: str, master: str | None, partitions: 
       dyad spark news.jsonl out/ --master 'local[2]'
       dyad ingest --parquet out/ --db news.duckdb
     """
+    import importlib.util
+
     from dyad.corpus.spark import main as spark_main
 
+    missing = [name for name in ("pyspark", "pandas") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise click.ClickException(f"dyad spark needs {' and '.join(missing)} (not installed): run "
+                                   "pip install 'dyad[spark]' (and install Java 17)")
     args = [input_path, output, "--input-format", input_format]
     if master:
         args += ["--master", master]

@@ -12,20 +12,35 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from dyad.corpus import queries
-from dyad.surfaces.terminal import parse_date
+from dyad.surfaces.terminal import fit, parse_date, stdout_console
 
+_FORMATS = click.Choice(["table", "csv", "json"])
 _PERIOD = click.option("--by", "period", type=click.Choice(queries.PERIODS), default="month", show_default=True)
 _LIMIT = click.option("--limit", type=click.IntRange(min=1), default=queries.LIMIT, show_default=True)
 
 
+def _remember(ctx, param, value) -> None:
+    """--db or --format given after the question: it overrides the group's (`dyad query top-dyads --db x`)."""
+    if value is not None:
+        ctx.meta[f"dyad.query.{param.name}"] = value
+
+
+def _after_question(command):
+    """The group's --db and --format, accepted after the question too."""
+    command = click.option("--format", "output_format", type=_FORMATS, callback=_remember, expose_value=False,
+                           help="As `dyad query --format`.")(command)
+    return click.option("--db", type=click.Path(dir_okay=False), callback=_remember, expose_value=False,
+                        help="As `dyad query --db`.")(command)
+
+
 @click.group("query")
 @click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(dir_okay=False),
-              help="The store to ask (checked when a question is asked, so `--help` needs none).")
-@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              help="The store to ask (checked when a question is asked, so `--help` needs none); also "
+              "accepted after the question.")
+@click.option("--format", "output_format", type=_FORMATS, default="table",
               show_default=True, help="json: a list of objects, the rows the HTTP API answers.")
 @click.pass_context
 def query_group(ctx, db: str, output_format: str) -> None:
@@ -37,20 +52,19 @@ def query_group(ctx, db: str, output_format: str) -> None:
     Examples:
       dyad query dyad RUS UKR --by week
       dyad query --format csv top-dyads --limit 50
+      dyad query top-dyads --db news.duckdb --format json
     """
     ctx.obj = (db, output_format)
 
 
 def _print_answer(ctx, title: str, question, *args) -> None:
-    from dyad.corpus.store import Store, StoreVersionError
+    from dyad.corpus.store import Store
 
-    db, output_format = ctx.obj
+    db = ctx.meta.get("dyad.query.db", ctx.obj[0])
+    output_format = ctx.meta.get("dyad.query.output_format", ctx.obj[1])
     if not Path(db).is_file():
         raise click.BadParameter(f"File {db!r} does not exist.", ctx=ctx.parent, param_hint="'--db'")
-    try:
-        store = Store(db, read_only=True)
-    except StoreVersionError as error:  # made by another dyad: the message says what to run
-        raise click.ClickException(str(error)) from None
+    store = Store(db, read_only=True)  # a store in use or of another version: DyadGroup says what to do
     try:
         answer = question(store.connection, *args)
     finally:
@@ -67,10 +81,12 @@ def _print_answer(ctx, title: str, question, *args) -> None:
             table.add_column(column)
         for row in answer.rows:
             table.add_row(*("" if v is None else str(v) for v in row))
-        Console().print(table)
+        console = stdout_console()
+        console.print(fit(table, console))
 
 
 @query_group.command("dyad")
+@_after_question
 @click.argument("source")
 @click.argument("target")
 @_PERIOD
@@ -85,6 +101,7 @@ def query_dyad(ctx, source: str, target: str, period: str, both_ways: bool, sinc
 
 
 @query_group.command("top-dyads")
+@_after_question
 @_LIMIT
 @click.pass_context
 def query_top_dyads(ctx, limit: int) -> None:
@@ -93,6 +110,7 @@ def query_top_dyads(ctx, limit: int) -> None:
 
 
 @query_group.command("roots")
+@_after_question
 @_PERIOD
 @click.pass_context
 def query_roots(ctx, period: str) -> None:
@@ -101,6 +119,7 @@ def query_roots(ctx, period: str) -> None:
 
 
 @query_group.command("partners")
+@_after_question
 @click.argument("actor")
 @_LIMIT
 @click.pass_context
@@ -110,6 +129,7 @@ def query_partners(ctx, actor: str, limit: int) -> None:
 
 
 @query_group.command("volume")
+@_after_question
 @_PERIOD
 @click.pass_context
 def query_volume(ctx, period: str) -> None:

@@ -21,6 +21,8 @@ import duckdb
 import jinja2
 import msgspec
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, model_validator
@@ -45,6 +47,22 @@ _encoder = msgspec.json.Encoder()
 
 def json_response(data: Any, status_code: int = 200) -> Response:
     return Response(_encoder.encode(data), status_code=status_code, media_type="application/json")
+
+
+def _sendable(value: Any) -> Any:
+    """`value` with lone surrogates (text UTF-8 cannot encode, as a JSON body's "\\ud800") replaced by U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_sendable(k): _sendable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_sendable(v) for v in value]
+    return value
+
+
+async def invalid_request(_request: Request, error: RequestValidationError) -> Response:
+    """FastAPI's 422 for a request that fails validation, sendable whatever text the request held."""
+    return json_response({"detail": _sendable(jsonable_encoder(error.errors()))}, 422)
 
 
 class BodyLimit:
@@ -124,6 +142,19 @@ class CodeRequest(BaseModel):
     title: str | None = None
     url: str | None = None
     source: str | None = None
+
+    @model_validator(mode="after")
+    def _unicode_text(self) -> CodeRequest:
+        """A lone surrogate ("\\ud800" in the JSON) is not text: a 422 naming the field, not a 500 later."""
+        for name in ("text", "title", "url", "source"):
+            value = getattr(self, name)
+            if value is not None and not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError as error:
+                    raise ValueError(f"{name} holds a lone surrogate at character {error.start}, which is not "
+                                     "Unicode text; send UTF-8 text") from None
+        return self
 
 
 class Coder:
@@ -245,6 +276,7 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = CA
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=max_body)
+    app.add_exception_handler(RequestValidationError, invalid_request)
 
     app.state.connection = connection
 
