@@ -95,3 +95,20 @@ def test_evaluate_help_lists_the_formats_each_task_reads():
     for task, formats in TASK_FORMATS.items():
         assert f"{task}: {', '.join(formats)}" in help_text.replace("- ", "-")
     assert "Implemented:" not in help_text
+
+
+def test_code_prints_each_articles_warnings_on_stderr_and_in_results(tmp_path):
+    news = "Police arrested 12 protesters in Nairobi on Monday, officials said \u201cno more\u201d."
+    damaged = tmp_path / "damaged.txt"
+    data = news.encode()
+    damaged.write_bytes(data[:20] + b"\xff" + data[20:])
+    out = run("code", "--format", "results", str(damaged))
+    assert out.exit_code == 0
+    (result,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert result["status"] == "coded" and len(result["warnings"]) == 2
+    repaired, undated = result["warnings"]
+    assert repaired.startswith("text repaired") and undated.startswith("no publication date")
+    lines = [line for line in out.stderr.splitlines() if line.startswith("dyad: warning")]
+    assert lines == [f"dyad: warning {damaged}: {w}" for w in result["warnings"]]
+    dated = run("code", "--date", "2026-03-05", "--format", "results", str(damaged))
+    assert json.loads(dated.stdout)["warnings"] == [repaired] and "no publication date" not in dated.stderr

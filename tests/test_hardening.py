@@ -3,7 +3,6 @@ a store in use, a missing extra, a missing folder, a binary dictionary, bad text
 WARC records and UTF-8, .json files, empty gold, mistyped paths, piped tables. Invented fixtures only."""
 
 import json
-import logging
 import subprocess
 import sys
 import textwrap
@@ -136,18 +135,18 @@ def test_a_warc_record_with_a_bogus_header_fails_alone(tmp_path):
     assert isinstance(second, Article) and second.url == "https://news.test/a"
 
 
-def test_damaged_utf8_is_replaced_and_reported_not_decoded_as_a_code_page(caplog):
+def test_damaged_utf8_is_replaced_and_reported_not_decoded_as_a_code_page():
     text = "The minister said \u201cwe will not retreat\u201d \u2014 police arrested four men. " * 3
     data = text.encode()[:40] + b"\xff" + text.encode()[40:]
-    with caplog.at_level(logging.WARNING, logger="dyad.article.readers"):
-        decoded = decode(data, "news/raid.txt")
+    decoded, warning = decode(data, "news/raid.txt")
     assert decoded.count("\ufffd") == 1 and "\u201cwe will not retreat\u201d" in decoded
-    assert "news/raid.txt" in caplog.text and "invalid UTF-8" in caplog.text
+    assert "news/raid.txt" in warning and "invalid UTF-8" in warning
 
 
 def test_a_legacy_code_page_text_is_still_decoded_as_one():
     data = ("The minister said \x93we will not retreat\x94 and left. " * 5).encode("latin-1")  # cp1252 quotes
-    assert "\ufffd" not in decode(data)
+    text, warning = decode(data)
+    assert "\ufffd" not in text and warning is None
 
 
 def test_a_json_file_is_read_as_records(tmp_path):

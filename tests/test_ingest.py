@@ -170,6 +170,35 @@ def test_recode_from_stored_parses_keeps_unchanged_event_ids(tmp_path, nlp):
     assert after == before and before
 
 
+def test_warnings_are_stored_counted_by_status_and_kept_by_recode(tmp_path, nlp):
+    from dyad.corpus.ingest import recode
+    from dyad.pipeline import NO_DATE_WARNING
+
+    feed = tmp_path / "feed.jsonl"
+    dated = json.dumps({"id": "dated", "text": SENTENCES[1], "date": "2026-02-01"}, ensure_ascii=False).encode()
+    undated = json.dumps({"id": "undated", "text": "Reporters \u201cfled\u201d. " + SENTENCES[1]},
+                         ensure_ascii=False).encode()
+    feed.write_bytes(dated + b"\n" + undated[:30] + b"\xff" + undated[30:] + b"\n")
+    db = tmp_path / "w.duckdb"
+    ingest(read_inputs([feed]), db)
+
+    def stored() -> dict:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return dict(con.execute("SELECT id, warnings FROM articles").fetchall())
+        finally:
+            con.close()
+
+    warnings = stored()
+    assert warnings["dated"] == []
+    repaired, undated_warning = warnings["undated"]
+    assert repaired.startswith("text repaired") and undated_warning == NO_DATE_WARNING
+    status = CliRunner().invoke(main, ["status", "--db", str(db)])
+    assert status.exit_code == 0 and "articles with warnings: 1" in status.stdout
+    recode(db)
+    assert stored() == warnings  # the reader's warning kept, the coding's given again, not twice
+
+
 def test_schema_page_names_every_table_view_and_version():
     from dyad.corpus.store import META, SCHEMA, SCHEMA_VERSION, VIEWS
 

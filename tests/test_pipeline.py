@@ -115,3 +115,26 @@ def test_short_texts_are_english_unless_another_language_is_decisive(text, langu
     from dyad.article.language import detect_language
 
     assert detect_language(text) == language
+
+
+def test_an_article_without_a_publication_date_says_its_events_are_undated(nlp):
+    from dyad.pipeline import NO_DATE_WARNING
+
+    undated = dyad.code_text("Polish troops attacked Belarusian soldiers in Minsk on Friday.", nlp=nlp)
+    assert undated.status == "coded" and undated.warnings == [NO_DATE_WARNING]
+    assert all(e.date is None for e in undated.events)
+    dated = dyad.code_text("Polish troops attacked Belarusian soldiers in Minsk on Friday.", date="2026-03-01",
+                           nlp=nlp)
+    assert dated.warnings == []
+
+
+def test_the_article_stages_warnings_reach_the_result_coded_or_skipped(nlp):
+    from dyad.records import Article
+
+    repaired = Article(id="r1", text="Police arrested 12 protesters in Nairobi.", date=dt.date(2026, 3, 1),
+                       warnings=["text repaired: 1 invalid UTF-8 byte sequence(s)"])
+    french = Article(id="r2", text="Le gouvernement a annoncé mardi de nouvelles mesures contre la corruption.",
+                     warnings=["text repaired: 2 invalid UTF-8 byte sequence(s)"])
+    coded, skipped = dyad.process([repaired, french], nlp)
+    assert coded.status == "coded" and coded.warnings == repaired.warnings
+    assert skipped.status == "skipped" and skipped.warnings == french.warnings

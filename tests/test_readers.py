@@ -44,8 +44,8 @@ def test_undecodable_bytes_fail_with_a_message(tmp_path):
 
 
 def test_latin1_text_is_decoded():
-    assert decode("Le ministre a déclaré que la réunion aurait lieu à Genève.".encode("latin-1")) \
-        .startswith("Le ministre a déclaré")
+    text, warning = decode("Le ministre a déclaré que la réunion aurait lieu à Genève.".encode("latin-1"))
+    assert text.startswith("Le ministre a déclaré") and warning is None
 
 
 def test_fifty_megabyte_file_is_skipped_without_reading_it(tmp_path):
@@ -103,3 +103,33 @@ def test_damaged_warc_archive_fails_with_a_message(tmp_path):
     items = list(read_inputs([path]))
     assert items and all(isinstance(i, Result) for i in items)
     assert "WARC" in items[0].reason
+
+
+DAMAGED_NEWS = "The minister said \u201cwe will not retreat\u201d \u2014 police arrested four men in the capital."
+
+
+def test_a_repaired_text_file_carries_the_warning_on_its_article(tmp_path):
+    path = tmp_path / "raid.txt"
+    data = DAMAGED_NEWS.encode()
+    path.write_bytes(data[:30] + b"\xff" + data[30:])
+    (article,) = read_inputs([path])
+    assert isinstance(article, Article) and "\ufffd" in article.text
+    (warning,) = article.warnings
+    assert warning.startswith("text repaired: 1 invalid UTF-8") and str(path) in warning and "byte 30" in warning
+
+
+def test_of_a_repaired_jsonl_file_only_the_damaged_lines_carry_the_warning(tmp_path):
+    path = tmp_path / "news.jsonl"
+    good = json.dumps({"text": DAMAGED_NEWS}, ensure_ascii=False).encode()
+    damaged = json.dumps({"text": DAMAGED_NEWS + " More."}, ensure_ascii=False).encode()
+    path.write_bytes(good + b"\n" + damaged[:25] + b"\xfe" + damaged[25:] + b"\n")
+    first, second = read_inputs([path])
+    assert first.warnings == []
+    assert len(second.warnings) == 1 and "text repaired" in second.warnings[0]
+
+
+def test_clean_utf8_carries_no_warning(tmp_path):
+    path = tmp_path / "clean.txt"
+    path.write_text(DAMAGED_NEWS, encoding="utf-8")
+    (article,) = read_inputs([path])
+    assert article.warnings == []

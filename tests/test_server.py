@@ -260,3 +260,32 @@ def test_serve_command_defaults_to_loopback():
 
     output = CliRunner().invoke(main, ["serve", "--help"]).output
     assert "127.0.0.1" in output and "--port" in output
+
+
+def test_an_articles_warnings_show_escaped_on_its_page_and_in_its_json(tmp_path):
+    from dyad.corpus.store import Store
+    from dyad.records import Article, Result
+
+    db = tmp_path / "warned.duckdb"
+    store = Store(db)
+    warning = "text repaired: <b>2</b> invalid UTF-8 byte sequence(s)"
+    store.add([Result(article=Article(id="warned", text="Police arrested protesters."), warnings=[warning]),
+               Result(article=Article(id="quiet", text="Police arrested protesters again."))])
+    store.close()
+    with TestClient(create_app(db)) as c:
+        assert get(c, "/api/articles/warned").json()["warnings"] == [warning]
+        assert get(c, "/api/articles/quiet").json()["warnings"] == []
+        page = get(c, "/articles/warned").text
+        assert 'id="article-warnings"' in page and "<b>2</b>" not in page
+        assert "text repaired: &lt;b&gt;2&lt;/b&gt; invalid UTF-8" in page
+        assert 'id="article-warnings"' not in get(c, "/articles/quiet").text
+
+
+def test_the_code_form_and_api_show_a_pasted_texts_warnings(client):
+    text = "Turkey warned Greece over the islands."
+    page = client.post("/code", data={"text": text})
+    assert page.status_code == 200 and 'id="article-warnings"' in page.text and "no publication date" in page.text
+    assert client.post("/api/code", json={"text": text}).json()["warnings"] == [
+        "no publication date: event dates are unresolved"]
+    dated = client.post("/code", data={"text": text, "date": "2024-05-14"})
+    assert 'id="article-warnings"' not in dated.text

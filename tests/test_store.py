@@ -37,6 +37,17 @@ def test_store_writes_every_table_and_replaces_an_article_on_rewrite(tmp_path):
     store.close()
 
 
+def test_an_articles_warnings_are_stored_and_counted(tmp_path):
+    store = Store(tmp_path / "dyad.duckdb")
+    warned = result("w", 1)
+    warned.warnings = ["no publication date: event dates are unresolved", "text repaired: ..."]
+    store.add([warned, result("quiet", 0)])
+    rows = dict(store.connection.execute("SELECT id, warnings FROM articles").fetchall())
+    assert rows == {"w": warned.warnings, "quiet": []}
+    assert store.with_warnings() == 1
+    store.close()
+
+
 def test_a_failing_batch_writes_nothing(tmp_path):
     store = Store(tmp_path / "dyad.duckdb")
     bad = result("c", 1)
@@ -78,17 +89,24 @@ def test_a_store_made_before_versions_is_upgraded_in_place(fixtures, tmp_path):
         Store(path, read_only=True)  # a reader cannot upgrade: it says what to run
 
     store = Store(path)
-    assert store.upgraded_from == 1 and schema_version(store.connection) == SCHEMA_VERSION
+    assert store.upgraded_from == 1 and schema_version(store.connection) == SCHEMA_VERSION == 3
     fresh = Store(tmp_path / "fresh.duckdb")
     assert column_types(store.connection) == column_types(fresh.connection)  # migrations rebuild SCHEMA
     fresh.close()
     assert {t: store.count(t) for t in SCHEMA} == before
     assert store.connection.execute("SELECT count(*) FROM actors WHERE basis IS NOT NULL").fetchone()[0] == 0
+    # version 3: articles stored before it recorded no warnings (NULL, not an empty list)
+    assert store.connection.execute("SELECT count(*) FROM articles WHERE warnings IS NOT NULL").fetchone()[0] == 0
+    assert store.with_warnings() == 0
     mentions, aggregated = store.connection.execute(
         "SELECT count(*), (SELECT sum(mentions) FROM aggregated_events) FROM event_mentions").fetchone()
     assert mentions == aggregated == before["events"]
-    store.add([result("new", 1)])
+    warned = result("new", 1)
+    warned.warnings = ["text repaired: 1 invalid UTF-8 byte sequence(s)"]
+    store.add([warned])
     assert store.connection.execute("SELECT basis FROM actors WHERE article_id = 'new'").fetchall() == [("seat",)]
+    assert store.connection.execute("SELECT warnings FROM articles WHERE id = 'new'").fetchone()[0] == warned.warnings
+    assert store.with_warnings() == 1
     store.update_stories()
     assert store.count("stories") == before["stories"] + 1
     store.close()

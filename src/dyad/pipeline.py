@@ -12,6 +12,7 @@ import functools
 import itertools
 from collections.abc import Iterable, Iterator
 
+import msgspec
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -37,6 +38,9 @@ COMPONENTS = ("dyad_actors", "dyad_quotes", "dyad_events", "dyad_places", "dyad_
 # long HTML pages) a worker peaked at 1.8 GB with 64 and 0.87 GB with 16, at the same speed
 # (5.3 articles/s; `python benchmarks/ingest.py --articles 400`).
 BATCH_SIZE = 16
+# the warning of an article coded without a publication date (given, cleaned or from HTML metadata):
+# `dyad_dates` dates only its events with an explicit year, the rest have no date
+NO_DATE_WARNING = "no publication date: event dates are unresolved"
 
 
 def add_components(nlp: Language, dictionaries: tuple[str, ...] = ()) -> Language:
@@ -76,16 +80,29 @@ def _admit(item: ArticleLike) -> Article | Result:
             return item
     article: Article = item
     if not article.text.strip():
-        return Result(article=article, status="skipped", reason="empty text after cleaning")
+        return _skipped(article, "empty text after cleaning")
     if len(article.text) > MAX_ARTICLE_BYTES:
-        return Result(article=article, status="skipped",
-                      reason=f"too large: {len(article.text):,} characters > {MAX_ARTICLE_BYTES:,}")
+        return _skipped(article, f"too large: {len(article.text):,} characters > {MAX_ARTICLE_BYTES:,}")
     language = article.language or detect_language(article.text)
     article.language = language
     if language != "en":
-        return Result(article=article, status="skipped",
-                      reason=f"language is {language or 'undetermined'}; dyad codes English text")
+        return _skipped(article, f"language is {language or 'undetermined'}; dyad codes English text")
     return article
+
+
+def _skipped(article: Article, reason: str) -> Result:
+    return Result(article=_without_warnings(article), status="skipped", reason=reason,
+                  warnings=list(article.warnings))
+
+
+def _without_warnings(article: Article) -> Article:
+    """The article as its Result holds it: its warnings move to `Result.warnings` (said once, not twice)."""
+    return msgspec.structs.replace(article, warnings=[]) if article.warnings else article
+
+
+def warnings_of(article: Article) -> list[str]:
+    """A parsed article's warnings: its own (from the article stage), then the coding's."""
+    return [*article.warnings, *([NO_DATE_WARNING] if article.date is None else [])]
 
 
 def result_from_doc(doc) -> Result:
@@ -93,7 +110,7 @@ def result_from_doc(doc) -> Result:
     article = doc._.article
     errors = doc._.dyad_errors
     return Result(
-        article=article,
+        article=_without_warnings(article),
         status="failed" if errors else "coded",
         reason="; ".join(errors) if errors else None,
         actors=doc._.actors or [],
@@ -101,6 +118,7 @@ def result_from_doc(doc) -> Result:
         quotes=doc._.quotes or [],
         places=doc._.places or [],
         sentences=[Sentence(index=i, start=s.start_char, end=s.end_char) for i, s in enumerate(doc.sents)],
+        warnings=warnings_of(article),
     )
 
 

@@ -42,6 +42,9 @@ class Article(msgspec.Struct, kw_only=True):
     dateline: str | None = None
     language: str | None = None
     origin: str | None = None  # where it was read from: "path:line" or "<stdin>"
+    # what the article stage noticed and a reader of the output should know (its input repaired...);
+    # the pipeline copies them into `Result.warnings`
+    warnings: list[str] = msgspec.field(default_factory=list)
 
 
 class Actor(msgspec.Struct, kw_only=True):
@@ -144,6 +147,9 @@ class Result(msgspec.Struct, kw_only=True):
     quotes: list[Quote] = msgspec.field(default_factory=list)
     places: list[Place] = msgspec.field(default_factory=list)
     sentences: list[Sentence] = msgspec.field(default_factory=list)
+    # what a reader should know about an article coded anyway: the article's own warnings (input
+    # repaired...) and the coding's (no publication date...); stored as `articles.warnings`
+    warnings: list[str] = msgspec.field(default_factory=list)
 
 
 _SPACE = re.compile(r"\s+")

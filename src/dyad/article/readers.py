@@ -7,7 +7,6 @@ Every input ends as something: an Article to code, or a skipped/failed Result na
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -39,7 +38,6 @@ SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".
             ".warc": "warc", ".gz": "warc"}  # .gz only as .warc.gz (see _kind)
 
 Item = Article | Result
-log = logging.getLogger(__name__)
 
 
 def _rejected(origin: str, status: str, reason: str, **fields) -> Result:
@@ -47,26 +45,25 @@ def _rejected(origin: str, status: str, reason: str, **fields) -> Result:
     return Result(article=article, status=status, reason=reason)
 
 
-def decode(data: bytes, origin: str = "<bytes>") -> str:
-    """UTF-8 (damaged UTF-8 with its bad bytes replaced, and a warning naming `origin`), else the encoding
-    charset-normalizer is confident about; binary data is an error."""
+def decode(data: bytes, origin: str = "<bytes>") -> tuple[str, str | None]:
+    """The text and, for damaged UTF-8 (its bad bytes replaced), the warning its articles carry; else the
+    encoding charset-normalizer is confident about (no warning); binary data is an error."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
         text = data.decode("utf-8-sig", errors="replace")
         invalid = text.count("\ufffd") - data.count("\ufffd".encode())
         valid = sum(1 for c in text if ord(c) > 127 and c != "\ufffd")
         if valid and valid >= MIN_UTF8_SHARE * (valid + invalid) and "\x00" not in text:
-            log.warning("%s: %d invalid UTF-8 byte sequence(s) replaced with U+FFFD (first at byte %d); the rest "
-                        "is UTF-8", origin, invalid, error.start)
-            return text
+            return text, (f"text repaired: {invalid} invalid UTF-8 byte sequence(s) in {origin} replaced with "
+                          f"U+FFFD (first at byte {error.start}); the rest is UTF-8")
         best = from_bytes(data[:CHARSET_SAMPLE_BYTES]).best()
         if best is None or best.chaos > MAX_CHAOS or "\x00" in str(best):
             raise ValueError(
                 f"undecodable bytes: not UTF-8 (invalid byte at offset {error.start}) and no other "
                 "text encoding fits; convert the file to UTF-8"
             ) from None
-        return data.decode(best.encoding, errors="replace")
+        return data.decode(best.encoding, errors="replace"), None
 
 
 def from_text(raw: str, origin: str, **metadata) -> Item:
@@ -145,12 +142,29 @@ def _sniff(text: str) -> str:
 
 def _read_stream(data: bytes, origin: str, kind: str | None) -> Iterator[Item]:
     try:
-        text = decode(data, origin)
+        text, repaired = decode(data, origin)
     except ValueError as error:
         yield _rejected(origin, "failed", str(error))
         return
     if kind is None:  # stdin: sniff
         kind = _sniff(text)
+    items = _items(text, origin, kind)
+    if repaired is None:
+        yield from items
+        return
+    one_article = kind not in ("json", "jsonl")
+    for item in items:
+        # of a file of many articles, only those whose own fields hold a replaced byte were repaired
+        if isinstance(item, Article) and (one_article or _replaced(item)):
+            item.warnings.append(repaired)
+        yield item
+
+
+def _replaced(article: Article) -> bool:
+    return any("\ufffd" in (value or "") for value in (article.text, article.title, article.source, article.url))
+
+
+def _items(text: str, origin: str, kind: str) -> Iterator[Item]:
     if kind == "json":
         yield from from_json_document(text, origin)
     elif kind == "jsonl":

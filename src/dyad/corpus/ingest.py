@@ -150,7 +150,7 @@ def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: in
 
     Event ids depend only on the article, sentence, tokens and codes, so an event that did not change
     keeps its id."""
-    from dyad.pipeline import load, result_from_doc
+    from dyad.pipeline import NO_DATE_WARNING, load, result_from_doc
 
     nlp = load(dictionaries=tuple(dictionaries))
     stages = [proc for name, proc in nlp.pipeline if name.startswith("dyad_") and name != "dyad_paragraphs"]
@@ -161,6 +161,8 @@ def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: in
         for batch in store.stored_parses(batch_size):
             results = []
             for article, data in batch:
+                # the stored warnings less the coding's, which coding the article again gives again
+                article.warnings = [w for w in article.warnings if w != NO_DATE_WARNING]
                 doc = doc_from_bytes(data, nlp.vocab)
                 doc._.article = article
                 for stage in stages:

@@ -35,7 +35,8 @@ from collections.abc import Iterator
 
 from dyad.corpus.store import SCHEMA, TABLES
 
-# DuckDB column types (dyad.corpus.store.SCHEMA) -> Spark SQL types (pyspark.sql.types class names)
+# DuckDB column types (dyad.corpus.store.SCHEMA) -> Spark SQL types (pyspark.sql.types class names);
+# a DuckDB list (`VARCHAR[]`) is a Spark array of its element's type
 SPARK_TYPES = {"VARCHAR": "StringType", "INTEGER": "IntegerType", "BIGINT": "LongType", "DOUBLE": "DoubleType",
                "DATE": "DateType", "JSON": "StringType", "BLOB": "BinaryType"}
 # the per-article MinHash row each coded article adds to the coded output (not a store table)
@@ -58,8 +59,12 @@ def spark_schema(table: str):
     """The Spark StructType of a store table, from `dyad.corpus.store.SCHEMA`."""
     from pyspark.sql import types
 
-    return types.StructType([types.StructField(name, getattr(types, SPARK_TYPES[kind])(), nullable=True)
-                             for name, kind in SCHEMA[table]])
+    def spark_type(kind: str):
+        if kind.endswith("[]"):
+            return types.ArrayType(spark_type(kind[:-2]), containsNull=True)
+        return getattr(types, SPARK_TYPES[kind])()
+
+    return types.StructType([types.StructField(name, spark_type(kind), nullable=True) for name, kind in SCHEMA[table]])
 
 
 MINHASH_SCHEMA = "struct<article_id: string, bands: array<string>, shingles: array<bigint>>"

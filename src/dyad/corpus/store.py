@@ -26,7 +26,8 @@ from dyad.version import __version__
 SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
     "articles": (("id", "VARCHAR"), ("url", "VARCHAR"), ("source", "VARCHAR"), ("title", "VARCHAR"), ("date", "DATE"),
         ("dateline", "VARCHAR"), ("language", "VARCHAR"), ("origin", "VARCHAR"), ("status", "VARCHAR"),
-        ("reason", "VARCHAR"), ("text", "VARCHAR"), ("dyad_version", "VARCHAR"), ("knowledge_version", "VARCHAR")),
+        ("reason", "VARCHAR"), ("text", "VARCHAR"), ("dyad_version", "VARCHAR"), ("knowledge_version", "VARCHAR"),
+        ("warnings", "VARCHAR[]")),
     "events": (("event_id", "VARCHAR"), ("article_id", "VARCHAR"), ("sentence_index", "INTEGER"),
         ("sentence", "VARCHAR"), ("date", "DATE"), ("date_method", "VARCHAR"), ("source_text", "VARCHAR"),
         ("source_code", "VARCHAR"), ("source_country", "VARCHAR"), ("target_text", "VARCHAR"),
@@ -111,9 +112,16 @@ def _v2_actor_basis(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE actors ADD COLUMN basis VARCHAR")
 
 
+def _v3_article_warnings(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 3: `articles.warnings`, what a reader should know about an article coded anyway
+    (`Result.warnings`). Articles stored before it hold NULL there (not recorded) until `dyad recode`
+    (the coding's warnings) or a re-ingest (all of them) writes them again."""
+    con.execute("ALTER TABLE articles ADD COLUMN warnings VARCHAR[]")
+
+
 # MIGRATIONS[i] upgrades a store of version i + 1 to version i + 2, on the open connection, inside the
 # one transaction of the whole upgrade. Every column or table SCHEMA gains appends one here.
-MIGRATIONS = (_v2_actor_basis,)
+MIGRATIONS = (_v2_actor_basis, _v3_article_warnings)
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 
@@ -171,7 +179,7 @@ def rows_of(result: Result, versions: tuple[str, str]) -> dict[str, list[tuple]]
     a = result.article
     rows: dict[str, list[tuple]] = {table: [] for table in TABLES}
     rows["articles"].append((a.id, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin,
-                             result.status, result.reason, a.text, *versions))
+                             result.status, result.reason, a.text, *versions, result.warnings))
     for e in result.events:
         t, loc = e.target, e.location
         rows["events"].append((
@@ -337,11 +345,12 @@ class Store:
             "ORDER BY a.id").fetchall()]
         for start in range(0, len(ids), batch_size):
             rows = self.connection.execute(
-                "SELECT a.id, a.text, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin, p.doc "
+                "SELECT a.id, a.text, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin, p.doc, "
+                "a.warnings "
                 "FROM articles a JOIN parses p ON p.article_id = a.id WHERE a.id IN (SELECT unnest(?)) "
                 "ORDER BY a.id", [ids[start:start + batch_size]]).fetchall()
             yield [(Article(id=r[0], text=r[1], url=r[2], source=r[3], title=r[4], date=r[5], dateline=r[6],
-                            language=r[7], origin=r[8]), r[9]) for r in rows]
+                            language=r[7], origin=r[8], warnings=r[10] or []), r[9]) for r in rows]
 
     def known_ids(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT id FROM articles").fetchall()}
@@ -356,6 +365,10 @@ class Store:
         return self.connection.execute(
             "SELECT status, regexp_replace(reason, '[:(].*$', '') AS why, count(*) AS n FROM articles "
             "GROUP BY ALL ORDER BY n DESC").fetchall()
+
+    def with_warnings(self) -> int:
+        """The number of articles that carry warnings (`Result.warnings`)."""
+        return self.connection.execute("SELECT count(*) FROM articles WHERE len(warnings) > 0").fetchall()[0][0]
 
     def close(self) -> None:
         self.connection.close()

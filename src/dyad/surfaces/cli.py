@@ -27,6 +27,7 @@ from dyad.surfaces.terminal import (
     parse_date,
     print_uncoded,
     report_uncoded,
+    report_warnings,
     require_paths,
     require_text_dictionaries,
     stderr,
@@ -66,8 +67,9 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
     PATH may be a .txt, .html, .jsonl, .json or .warc file, or a directory (read recursively, .json
     files aside); '-' or nothing reads standard input (plain text, HTML, JSON or JSONL, sniffed). JSONL
     lines (and a .json file's object, or each object of its array) hold at least "text", optionally "id",
-    "url", "title", "date" and "source". Skipped and failed articles are reported on stderr; the exit
-    code is 1 only when no article could be coded, 2 when a PATH does not exist.
+    "url", "title", "date" and "source". Skipped and failed articles, and each article's warnings (text
+    repaired, no publication date...), are reported on stderr; the exit code is 1 only when no article
+    could be coded, 2 when a PATH does not exist.
     """
     from dyad.article.readers import count_inputs, read_inputs
     from dyad.pipeline import load, process
@@ -86,6 +88,7 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
         for result in process(items, nlp):
             progress.advance(task)
             coded += report_uncoded(result, progress.console)
+            report_warnings(result, progress.console)
             if output_format == "results":
                 out.write(result_to_json(result) + b"\n")
             elif output_format == "jsonl":
@@ -292,6 +295,7 @@ def status_command(db: str) -> None:
         table.add_row(status, why or "", str(n))
     console = stdout_console()
     console.print(fit(table, console))
+    console.print(f"articles with warnings: {store.with_warnings():,}")
     console.print("  ".join(f"{t}: {store.count(t):,}" for t in TABLES))
     store.close()
 

@@ -60,6 +60,13 @@ def report_uncoded(result: Result, console: Console = stderr) -> bool:
     return False
 
 
+def report_warnings(result: Result, console: Console = stderr) -> None:
+    """Say on `console` what a reader should know about the article (`Result.warnings`), one line each."""
+    for warning in result.warnings:
+        console.print(f"dyad: warning {result.article.origin or result.article.id}: {warning}", markup=False,
+                      soft_wrap=True)
+
+
 def stdout_console() -> Console:
     """A console on stdout; when piped, one whose tables keep every value whole (see `fit`)."""
     console = Console()

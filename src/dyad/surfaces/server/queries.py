@@ -209,11 +209,12 @@ def stories(con, page: int = 1, per_page: int = 50) -> dict:
 def article(con, article_id: str) -> dict | None:
     """An article with everything found in it: sentences, actors, quotes, places and events."""
     rows = _dicts(con.execute(
-        "SELECT id, url, source, title, date, dateline, language, status, reason, text FROM articles WHERE id = ?",
-        [article_id]))
+        "SELECT id, url, source, title, date, dateline, language, status, reason, text, warnings FROM articles "
+        "WHERE id = ?", [article_id]))
     if not rows:
         return None
     out = rows[0]
+    out["warnings"] = out["warnings"] or []  # NULL: stored before schema version 3, none recorded
     out["sentences"] = _dicts(con.execute(
         "SELECT sentence_index, start_char, end_char FROM sentences WHERE article_id = ? ORDER BY sentence_index",
         [article_id]))

@@ -99,6 +99,7 @@ def result_view(result: Result) -> dict:
     return {
         "id": a.id, "url": a.url, "source": a.source, "title": a.title, "date": a.date, "dateline": a.dateline,
         "status": result.status, "reason": result.reason, "text": a.text, "story_id": None,
+        "warnings": result.warnings,
         "sentences": [{"sentence_index": s.index, "start_char": s.start, "end_char": s.end}
                       for s in result.sentences],
         "actors": [{"sentence_index": x.sentence_index, "start_char": x.start, "end_char": x.end, "text": x.text,
