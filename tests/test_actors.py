@@ -98,7 +98,16 @@ def test_context_country_from_dateline(nlp, fixtures):
     actors, found = coded(nlp, article["text"].split(" - ", 1)[1], dateline="TRIPOLI, Libya")
     assert code_of(actors, "police") == "LBYCOP"
     assert code_of(actors, "government") == "LBYGOV"
-    assert any("dateline" in a.evidence for a in found)
+    assert any("article context" in a.evidence for a in found)
+
+
+def test_the_dateline_is_the_last_resort(nlp):
+    # the dateline says where the reporter is: it decides only when the text names no country
+    actors, found = coded(nlp, "Police said two men were arrested.", dateline="TRIPOLI, Libya")
+    assert code_of(actors, "Police") == "LBYCOP" and any("dateline" in a.evidence for a in found)
+    actors, _ = coded(nlp, "Police said two men were arrested. Tunisia and Tunisian police welcomed it.",
+                      dateline="TRIPOLI, Libya")
+    assert code_of(actors, "Police") == "TUNCOP"
 
 
 def test_context_country_from_the_most_mentioned_country(nlp):
@@ -152,3 +161,49 @@ def test_cli_actors(fixtures, tmp_path):
     out = CliRunner().invoke(main, ["actors", "--uncoded", "--json", str(path)])
     rows = json.loads(out.output.strip().splitlines()[-1])
     assert rows[0]["text"] == "Pedro Almagro" and rows[0]["count"] == 1
+
+
+def test_a_province_or_state_stands_for_its_country(nlp):
+    actors, found = coded(nlp, "Ontario's Liberal Party criticised the plan. Quebec Premier Jean Tremblay "
+                               "said the policy was wrong.")
+    assert code_of(actors, "Party") == "CANPTY"
+    assert code_of(actors, "Jean Tremblay") == "CANGOV"
+    assert any("a region of CAN" in a.evidence for a in found)
+
+
+def test_a_place_actors_go_to_does_not_make_the_context(nlp):
+    # Russia is mentioned more often, but only as where ambassadors go: the ministers are Estonia's
+    text = ("Estonia recalled its ambassador to Russia on Monday. Foreign Minister Mart Kask said Estonia "
+            "had acted with its allies. The envoy returned to Moscow later. Estonia's decision was right, "
+            "the minister said. Diplomats flew to Russia and to Moscow.")
+    actors, _ = coded(nlp, text)
+    assert code_of(actors, "Mart Kask") == "ESTGOV"
+
+
+def test_a_paragraph_with_its_own_country_gives_its_sectors_that_country(nlp):
+    text = ("Kenya and Uganda signed a trade deal on Monday. Kenya hopes to sell more tea.\n\n"
+            "In Uganda, Ugandan farmers welcomed the deal. Ugandan traders agreed. The police "
+            "closed the market for the day.")
+    actors, _ = coded(nlp, text)
+    assert code_of(actors, "police") == "UGACOP"
+
+
+def test_a_role_noun_is_the_person_named_earlier_with_that_title(nlp):
+    text = ("Saudi Arabia's ruler, Crown Prince Khalid bin Fahd, arrived in Cairo. Egypt welcomed him. "
+            "Egyptian officials met Greek envoys. Later the crown prince praised Egypt.")
+    _actors, found = coded(nlp, text, date=dt.date(2018, 3, 1))
+    later = [a for a in found if a.text.lower() == "crown prince"]
+    assert later and later[0].code.startswith("SAU") and later[0].basis == "earlier_mention"
+
+
+def test_a_short_mixed_case_name_is_matched_as_written(nlp):
+    actors, _ = coded(nlp, "The government will not let the bill pass, said LeT commanders in Pakistan.")
+    assert not any(code and code.startswith("IMG") and "let" in span.split() for span, code in actors.items())
+    assert any(code and code.startswith("IMG") for span, code in actors.items() if "LeT" in span)
+
+
+def test_a_shared_party_name_followed_by_another_country_is_not_the_listed_one(nlp):
+    actors, _ = coded(nlp, "The Communist Party of Vietnam met on Monday. The Communist Party of China met too.")
+    assert not any(code and code.startswith("CHN") for span, code in actors.items() if "Vietnam" in span)
+    assert code_of(actors, "Vietnam") and code_of(actors, "Vietnam").startswith("VNM")
+    assert code_of(actors, "of China").startswith("CHN")

@@ -366,3 +366,17 @@ def test_confidence_reads_the_actor_basis(nlp):
     quoted = Actor(text="we", code="PER", basis="quote_speaker", evidence="first person in a quotation of X")
     assert event_confidence(match, quoted, target) < event_confidence(match, named, target)
     assert event_confidence(match, named, None) < event_confidence(match, named, target)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # right-node raising: both verbs act on the one object
+    ("Kenya condemned and rejected the Ugandan proposal.", [("KEN", "UGA", "111"), ("KEN", "UGA", "120")]),
+    ("Vietnam supports and wants Russia to play a greater role in Asia.", [("VNM", "RUS", "051")]),
+])
+def test_coordinated_verbs_share_their_object(nlp, text, expected):
+    found = code(nlp, text)
+    assert all(e in found for e in expected)
+
+
+def test_an_arrival_does_not_take_the_next_verbs_object(nlp):
+    assert ("MIL", "REB", "042") not in code(nlp, "The army arrived and attacked the rebels.")

@@ -23,32 +23,35 @@ Rules, in order (each actor's `evidence` names the ones that coded it):
    helicopters and tanks" the tanks take the helicopters' country.
 5. **Place phrases.** "rebels in Darfur, Sudan", "security forces in Guinea": a sector mention
    with no country of its own takes the country named in an "in/from/inside" phrase on it.
-6. **Article context country.** A sector mention still without a country ("rebels", "the
-   police", "President Kagame" for a person on no list) takes the article's context country
-   when the article clearly has one: the country of the dateline, else the most mentioned
-   country (names, adjectives, capitals, seats, leaders and organizations with a home country)
-   when it is mentioned at least twice as often as any other and at least twice (once in an
-   article of at most three sentences). International sectors (IGO, NGO, UIS, ...) never take it.
+6. **Context country** (`context.py`). A sector mention still without a country ("rebels", "the
+   police", "President Kagame" for a person on no list) takes the country its paragraph clearly
+   names, else the article's, else the dateline's (where the reporter is, the last resort).
+   Provinces and states count as their country ("Manitoba's New Democrats" are Canadian) and
+   give it to a mention they modify; a country that is only where something goes ("its ambassador
+   to Moscow") does not count. International sectors (IGO, NGO, UIS, ...) never take a context.
 7. **National objects.** A common noun only a country modifies ("Chinese goods", "Kampuchean
    camps") is no actor, but it is recorded in `doc._.national_objects` with its country: an event
    aimed at it ("tariffs on Chinese goods") is aimed at that country. So is a facility (`facility`
    rows of `sector_rules.tsv`) a sector names ("an army base", "a police station"): an attack on it
    is an attack on that sector, of the named or context country. The event coder uses these as
    targets only.
-8. **Names again.** A later bare surname ("Hollande") refers to the person coded earlier in the
-   article and takes that code.
+8. **Names again** (`coreference.py`). A later bare surname ("Hollande") refers to the person
+   coded earlier in the article and takes that code.
+9. **Titles again** (`coreference.py`). A role noun with no country of its own ("the minister",
+   "the crown prince") is the most recent earlier person whose phrase holds its words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
+from dyad.components.actors.context import Context, build_context, dateline_country, regions
+from dyad.components.actors.coreference import link_surnames, link_titles
 from dyad.components.actors.knowledge import INTERNATIONAL_SECTORS, ActorEntry, ActorKnowledge, load_actor_knowledge
 from dyad.extensions import record_error, sentence_index_of
 from dyad.records import Actor, ActorBasis
@@ -65,11 +68,6 @@ _COUNTRY_KINDS = frozenset({"country", "adjective"})
 _FORMER = frozenset({"former", "ex", "ex-", "ousted", "deposed", "exiled", "late"})
 # nouns that locate rather than name what is acted on: "on the Thai border" is a place
 _LOCATING_NOUNS = frozenset({"border", "borders", "frontier", "side", "coast", "shore", "waters", "soil"})
-_SHORT_ARTICLE = 3  # sentences: an article this short may have its context from one mention
-# The most mentioned country is the context only when it has this many times the mentions of the next
-# (rule 6 above). Set by hand with the rule; re-measure with `dyad evaluate --task actors --format
-# conflibert-ner ../shared/gold/events/conflibert/cameo_ner_train.txt` and the PLOVER dev actors.
-_CONTEXT_DOMINANCE = 2
 _MAX_MODIFIER_HOPS = 8  # a guard on walking up modifier chains, not a tuned figure (no phrase is longer)
 
 
@@ -141,8 +139,9 @@ class ActorCoder:
                 # "in Moscow" is a place: the country, as "in Russia" is, not its government
                 entries = [ActorEntry("country", country=entries[0].country,
                                       source=entries[0].source + ", a capital as a place")]
-            if all(e.ambiguous for e in entries) and start > 0 and _country_word(doc[start - 1], matches):
-                continue  # "the Russian Security Council" is not the UN's
+            if all(e.ambiguous for e in entries) and (start > 0 and _country_word(doc[start - 1], matches)
+                                                      or _of_country(doc, end, matches)):
+                continue  # "the Russian Security Council" is not the UN's, "the Communist Party of Vietnam" not China's
             groups.setdefault(_anchor(root).i, []).append((start, end, entries))
         # merge "the president of France" and appositions into the noun they belong to
         for anchor_i in sorted(groups, reverse=True):
@@ -158,23 +157,27 @@ class ActorCoder:
         _coordinate(mentions)
         by_anchor = {m.anchor.i: m for m in mentions}
         _place_phrases(mentions, by_anchor)
+        region_spans = regions(doc, {i for s, e, _ in matches for i in range(s, e)})
+        _region_phrases(region_spans, by_anchor)
         mentions = [m for m in mentions if not m.qualified_only or m.has_country]
-        context = self._context_country(doc, matches, date)
+        context = self._context(doc, matches, date, region_spans)
         for m in mentions:
-            if m.country is None and not m.full_code and not m.international and context is not None:
-                m.country, m.basis = context[0], "sector"
-                m.extra.append(f"country from the article context ({context[1]})")
+            found = context.country_at(m.anchor.i)
+            if m.country is None and not m.full_code and not m.international and found is not None:
+                m.country, m.basis = found[0], "sector"
+                m.extra.append(f"country from the article context ({found[1]})")
             if m.country is None and m.ethnic:
                 m.country, m.basis = m.ethnic, "name"
             if not m.full_code:
                 m.code = ((m.country or "") + (m.sector or "")) or None
         mentions = [m for m in mentions if m.code]
+        article_country = context.article or context.dateline
         doc._.national_objects = _national_objects(doc, groups, mentions, sentence_of, self.facilities,
-                                                   context[0] if context else None)
+                                                   article_country[0] if article_country else None)
 
+        link_titles(doc, mentions)
         actors: list[Actor] = []
         actor_at: dict[int, int] = {}
-        surnames: dict[str, Actor] = {}
         for m in mentions:
             span = doc[m.start:m.end]
             actor = Actor(text=span.text, code=m.code, country=m.country, sectors=[m.sector] if m.sector else [],
@@ -182,53 +185,23 @@ class ActorCoder:
                           evidence="; ".join(m.evidence + m.extra), basis=m.basis)
             actor_at.setdefault(m.anchor.i, len(actors))
             actors.append(actor)
-            if m.anchor.pos_ == "PROPN" and m.anchor.i < m.end and (m.sector or m.full_code):
-                surnames.setdefault(m.anchor.text, actor)
-        # a later bare surname refers to the person coded earlier in the article
-        if surnames:
-            covered = {i for m in mentions for i in range(m.start, m.end)}
-            for token in doc:
-                if token.i in actor_at or token.i in covered or token.pos_ != "PROPN" or token.text not in surnames:
-                    continue
-                if _anchor(token).i != token.i:
-                    continue
-                earlier = surnames[token.text]
-                if earlier.start >= token.idx:
-                    continue
-                actor_at[token.i] = len(actors)
-                actors.append(Actor(text=token.text, code=earlier.code, country=earlier.country,
-                                    sectors=list(earlier.sectors), sentence_index=sentence_of[token.i],
-                                    start=token.idx, end=token.idx + len(token),
-                                    evidence=f"same person as '{earlier.text}'", basis="earlier_mention"))
+        link_surnames(doc, mentions, actors, actor_at, sentence_of, _anchor)
         order = sorted(range(len(actors)), key=lambda k: actors[k].start)
         rank = {old: new for new, old in enumerate(order)}
         doc._.actors = [actors[k] for k in order]
         doc._.actor_at = {i: rank[k] for i, k in actor_at.items()}
 
-    def _context_country(self, doc: Doc, matches, date) -> tuple[str, str] | None:
-        """The article's context country and how it was found (rule 6), or None."""
-        article = doc._.article
-        if article is not None and article.dateline:
-            for part in reversed(article.dateline.split(",")):
-                country = self.places.get(part.strip().lower())
-                if country:
-                    return country, f"dateline {article.dateline}"
-        counts: Counter[str] = Counter()
-        for start, _, entries in matches:
+    def _context(self, doc: Doc, matches, date, region_spans) -> Context:
+        """The article's context countries (rule 6, `context.py`) from its country mentions."""
+        mentions = [(ent.start, ent.end, country) for ent, country in region_spans]
+        for start, end, entries in matches:
             if start > 0 and doc[start - 1].lower_ == "ethnic":
                 continue
             countries = {e.country for e in _dated_choice(entries, date) if e.country and not e.ambiguous}
             if len(countries) == 1:
-                counts[countries.pop()] += 1
-        if not counts:
-            return None
-        ranked = counts.most_common(2)
-        top, n = ranked[0]
-        second = ranked[1][1] if len(ranked) > 1 else 0
-        needed = 1 if sum(1 for _ in doc.sents) <= _SHORT_ARTICLE else 2
-        if n >= needed and n >= _CONTEXT_DOMINANCE * second:
-            return top, f"most mentioned: {top} {n} of {sum(counts.values())} country mentions"
-        return None
+                mentions.append((start, end, countries.pop()))
+        article = doc._.article
+        return build_context(doc, mentions, dateline_country(article.dateline if article else None, self.places))
 
     def _combine(self, doc: Doc, anchor: Token, members, date) -> list[_Mention]:
         """The mention(s) of one group of matches; coordinated countries split it (rule 4)."""
@@ -392,6 +365,14 @@ def _country_word(token: Token, matches) -> bool:
     return any(e == token.i + 1 and any(x.kind in _COUNTRY_KINDS for x in entries) for _, e, entries in matches)
 
 
+def _of_country(doc: Doc, end: int, matches) -> bool:
+    """Whether an "of" phrase naming a country follows ("... of Vietnam", "... of the Philippines")."""
+    if end >= len(doc) or doc[end].lower_ != "of":
+        return False
+    start = end + 2 if end + 1 < len(doc) and doc[end + 1].lower_ == "the" else end + 1
+    return any(s == start and any(x.kind == "country" for x in entries) for s, _, entries in matches)
+
+
 def _coordinate(mentions: list[_Mention]) -> None:
     """'Israeli helicopters and tanks': a conjoined head takes its first conjunct's country."""
     by_anchor = {m.anchor.i: m for m in mentions}
@@ -417,6 +398,16 @@ def _place_phrases(mentions: list[_Mention], by_anchor: dict[int, _Mention]) -> 
                 if obj.dep_ == "pobj" and place is not None and place.country and place.sector is None:
                     m.country, m.has_country, m.basis = place.country, True, "name"
                     m.extra.append(f"country of the place phrase '{prep.text} {obj.text}'")
+
+
+def _region_phrases(region_spans, by_anchor: dict[int, _Mention]) -> None:
+    """'California Governor Jerry Brown', "Manitoba's Opposition New Democrats": a province or state in a
+    mention's phrase gives the mention its country (rule 5)."""
+    for ent, country in region_spans:
+        m = by_anchor.get(_anchor(ent.root).i)
+        if m is not None and m.country is None and not m.full_code and not m.international and ent.root.i != m.anchor.i:
+            m.country, m.has_country, m.basis = country, True, "name"
+            m.extra.append(f"'{ent.text}': a region of {country} (gazetteer)")
 
 
 def _is_place(token: Token) -> bool:

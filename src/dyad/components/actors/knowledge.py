@@ -57,9 +57,9 @@ class ActorKnowledge(msgspec.Struct):
 
 
 def _is_case_sensitive(phrase: str) -> bool:
-    """Short all-capital forms ("US", "UN", "IS") collide with common words when lower-cased."""
+    """Short forms with capitals ("US", "UN", "IS", "LeT", "JuD") collide with common words when lower-cased."""
     letters = phrase.replace(".", "")
-    return len(letters) <= 3 and letters.isupper()
+    return len(letters) <= 3 and (letters.isupper() or any(c.isupper() for c in letters[1:]))
 
 
 def _date(text: str) -> dt.date | None:

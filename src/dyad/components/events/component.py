@@ -52,6 +52,7 @@ from dyad.components.events.roles import (
     condition_of,
     mark,
     quantified_object,
+    shared_objects,
     sources_of,
     targets_of,
 )
@@ -261,6 +262,7 @@ class EventCoder:
             return None
         passive = flags.get("passive", 0.0) > 0
         objects = [c for c in verb.children if c.dep_ in OBJECT] or quantified_object(verb)
+        shared = [] if objects else shared_objects(verb)
         fallback = None  # the first optional rule without a target: used when no equal rule finds one
         for rule in rules:
             if fallback is not None and rule.specificity < fallback[0].specificity:
@@ -270,7 +272,7 @@ class EventCoder:
                     rule.objects and any(c.dep_ == "prep" and c.lower_ == rule.particle
                                          for o in objects for c in o.children)):
                 continue
-            heads = objects
+            heads = objects or ([] if rule.preps else shared)  # "arrived and attacked X": arrival is not at X
             in_phrase = False  # the event noun is the particle's object: "put X under arrest"
             if rule.objects:
                 heads = [o for o in objects if o.lemma_ in rule.objects or o.lower_ in rule.objects]

@@ -141,6 +141,29 @@ def targets_of(verb: Token, objects: list[Token], preps: frozenset[str], actor_a
     return found, any(h.i in actor_at for h in heads)
 
 
+def shared_objects(verb: Token) -> list[Token]:
+    """'X supports and wants Y to play a role', 'X condemned and rejected the plan': a verb followed at
+    once by "and"/"or" and another verb (right-node raising) shares that verb's object, or the subject
+    of its "to" complement ("wants Y to play")."""
+    nxt = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+    while nxt is not None and nxt.pos_ == "ADV" and nxt.i + 1 < len(verb.doc):
+        nxt = nxt.nbor(1)
+    if nxt is None or nxt.dep_ != "cc" or nxt.head.i != verb.i:
+        return []
+    for conj in verb.children:
+        if conj.dep_ != "conj" or conj.pos_ != "VERB":
+            continue
+        objects = [c for c in conj.children if c.dep_ in OBJECT]
+        if objects:
+            return objects
+        for comp in conj.children:
+            if comp.dep_ in ("ccomp", "xcomp") and any(a.dep_ == "aux" and a.lower_ == "to" for a in comp.children):
+                subjects = [c for c in comp.children if c.dep_ == "nsubj"]
+                if subjects:
+                    return subjects
+    return []
+
+
 def place_chain(pobj: Token) -> list[Token]:
     """The tokens a locative object may name its place with: the object, its modifiers, and an "of"
     object ("the town of T", "outside of the city of C")."""
