@@ -380,3 +380,23 @@ def test_coordinated_verbs_share_their_object(nlp, text, expected):
 
 def test_an_arrival_does_not_take_the_next_verbs_object(nlp):
     assert ("MIL", "REB", "042") not in code(nlp, "The army arrived and attacked the rebels.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an adverbial gerund is done by the subject of the verb it modifies
+    ("By recalling its ambassador to Moscow for consultations, Estonia made its protest clear on Monday.",
+     ("EST", "RUS", "161")),
+    ("After meeting the Russian foreign minister in Moscow, the Estonian foreign minister flew home on Monday.",
+     ("ESTGOV", "RUSGOV", "040")),
+    # a passive participle acts on the noun it modifies, by its agent
+    ("In Washington, some of the Russian diplomats being expelled by the United States left on Monday.",
+     ("USA", "RUSGOV", "166")),
+])
+def test_participles_take_their_roles_from_the_clause(nlp, text, expected):
+    assert expected in code(nlp, text)
+
+
+def test_a_gerund_after_of_is_not_done_by_the_accuser(nlp):
+    found = code(nlp, "Amnesty International accused the United States of violating rights and ignoring the law.")
+    assert ("NGOAMN", "USA", "112") in found
+    assert not any(s == "NGOAMN" and c.startswith("12") for s, _, c in found)

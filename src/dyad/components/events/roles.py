@@ -84,6 +84,11 @@ def collect(tokens: list[Token], actor_at: dict[int, int]) -> list[int]:
     return found
 
 
+# Prepositions whose gerund is done by the subject of the verb they modify ("after meeting Y, X flew
+# home"); not "of" or "for" ("accused Y of violating": Y violates), nor "without" (it did not happen).
+_ADVERBIAL_PREPS = frozenset({"by", "after", "before", "while", "upon", "on", "in", "since"})
+
+
 def _subject_verb(verb: Token) -> tuple[Token, bool]:
     """The verb whose subject this verb shares (conjoined verbs, xcomp chains), and whether it is
     another verb's (the subject is inherited)."""
@@ -95,16 +100,24 @@ def _subject_verb(verb: Token) -> tuple[Token, bool]:
             verb = verb.head
         elif verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB":
             verb = verb.head.head  # "issued a statement urging X to ...": the issuer urges
+        elif (verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.lower_ in _ADVERBIAL_PREPS
+              and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX")):
+            verb = verb.head.head  # "By recalling its ambassador, X made ...": X recalled him
         else:
             break
     return verb, verb is not start
+
+
+def passive_modifier(verb: Token) -> bool:
+    """'diplomats (being) expelled by X': a passive participle on a noun, which is what it acts on."""
+    return verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN")
 
 
 def sources_of(verb: Token, actor_at: dict[int, int], event_verb: Token) -> tuple[list[int], dict[str, float]]:
     holder, inherited = _subject_verb(verb)
     children = list(holder.children)
     subjects = [c for c in children if c.dep_ in SUBJECT]
-    passive = any(c.dep_ in PASSIVE_SUBJECT for c in children)
+    passive = any(c.dep_ in PASSIVE_SUBJECT for c in children) or passive_modifier(verb)
     flags = {"inherited": float(inherited), "passive": float(passive)}
     if passive and holder is verb:
         agents = [g for c in event_verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
@@ -126,7 +139,8 @@ def targets_of(verb: Token, objects: list[Token], preps: frozenset[str], actor_a
     the verb or on the object noun; in the passive the subject. For a transfer ("sent paratroopers
     to X", "extradited P to X") the recipient in the preposition wins over what is sent."""
     if passive and not object_is_event:
-        subjects = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT]
+        subjects = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT] or (
+            [verb.head] if passive_modifier(verb) else [])
         return collect(subjects, actor_at), any(s.i in actor_at for s in subjects)
     direct: list[Token] = [] if object_is_event else list(objects)
     holders = [verb, *objects]
