@@ -441,12 +441,21 @@ def test_bad_pattern_in_knowledge_file_names_the_line(tmp_path):
 # --- articles --------------------------------------------------------------------------------
 
 
+def test_a_body_opening_with_its_headline_does_not_repeat_it():
+    article, _ = make_article("Ministers agree to extend ceasefire\n\nMinisters agree to extend ceasefire for a "
+                              "month, officials in Beirut said on Tuesday after long talks.",
+                              title="Ministers agree to extend ceasefire")
+    assert article.text.count("Ministers agree to extend ceasefire") == 1
+
+
 def test_make_article_builds_the_record_from_cleaned_text():
     raw = page("Ministers agree to extend ceasefire", "Advertisement", "BEIRUT (AP) — " + BODY)
     article, cleaned = make_article(raw, url="https://example.test/a", date="2024-03-05",
                                     source="example", origin="feed.jsonl:3", language="en")
     assert isinstance(article, Article)
-    assert article.text == cleaned.text == BODY
+    assert cleaned.text == BODY
+    # the headline is coded too: its own first paragraph; the id is the body's
+    assert article.text == "Ministers agree to extend ceasefire\n\n" + BODY
     assert article.id == article_id("https://example.test/a", BODY)
     assert (article.title, article.dateline, article.date) == (
         "Ministers agree to extend ceasefire", "BEIRUT", dt.date(2024, 3, 5))

@@ -328,6 +328,15 @@ def parse_date(value: dt.date | str | None) -> dt.date | None:
             f"invalid date {value!r}: expected YYYY-MM-DD or an ISO 8601 datetime") from None
 
 
+def with_headline(title: str | None, body: str) -> str:
+    """The text the pipeline codes: the headline as its own first paragraph, then the body. A headline is
+    news ("Beijing bans online Bible sales" may be the only statement of the main event), coded like a
+    sentence with the body's actors to resolve it; it is not repeated when the body already opens with it."""
+    if not title or not body or body.lstrip().startswith(title.strip()):
+        return body
+    return f"{title.strip()}\n\n{body}"
+
+
 def make_article(
     raw_text: str,
     *,
@@ -342,8 +351,8 @@ def make_article(
     parsed = parse_date(date)  # fail on a bad date before doing any work
     cleaned = clean_text(raw_text, title=title)
     article = Article(
-        id=article_id(url, cleaned.text),
-        text=cleaned.text,
+        id=article_id(url, cleaned.text),  # of the body: ids stay what they were before headlines were coded
+        text=with_headline(cleaned.title, cleaned.text),
         url=url,
         source=source,
         title=cleaned.title,
