@@ -487,3 +487,14 @@ def test_article_date_is_parsed(value, expected):
 def test_invalid_article_date_raises_a_clear_error(value):
     with pytest.raises(ValueError, match="invalid date"):
         make_article(BODY, date=value)
+
+
+def test_a_read_more_link_glued_to_a_body_sentence_goes_and_the_sentence_stays():
+    raw = ("Ministers agree to extend ceasefire\n\n" + BODY + "\n\n"
+           "Read more: Rebels accuse army of shelling over the weekend The army said on Monday it had "
+           "withdrawn two units from the border.\n\nAlso read: Talks resume in Geneva")
+    cleaned = clean_text(raw)
+    assert "The army said on Monday it had withdrawn two units from the border." in cleaned.text
+    assert "Read more" not in cleaned.text and "Rebels accuse" not in cleaned.text
+    assert "Talks resume" not in cleaned.text
+    assert any(r.startswith("Read more: Rebels accuse army") for r in cleaned.removed)

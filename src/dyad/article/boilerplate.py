@@ -16,7 +16,7 @@ __all__ = ["BOILERPLATE", "PATTERN_SECTIONS", "load_boilerplate"]
 
 BOILERPLATE = "boilerplate.txt"  # under dyad/knowledge/
 # Sections holding regexes (the rest hold words or literal phrases).
-PATTERN_SECTIONS = frozenset({"line", "credit", "caption_end", "fragment", "list_start", "trailer"})
+PATTERN_SECTIONS = frozenset({"line", "credit", "caption_end", "fragment", "list_start", "trailer", "glued_lead"})
 
 
 def load_boilerplate(path: Path | None = None) -> dict[str, list[str]]:
@@ -78,3 +78,5 @@ PARTICLES = _words(_KNOWLEDGE.get("name_particle", []))
 DATEWORDS = _words(_KNOWLEDGE.get("dateword", []))
 NOT_DATELINE = _words(_KNOWLEDGE.get("not_dateline", []))
 NOT_NAME_START = _words(_KNOWLEDGE.get("not_name_start", []))
+GLUED_LEAD = re.compile(rf"^(?:{_alternation(_KNOWLEDGE.get('glued_lead', [])).pattern})\s*", re.IGNORECASE)
+GLUED_SENTENCE_START = frozenset(w for entry in _KNOWLEDGE.get("glued_sentence_start", []) for w in entry.split())

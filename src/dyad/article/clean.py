@@ -19,7 +19,7 @@ import unicodedata
 
 import msgspec
 
-from dyad.article.boilerplate import FRAGMENT, FRAGMENT_WITH_SPACE
+from dyad.article.boilerplate import FRAGMENT, FRAGMENT_WITH_SPACE, GLUED_LEAD, GLUED_SENTENCE_START
 from dyad.article.furniture import (
     CAPTION_MAX_WORDS,
     MAX_SHORT,
@@ -154,6 +154,20 @@ def _strip_fragments(line: str, removed: list[str]) -> str:
     return FRAGMENT_WITH_SPACE.sub("", line).strip()
 
 
+def _strip_glued_link(line: str, removed: list[str]) -> str:
+    """'Read more: X expels diplomats over Y The ministry said ...': the link lead and its headline go, the
+    body sentence glued after them stays (knowledge: [glued_lead], [glued_sentence_start])."""
+    lead = GLUED_LEAD.match(line)
+    if lead is None:
+        return line
+    words = line[lead.end():].split(" ")
+    for k in range(1, len(words)):
+        if words[k] in GLUED_SENTENCE_START and words[k - 1] and words[k - 1][-1].isalnum():
+            removed.append(" ".join([line[:lead.end()].strip(), *words[:k]]))
+            return " ".join(words[k:])
+    return line  # no body sentence found after the link: a long line is left as it was
+
+
 def _wrapped_blocks(kept: list[tuple[str, int]]) -> set[int]:
     """Blocks that look hard-wrapped (lines of similar, modest width): their lines rejoin."""
     lengths: dict[int, list[int]] = {}
@@ -206,7 +220,7 @@ def clean_text(raw: str, *, title: str | None = None) -> Cleaned:
     caption_next = False  # after a bare "Image caption," label
 
     for line in _normalise(raw).split("\n"):
-        line = line.strip()
+        line = _strip_glued_link(line.strip(), removed)
         if not line:
             block += 1
             continue
