@@ -139,7 +139,7 @@ class ActorCoder:
                 # "in Moscow" is a place: the country, as "in Russia" is, not its government
                 entries = [ActorEntry("country", country=entries[0].country,
                                       source=entries[0].source + ", a capital as a place")]
-            if all(e.ambiguous for e in entries) and (start > 0 and _country_word(doc[start - 1], matches)
+            if all(e.ambiguous for e in entries) and ((start > 0 and _country_word(doc[start - 1], matches))
                                                       or _of_country(doc, end, matches)):
                 continue  # "the Russian Security Council" is not the UN's, "the Communist Party of Vietnam" not China's
             groups.setdefault(_anchor(root).i, []).append((start, end, entries))
