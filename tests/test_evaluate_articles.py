@@ -54,6 +54,7 @@ def test_prefix_is_six_letters_for_international_actors_else_three():
     assert prefix("RURGOVMIL") == "RUR"
     assert prefix("IGOUNOKID") == "IGOUNO"
     assert prefix("NGOAMNHRI") == "NGOAMN"
+    assert prefix("IGOEEC") == "IGOEU" and prefix("IGOEECLEG").startswith("IGOEU")  # the EU, two spellings
     assert prefix("IMGMUSREB") == "IMGMUS"
     assert prefix("igoeu") == "IGOEU"
     assert prefix("GOV") == "GOV"  # no country: scored as written, so it matches no country

@@ -43,9 +43,17 @@ WORD = re.compile(r"\w+")
 Progress = Callable[[int], None] | None
 
 
+# One actor, two spellings: the CAMEO manual's table codes the European Union IGOEEC (dyad follows the
+# manual: knowledge/actors/organizations.tsv), the gold's README writes IGOEU. Compared as the same actor.
+SAME_ACTOR = {"IGOEEC": "IGOEU"}
+
+
 def prefix(code: str | None) -> str:
-    """The scored part of an actor code: 6 letters for IGO, NGO and IMG codes, else 3."""
+    """The scored part of an actor code: 6 letters for IGO, NGO and IMG codes, else 3 (`SAME_ACTOR` applied)."""
     code = (code or "").strip().upper()
+    for manual, gold in SAME_ACTOR.items():
+        if code.startswith(manual):
+            code = gold + code[len(manual):]
     return code[:INTERNATIONAL_LENGTH] if code.startswith(INTERNATIONAL) else code[:COUNTRY_LENGTH]
 
 
