@@ -400,3 +400,11 @@ def test_a_gerund_after_of_is_not_done_by_the_accuser(nlp):
     found = code(nlp, "Amnesty International accused the United States of violating rights and ignoring the law.")
     assert ("NGOAMN", "USA", "112") in found
     assert not any(s == "NGOAMN" and c.startswith("12") for s, _, c in found)
+
+
+def test_a_sector_party_with_no_country_is_of_the_other_partys_country(nlp):
+    # a domestic event: the Kenyan minister's judges are Kenyan; an international sector stays as it is
+    found = code(nlp, "Kenyan Interior Minister Fred Otieno accused judges of working with activists.")
+    assert ("KENGOV", "KENJUD", "112") in found
+    found = code(nlp, "Kenyan police arrested aid workers on Monday.")
+    assert not any(t and t.startswith("KENNGO") for _, t, _ in found)

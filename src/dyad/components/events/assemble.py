@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+import msgspec
 from spacy.tokens import Doc
 
 from dyad.components.actors.knowledge import INTERNATIONAL_SECTORS
@@ -57,6 +58,7 @@ def assemble(frame: DocFrame, matches: list[Match]) -> list[Event]:
             source, target = actors[actor_at[s]], actors[actor_at[t]] if t is not None else None
             if target is None and m.code.startswith(_DOMESTIC):
                 target = _named_authorities(actors, source, sentence) or _own_authorities(source)
+            source, target = _domestic_party(source, target), _domestic_party(target, source)
             confidence = event_confidence(m, source, target)
             events.append(make_event(doc, article_id, sentence, index, m, source, target, confidence))
     return _drop_untargeted(events)
@@ -71,6 +73,20 @@ def _named_authorities(actors: list[Actor], source: Actor, sentence) -> Actor | 
     start, end = sentence.start_char, sentence.end_char
     return next((a for a in actors if start <= a.start < end and a.country == country and a.sectors == ["GOV"]
                  and a is not source and a.end > a.start and not same_mention(a, source)), None)
+
+
+def _domestic_party(actor: Actor | None, other: Actor | None) -> Actor | None:
+    """A party named by its sector alone ("judges", "the police") in an event whose other party is a
+    national actor is of that actor's country: the interaction is domestic unless the text says
+    otherwise ("the minister accused judges", "police arrested protesters": CAMEO codes these within one
+    country). International sectors (IGO, NGO, ...) stay as they are."""
+    if actor is None or other is None or actor.country or not actor.sectors or not other.country:
+        return actor
+    if actor.sectors[0] in INTERNATIONAL_SECTORS or not actor.code or actor.code != "".join(actor.sectors):
+        return actor
+    return msgspec.structs.replace(actor, code=other.country + actor.code, country=other.country,
+                                   evidence=f"{actor.evidence}; country of the other party "
+                                            f"'{other.text}' (a domestic event)")
 
 
 def _own_authorities(source: Actor) -> Actor | None:
