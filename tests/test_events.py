@@ -408,3 +408,17 @@ def test_a_sector_party_with_no_country_is_of_the_other_partys_country(nlp):
     assert ("KENGOV", "KENJUD", "112") in found
     found = code(nlp, "Kenyan police arrested aid workers on Monday.")
     assert not any(t and t.startswith("KENNGO") for _, t, _ in found)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # reported "should" is advice, an appeal; "must" a demand
+    ("Kenyan opposition leader Raila Odinga said the Kenyan government should use the money.",
+     ("KENOPP", "KENGOV", "02")),
+    ("Kenyan opposition leader Raila Odinga said the Kenyan government must release the prisoners.",
+     ("KENOPP", "KENGOV", "10")),
+    # a national legislature by its own name
+    ("Poroshenko called on the Verkhovna Rada to repeal the requirement.", ("UKRGOV", "UKRLEG", "02")),
+])
+def test_reported_obligations_and_legislatures(nlp, text, expected):
+    source, target, root = expected
+    assert any(s == source and t == target and c.startswith(root) for s, t, c in code(nlp, text))

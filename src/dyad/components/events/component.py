@@ -61,7 +61,9 @@ from dyad.records import Event
 from dyad.resources.gazetteer import load_gazetteer
 
 _FUTURE = frozenset({"will", "would", "'ll", "shall"})
-_OBLIGATION = frozenset({"must", "should"})
+# "X said Y must ..." is a demand (CAMEO 10), "X said Y should ..." advice, an appeal (CAMEO 02: requests,
+# proposals, suggestions)
+_OBLIGATION = {"must": "demand", "should": "appeal", "ought": "appeal"}
 _MODAL_KINDS = ("refuse", "intend", "threaten", "appeal", "demand")
 _COOPERATIVE = root_set("cooperative")
 _THREAT = root_set("threat")
@@ -208,9 +210,9 @@ class EventCoder:
         if verb.dep_ != "ccomp" or verb.head.pos_ != "VERB":
             return None
         kinds = self._frames(verb.head)
-        must = any(c.dep_ == "aux" and c.lower_ in _OBLIGATION for c in verb.children)
+        must = next((c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in _OBLIGATION), None)
         kind = "demand" if "demand" in kinds else "appeal" if "appeal" in kinds else (
-            "demand" if must and "report" in kinds else None)
+            _OBLIGATION[must] if must and "report" in kinds else None)
         if kind is None:
             return None
         speakers, flags = sources_of(verb.head, frame.source_at, verb.head)
