@@ -422,3 +422,16 @@ def test_a_sector_party_with_no_country_is_of_the_other_partys_country(nlp):
 def test_reported_obligations_and_legislatures(nlp, text, expected):
     source, target, root = expected
     assert any(s == source and t == target and c.startswith(root) for s, t, c in code(nlp, text))
+
+
+@pytest.mark.parametrize(("text", "expected", "absent"), [
+    ("Chile sold Peru six jets on Thursday.", ("CHL", "PER", "062"), None),
+    ("Chile approved a contract to sell six jets to Peru on Monday.", ("CHL", "PER", "062"), None),
+    ("Russia agreed to sell oil to China on Monday.", ("RUS", "CHN", "0311"), None),
+    # an invitation's "to" clause is the invitee's, not the one who rejects it
+    ("Peru rejected an invitation to attend a meeting with Chile.", ("PER", "CHL", "120"), ("PER", "CHL", "040")),
+])
+def test_sales_and_commitments(nlp, text, expected, absent):
+    found = code(nlp, text)
+    assert expected in found
+    assert absent is None or absent not in found

@@ -89,6 +89,11 @@ def collect(tokens: list[Token], actor_at: dict[int, int]) -> list[int]:
 _ADVERBIAL_PREPS = frozenset({"by", "after", "before", "while", "upon", "on", "in", "since"})
 
 
+# Nouns of a commitment whose "to" clause its maker carries out ("approved a contract to sell X", "signed a
+# deal to buy Y"); not invitations, ultimatums or plans, whose "to" clause others do or may never happen.
+_COMMITMENTS = frozenset({"contract", "deal", "agreement", "accord", "pact"})
+
+
 def _subject_verb(verb: Token) -> tuple[Token, bool]:
     """The verb whose subject this verb shares (conjoined verbs, xcomp chains), and whether it is
     another verb's (the subject is inherited)."""
@@ -100,6 +105,10 @@ def _subject_verb(verb: Token) -> tuple[Token, bool]:
             verb = verb.head
         elif verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB":
             verb = verb.head.head  # "issued a statement urging X to ...": the issuer urges
+        elif (verb.dep_ == "acl" and verb.tag_ == "VB" and verb.head.lemma_.lower() in _COMMITMENTS
+              and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB"
+              and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
+            verb = verb.head.head  # "approved a contract to sell X ...": the approver sells
         elif (verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.lower_ in _ADVERBIAL_PREPS
               and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX")):
             verb = verb.head.head  # "By recalling its ambassador, X made ...": X recalled him
