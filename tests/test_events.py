@@ -435,3 +435,9 @@ def test_sales_and_commitments(nlp, text, expected, absent):
     found = code(nlp, text)
     assert expected in found
     assert absent is None or absent not in found
+
+
+def test_a_purpose_clause_is_done_by_the_main_subject_and_counterparts_are_their_countrys(nlp):
+    found = code(nlp, "The Canadian foreign minister left for Washington on Monday to meet her American "
+                      "and Mexican counterparts.")
+    assert ("CANGOV", "USA", "040") in found and ("CANGOV", "MEX", "040") in found

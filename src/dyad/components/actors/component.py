@@ -255,7 +255,8 @@ class ActorCoder:
                 evidence.append(f"'ethnic {doc[start:end].text}': a people ({entries[0].source})")
                 continue
             for entry in _dated_choice(entries, date):
-                if entry.kind != "adjective" or covers_anchor:
+                if entry.kind != "adjective" or covers_anchor or anchor.lower_ in self.heads:
+                    # a generic head is the actor its country names: "her Mexican counterpart" is Mexico's
                     if entry.kind == "sector" and entry.qualified:
                         qualified_only = not substantive
                     else:

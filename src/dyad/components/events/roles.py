@@ -101,7 +101,9 @@ def _subject_verb(verb: Token) -> tuple[Token, bool]:
     for _ in range(6):
         if any(c.dep_ in SUBJECT + PASSIVE_SUBJECT for c in verb.children):
             break
-        if verb.dep_ in ("conj", "xcomp", "acomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG"):
+        if verb.dep_ in ("conj", "xcomp", "acomp") or (verb.dep_ == "advcl" and (
+                verb.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))):
+            # conjoined verbs, "... , killing X", and purpose clauses ("left for W to meet Y"): the main subject
             verb = verb.head
         elif verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB":
             verb = verb.head.head  # "issued a statement urging X to ...": the issuer urges
