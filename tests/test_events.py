@@ -441,3 +441,11 @@ def test_a_purpose_clause_is_done_by_the_main_subject_and_counterparts_are_their
     found = code(nlp, "The Canadian foreign minister left for Washington on Monday to meet her American "
                       "and Mexican counterparts.")
     assert ("CANGOV", "USA", "040") in found and ("CANGOV", "MEX", "040") in found
+
+
+def test_a_pronoun_subject_is_the_sole_person_of_the_sentence_before(nlp):
+    found = code(nlp, "Kenyan Foreign Minister Amina Otieno spoke on Monday. She praised Uganda for its help.")
+    assert ("KENGOV", "UGA", "051") in found
+    # two people before: no guess
+    found = code(nlp, "Kenyan Foreign Minister Amina Otieno met Ugandan President John Okello. He praised Kenya.")
+    assert not any(c == "051" for _, _, c in found)
