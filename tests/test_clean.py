@@ -498,3 +498,7 @@ def test_a_read_more_link_glued_to_a_body_sentence_goes_and_the_sentence_stays()
     assert "Read more" not in cleaned.text and "Rebels accuse" not in cleaned.text
     assert "Talks resume" not in cleaned.text
     assert any(r.startswith("Read more: Rebels accuse army") for r in cleaned.removed)
+    # after a sentence's end, inside a line
+    cleaned = clean_text("Ministers agree to extend ceasefire\n\n" + BODY + "\n\nThe talks ended on Monday. "
+                         "Read more: Rebels accuse army of shelling The army said it had withdrawn. It left.")
+    assert "The talks ended on Monday. The army said it had withdrawn. It left." in cleaned.text

@@ -78,5 +78,7 @@ PARTICLES = _words(_KNOWLEDGE.get("name_particle", []))
 DATEWORDS = _words(_KNOWLEDGE.get("dateword", []))
 NOT_DATELINE = _words(_KNOWLEDGE.get("not_dateline", []))
 NOT_NAME_START = _words(_KNOWLEDGE.get("not_name_start", []))
-GLUED_LEAD = re.compile(rf"^(?:{_alternation(_KNOWLEDGE.get('glued_lead', [])).pattern})\s*", re.IGNORECASE)
+# at a line's start or right after a sentence's end ("... in early March. Read more: ...")
+GLUED_LEAD = re.compile(rf"(?:^|(?<=[.!?\"”’] ))(?:{_alternation(_KNOWLEDGE.get('glued_lead', [])).pattern})\s*",
+                        re.IGNORECASE)
 GLUED_SENTENCE_START = frozenset(w for entry in _KNOWLEDGE.get("glued_sentence_start", []) for w in entry.split())

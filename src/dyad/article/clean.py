@@ -157,15 +157,18 @@ def _strip_fragments(line: str, removed: list[str]) -> str:
 def _strip_glued_link(line: str, removed: list[str]) -> str:
     """'Read more: X expels diplomats over Y The ministry said ...': the link lead and its headline go, the
     body sentence glued after them stays (knowledge: [glued_lead], [glued_sentence_start])."""
-    lead = GLUED_LEAD.match(line)
+    lead = GLUED_LEAD.search(line)
     if lead is None:
         return line
-    words = line[lead.end():].split(" ")
+    before, words = line[:lead.start()], line[lead.end():].split(" ")
     for k in range(1, len(words)):
         if words[k] in GLUED_SENTENCE_START and words[k - 1] and words[k - 1][-1].isalnum():
-            removed.append(" ".join([line[:lead.end()].strip(), *words[:k]]))
-            return " ".join(words[k:])
-    return line  # no body sentence found after the link: a long line is left as it was
+            removed.append(" ".join([line[lead.start():lead.end()].strip(), *words[:k]]))
+            return before + " ".join(words[k:])
+    if before.strip():
+        removed.append(line[lead.start():].strip())
+        return before.rstrip()  # the link ends the line: the sentences before it stay
+    return line  # a link and a headline alone: whole-line furniture (or a long line left as it was)
 
 
 def _wrapped_blocks(kept: list[tuple[str, int]]) -> set[int]:
