@@ -58,3 +58,12 @@ def test_pronoun_speaker_takes_the_named_persons_actor_code(nlp):
             '"Europe must act together," he said.')
     (quote,) = dyad.code_text(text, nlp=nlp).quotes
     assert quote.speaker_name == "Paul Girard" and quote.speaker_code == "FRAGOV"
+
+
+def test_a_speech_verb_names_the_speaker_before_an_according_to_outlet(nlp):
+    text = ('Spokesman Pavel Orlov says “the talks will go on until a deal is reached,” according to the '
+            'Interfax news agency.')
+    (quote,) = dyad.code_text(text, nlp=nlp).quotes
+    assert "Pavel Orlov" in quote.speaker_name and quote.cue == "says"
+    (quote,) = dyad.code_text('“The talks will go on,” according to Pavel Orlov, the spokesman.', nlp=nlp).quotes
+    assert quote.speaker_name == "Pavel Orlov"

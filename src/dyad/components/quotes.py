@@ -209,11 +209,11 @@ class _Context:
             for token in self.sents[index]:
                 if token.i in self.inside:
                     continue
-                subject = None
+                subject, according = None, False
                 if token.lemma_ in CUE_LEMMAS and token.pos_ in ("VERB", "AUX"):
                     subject = self._subject_of(token)
                 elif _according_to(token):
-                    subject = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
+                    subject, according = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None), True
                 if subject is None or subject.i in self.inside:
                     continue
                 distance = quote.start - token.i if token.i < quote.start else token.i - quote.end
@@ -222,8 +222,10 @@ class _Context:
                     continue  # the next sentence lends a cue only right after the quote: “...” Chief Jo Roe said.
                 if index == first - 1:
                     distance += _LAST_RESORT  # an introducing sentence is the last resort
-                if best is None or distance < best[0]:
-                    best = (distance, token, subject)
+                # a speech verb names the speaker; "according to X" may name only the outlet that reported
+                # the words ("Peskov says '...', according to Sputnik"): it is taken when no verb is
+                if best is None or (according, distance) < best[0]:
+                    best = ((according, distance), token, subject)
         return (best[1], best[2]) if best else (None, None)
 
     def _subject_of(self, verb: Token) -> Token | None:
