@@ -67,3 +67,11 @@ def test_a_speech_verb_names_the_speaker_before_an_according_to_outlet(nlp):
     assert "Pavel Orlov" in quote.speaker_name and quote.cue == "says"
     (quote,) = dyad.code_text('“The talks will go on,” according to Pavel Orlov, the spokesman.', nlp=nlp).quotes
     assert quote.speaker_name == "Pavel Orlov"
+
+
+def test_a_quotation_over_several_paragraphs_opens_each_one(nlp):
+    # the wire convention (each paragraph opens, only the last closes), run together by a scraper
+    text = ('Defence Minister Maria Lopez said on Monday: “We have recruited more soldiers this year. '
+            '“We have also bought new equipment for the navy,” she added.')
+    quotes = dyad.code_text(text, nlp=nlp).quotes
+    assert [q.text.split()[:3] for q in quotes] == [["We", "have", "recruited"], ["We", "have", "also"]]

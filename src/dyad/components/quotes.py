@@ -25,7 +25,10 @@ from dyad.records import Actor, Quote
 # A curly quote runs to its closing mark, or to the end of its paragraph when the next paragraph
 # opens a new quote (the typographic convention for a quote over several paragraphs); straight
 # quotes pair within a paragraph.
-_QUOTE = re.compile(r"“([^”“]*?)(?:”|(?=\n\s*\n)|$)|\"([^\"\n]+?)(?:\"|(?=\n))")
+# A curly quotation runs to its closing mark, or to the next opening mark (the wire convention for a quotation
+# over several paragraphs opens each and closes only the last; scraped, they may run on in one line), or
+# to a paragraph break.
+_QUOTE = re.compile(r"“([^”“]*?)(?:”|(?=“)|(?=\n\s*\n)|$)|\"([^\"\n]+?)(?:\"|(?=\n))")
 CUE_LEMMAS = frozenset(
     line.strip()
     for line in read_text("quote_cues.txt").splitlines()
