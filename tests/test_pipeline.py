@@ -78,6 +78,19 @@ def test_repeated_lead_codes_one_event(nlp):
     assert len(events_of(nlp, text)) == 1
 
 
+def test_a_headline_is_coded_once_and_gives_way_to_the_body(nlp):
+    body = ("KHARKIV, Ukraine - Russian troops attacked Ukrainian soldiers near Kharkiv on Sunday, officials said "
+            "on Monday, and the fighting went on for hours.")
+    results = list(dyad.process([{"text": "Russian troops attack Ukrainian soldiers\n\n" + body}], nlp))
+    (result,) = results
+    assert result.article.title == "Russian troops attack Ukrainian soldiers"
+    attacks = [e for e in result.events if e.root_code == "19"]
+    assert len(attacks) == 1 and attacks[0].sentence_index > 0  # the body's event, not the headline's
+    # a headline event the body does not code stays
+    results = list(dyad.process([{"text": "Kenya expels Ugandan envoy\n\n" + body}], nlp))
+    assert any(e.sentence_index == 0 and e.source.code.startswith("KEN") for e in results[0].events)
+
+
 def test_components_join_a_users_pipeline():
     import spacy
 

@@ -17,13 +17,21 @@ def event_key(event: Event) -> tuple:
     return (sentence, event.source.code, target, event.code)
 
 
-def dedupe_events(events: list[Event]) -> list[Event]:
-    """Keep the first of each repeated event, in order."""
+def _dyad(event: Event) -> tuple:
+    return event.source.code, event.target.code if event.target is not None else None, event.root_code
+
+
+def dedupe_events(events: list[Event], headline: frozenset[int] = frozenset()) -> list[Event]:
+    """Keep the first of each repeated event, in order. An event of the headline (its sentence indices in
+    `headline`) that the body codes too (same source, target and CAMEO root) is the body's event: the
+    headline announces what the body tells, with its date and place, so it is not counted twice."""
+    in_body = {_dyad(e) for e in events if e.sentence_index not in headline} if headline else set()
     seen: set[tuple] = set()
     kept = []
     for event in events:
         key = event_key(event)
-        if key not in seen:
-            seen.add(key)
-            kept.append(event)
+        if key in seen or (event.sentence_index in headline and _dyad(event) in in_body):
+            continue
+        seen.add(key)
+        kept.append(event)
     return kept

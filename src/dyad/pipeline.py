@@ -105,6 +105,14 @@ def warnings_of(article: Article) -> list[str]:
     return [*article.warnings, *([NO_DATE_WARNING] if article.date is None else [])]
 
 
+def _headline_sentences(doc, article) -> frozenset[int]:
+    """The sentences of the headline the text opens with (`article.clean.with_headline`), if any."""
+    title = (article.title or "").strip() if article is not None else ""
+    if not title or not article.text.startswith(title):
+        return frozenset()
+    return frozenset(i for i, s in enumerate(doc.sents) if s.start_char < len(title))
+
+
 def result_from_doc(doc) -> Result:
     """The Result of a document the pipeline has run over."""
     article = doc._.article
@@ -114,7 +122,7 @@ def result_from_doc(doc) -> Result:
         status="failed" if errors else "coded",
         reason="; ".join(errors) if errors else None,
         actors=doc._.actors or [],
-        events=dedupe_events(doc._.events or []),
+        events=dedupe_events(doc._.events or [], _headline_sentences(doc, article)),
         quotes=doc._.quotes or [],
         places=doc._.places or [],
         sentences=[Sentence(index=i, start=s.start_char, end=s.end_char) for i, s in enumerate(doc.sents)],
