@@ -452,3 +452,9 @@ def test_a_pronoun_subject_is_the_sole_person_of_the_sentence_before(nlp):
     # two people before: no guess
     found = code(nlp, "Kenyan Foreign Minister Amina Otieno met Ugandan President John Okello. He praised Kenya.")
     assert not any(c == "051" for _, _, c in found)
+
+
+def test_an_agentless_state_act_is_done_by_the_authorities_of_its_place_or_its_persons_country(nlp):
+    assert ("UGA", "KENMED", "173") in code(nlp, "Two Kenyan journalists were arrested in Uganda on Monday.")
+    found = code(nlp, "Two Kenyan journalists were arrested on Monday after the protest.")
+    assert any(s == "KEN" and t == "KENMED" and c.startswith("17") for s, t, c in found)

@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Token
 from dyad.components.events.assemble import assemble, drop_consequences, drop_reported
 from dyad.components.events.frame import DocFrame, Match, build_frame
 from dyad.components.events.lexicon import Lexicon, NounRule, VerbRule, load_lexicon, root_set
-from dyad.components.events.locative import in_place, place_source, prepositional
+from dyad.components.events.locative import authorities_source, in_place, place_source, prepositional
 from dyad.components.events.roles import (
     LOOSE_PREPS,
     MAX_TARGETS,
@@ -69,6 +69,7 @@ _COOPERATIVE = root_set("cooperative")
 _THREAT = root_set("threat")
 _TRANSFER = root_set("transfer")
 _PLACE_SOURCE = root_set("place_source")
+_STATE_ACT = root_set("state_act")
 
 
 class EventCoder:
@@ -260,6 +261,10 @@ class EventCoder:
             # comes from the place it happens at
             sources = place_source(frame, verb)
             flags = dict(flags, place_source=1.0)
+        if not sources and subject_from is None and flags.get("passive") and any(
+                r.code.startswith(_STATE_ACT) for r in rules):
+            sources = authorities_source(frame, verb)  # "X was charged with ...": the state charged X
+            flags = dict(flags, implicit_source=1.0)
         if not sources:
             return None
         passive = flags.get("passive", 0.0) > 0

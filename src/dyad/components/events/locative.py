@@ -13,6 +13,7 @@ from dyad.components.events.roles import (
     LOOSE_PREPS,
     MAX_TARGETS,
     OBJECT,
+    PASSIVE_SUBJECT,
     STATEMENT_PREPS,
     SUBJECT,
     TOWARD_PREPS,
@@ -160,3 +161,23 @@ def place_source(frame: DocFrame, verb: Token) -> list[int]:
                         return [i]
     return []
 
+
+
+def authorities_source(frame: DocFrame, verb: Token) -> list[int]:
+    """'The former president was charged with corruption': a state act (arrest, charge, detention, a ban)
+    in the passive with no agent is done by the authorities of the country it happens in (a place on the
+    verb), else of the country whose person it acts on. Registered as an implicit actor anchored on the
+    verb (zero width: it names no text of its own)."""
+    found = place_source(frame, verb)
+    if found:
+        return found
+    targets = collect([c for c in verb.children if c.dep_ in PASSIVE_SUBJECT], frame.actor_at)
+    country = frame.actors[frame.actor_at[targets[0]]].country if targets else None
+    if not country or verb.i in frame.actor_at:
+        return []
+    frame.actors.append(Actor(text="", code=country, country=country, sentence_index=frame.sentence_of[verb.i],
+                              start=verb.idx, end=verb.idx, basis="implicit",
+                              evidence=f"implicit source: the authorities of {country}, whose person the "
+                                       f"agentless '{verb.text}' acts on"))
+    frame.actor_at[verb.i] = len(frame.actors) - 1
+    return [verb.i]
