@@ -458,3 +458,11 @@ def test_an_agentless_state_act_is_done_by_the_authorities_of_its_place_or_its_p
     assert ("UGA", "KENMED", "173") in code(nlp, "Two Kenyan journalists were arrested in Uganda on Monday.")
     found = code(nlp, "Two Kenyan journalists were arrested on Monday after the protest.")
     assert any(s == "KEN" and t == "KENMED" and c.startswith("17") for s, t, c in found)
+
+
+def test_closing_another_countrys_consulate_targets_its_owner_not_the_city(nlp):
+    assert ("RUS", "USAGOV", "161") in [(s, t, c[:3]) for s, t, c in
+                                        code(nlp, "Russia closed the US consulate in St. Petersburg on Monday.")]
+    # its own embassy: the country it stood in
+    found = code(nlp, "The European Union closed its embassy in Syria on Monday.")
+    assert any(t and t.startswith("SYR") for _, t, _ in found)

@@ -299,6 +299,8 @@ class EventCoder:
             else:
                 targets, direct = targets_of(verb, heads, rule.preps, actor_at, passive, bool(rule.objects),
                                            rule.code.startswith(_TRANSFER))
+            if rule.objects and not passive and (owners := _foreign_owners(frame, heads, sources)):
+                targets, direct = owners, True  # "Russia will close the US consulate in C": the US, not C
             if rule.target_required and not targets and heads and not passive:
                 # "stormed a police post in X": an uncoded object in a place acts on that place
                 targets = in_place(frame, verb, heads, rule.code)
@@ -371,6 +373,20 @@ class EventCoder:
             return None
         return Match(noun, rule.code, rule.source, "nominal", sources, targets,
                      {"specificity": 0.0, "nominal": 1.0, "direct_target": 0.0}, bool(between))
+
+def _foreign_owners(frame: DocFrame, heads: list[Token], sources: list[int]) -> list[int]:
+    """Object nouns of a rule ("embassy", "consulate") that are themselves another country's actors ("the
+    US consulate"): the event acts on their owner, not on the place they stand in. The source's own
+    ("its embassy in X", "the Russian embassy" closed by Russia) are not."""
+    own = {frame.actors[frame.actor_at[s]].country for s in sources if s in frame.actor_at}
+    return [h.i for h in heads if h.i in frame.actor_at and not _possessed_by_pronoun(h)
+            and (country := frame.actors[frame.actor_at[h.i]].country) and country not in own]
+
+
+def _possessed_by_pronoun(noun: Token) -> bool:
+    """'its ambassador', 'their embassy': the subject's own, whatever country the context gave the noun."""
+    return any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children)
+
 
 @Language.factory("dyad_events", requires=["doc._.actors", "token.dep", "token.tag", "token.lemma", "doc.ents",
                                            "doc.sents"], assigns=["doc._.events"])
