@@ -171,21 +171,19 @@ def test_a_province_or_state_stands_for_its_country(nlp):
     assert any("a region of CAN" in a.evidence for a in found)
 
 
-def test_a_place_actors_go_to_does_not_make_the_context(nlp):
+@pytest.mark.parametrize(("text", "span", "code"), [
     # Russia is mentioned more often, but only as where ambassadors go: the ministers are Estonia's
-    text = ("Estonia recalled its ambassador to Russia on Monday. Foreign Minister Mart Kask said Estonia "
-            "had acted with its allies. The envoy returned to Moscow later. Estonia's decision was right, "
-            "the minister said. Diplomats flew to Russia and to Moscow.")
+    ("Estonia recalled its ambassador to Russia on Monday. Foreign Minister Mart Kask said Estonia "
+     "had acted with its allies. The envoy returned to Moscow later. Estonia's decision was right, "
+     "the minister said. Diplomats flew to Russia and to Moscow.", "Mart Kask", "ESTGOV"),
+    # a paragraph with its own country gives its sectors that country
+    ("Kenya and Uganda signed a trade deal on Monday. Kenya hopes to sell more tea.\n\n"
+     "In Uganda, Ugandan farmers welcomed the deal. Ugandan traders agreed. The police "
+     "closed the market for the day.", "police", "UGACOP"),
+])
+def test_context_scopes_and_destinations(nlp, text, span, code):
     actors, _ = coded(nlp, text)
-    assert code_of(actors, "Mart Kask") == "ESTGOV"
-
-
-def test_a_paragraph_with_its_own_country_gives_its_sectors_that_country(nlp):
-    text = ("Kenya and Uganda signed a trade deal on Monday. Kenya hopes to sell more tea.\n\n"
-            "In Uganda, Ugandan farmers welcomed the deal. Ugandan traders agreed. The police "
-            "closed the market for the day.")
-    actors, _ = coded(nlp, text)
-    assert code_of(actors, "police") == "UGACOP"
+    assert code_of(actors, span) == code
 
 
 def test_a_role_noun_is_the_person_named_earlier_with_that_title(nlp):

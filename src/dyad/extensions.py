@@ -11,11 +11,16 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 for _name in ("article", "actors", "events", "quotes", "places", "actor_at", "national_objects", "dyad_errors"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+
+
+def ends_paragraph(token: Token) -> bool:
+    """Whether a line break follows this token (or is this whitespace token): a paragraph ends here."""
+    return "\n" in token.whitespace_ or (token.is_space and "\n" in token.text)
 
 
 def sentence_index_of(doc: Doc) -> list[int]:

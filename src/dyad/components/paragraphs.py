@@ -9,10 +9,12 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dyad.extensions import ends_paragraph
+
 
 @Language.component("dyad_paragraphs", assigns=["token.is_sent_start"])
 def mark_paragraph_starts(doc: Doc) -> Doc:
     for token in doc[:-1]:
-        if (token.is_space and "\n" in token.text) or "\n" in token.whitespace_:
+        if ends_paragraph(token):
             doc[token.i + 1].is_sent_start = True
     return doc

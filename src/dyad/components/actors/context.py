@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from dyad.extensions import ends_paragraph
 from dyad.resources.gazetteer import COUNTRY, REGION, Gazetteer, load_gazetteer
 
 _SHORT_ARTICLE = 3  # sentences: an article this short may have its context from one mention
@@ -53,7 +54,7 @@ def paragraph_of(doc: Doc) -> list[int]:
     out, index = [0] * len(doc), 0
     for token in doc:
         out[token.i] = index
-        if "\n" in token.whitespace_ or (token.is_space and "\n" in token.text):
+        if ends_paragraph(token):
             index += 1
     return out
 

@@ -39,12 +39,16 @@ def _is_person(doc: Doc, m: MentionLike) -> bool:
     return m.anchor.pos_ == "PROPN" or any(t.ent_type_ == "PERSON" for t in doc[m.start:m.end])
 
 
+def _content_words(doc: Doc, m: MentionLike) -> set[str]:
+    return {t.lemma_.lower() for t in doc[m.start:m.end] if t.pos_ in _CONTENT}
+
+
 def _role_words(doc: Doc, m: MentionLike) -> set[str] | None:
     """The content words of a role mention ("the foreign minister" -> {foreign, minister}), or None when it
     is not one (a proper noun, an international sector, a country of its own phrase)."""
     if m.anchor.pos_ != "NOUN" or m.full_code or m.international or m.basis not in ("sector",):
         return None
-    return {t.lemma_.lower() for t in doc[m.start:m.end] if t.pos_ in _CONTENT}
+    return _content_words(doc, m)
 
 
 def link_titles(doc: Doc, mentions: list[MentionLike]) -> None:
@@ -61,7 +65,7 @@ def link_titles(doc: Doc, mentions: list[MentionLike]) -> None:
                                    f"'{doc[person.start:person.end].text}'")
                     break
         if _is_person(doc, m):
-            persons.append((m, {t.lemma_.lower() for t in doc[m.start:m.end] if t.pos_ in _CONTENT}))
+            persons.append((m, _content_words(doc, m)))
 
 
 def link_surnames(doc: Doc, mentions: list[MentionLike], actors: list[Actor], actor_at: dict[int, int],

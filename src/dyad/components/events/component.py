@@ -263,7 +263,7 @@ class EventCoder:
             flags = dict(flags, place_source=1.0)
         if not sources and subject_from is None and flags.get("passive") and any(
                 r.code.startswith(_STATE_ACT) for r in rules):
-            sources = authorities_source(frame, verb)  # "X was charged with ...": the state charged X
+            sources = authorities_source(frame, verb)  # "X were arrested": the state arrested them
             flags = dict(flags, implicit_source=1.0)
         if not sources:
             return None

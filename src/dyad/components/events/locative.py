@@ -164,7 +164,7 @@ def place_source(frame: DocFrame, verb: Token) -> list[int]:
 
 
 def authorities_source(frame: DocFrame, verb: Token) -> list[int]:
-    """'The former president was charged with corruption': a state act (arrest, charge, detention, a ban)
+    """'Two journalists were arrested': a state act (arrest, detention, a ban: root 17)
     in the passive with no agent is done by the authorities of the country it happens in (a place on the
     verb), else of the country whose person it acts on. Registered as an implicit actor anchored on the
     verb (zero width: it names no text of its own)."""

@@ -94,6 +94,11 @@ _ADVERBIAL_PREPS = frozenset({"by", "after", "before", "while", "upon", "on", "i
 _COMMITMENTS = frozenset({"contract", "deal", "agreement", "accord", "pact"})
 
 
+def _to_infinitive(verb: Token) -> bool:
+    """A "to" infinitive: "to meet", "to sell"."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def _subject_verb(verb: Token) -> tuple[Token, bool]:
     """The verb whose subject this verb shares (conjoined verbs, xcomp chains), and whether it is
     another verb's (the subject is inherited)."""
@@ -102,14 +107,14 @@ def _subject_verb(verb: Token) -> tuple[Token, bool]:
         if any(c.dep_ in SUBJECT + PASSIVE_SUBJECT for c in verb.children):
             break
         if verb.dep_ in ("conj", "xcomp", "acomp") or (verb.dep_ == "advcl" and (
-                verb.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))):
+                verb.tag_ == "VBG" or _to_infinitive(verb))):
             # conjoined verbs, "... , killing X", and purpose clauses ("left for W to meet Y"): the main subject
             verb = verb.head
         elif verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB":
             verb = verb.head.head  # "issued a statement urging X to ...": the issuer urges
         elif (verb.dep_ == "acl" and verb.tag_ == "VB" and verb.head.lemma_.lower() in _COMMITMENTS
               and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB"
-              and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
+              and _to_infinitive(verb)):
             verb = verb.head.head  # "approved a contract to sell X ...": the approver sells
         elif (verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.lower_ in _ADVERBIAL_PREPS
               and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX")):
@@ -182,7 +187,7 @@ def shared_objects(verb: Token) -> list[Token]:
         if objects:
             return objects
         for comp in conj.children:
-            if comp.dep_ in ("ccomp", "xcomp") and any(a.dep_ == "aux" and a.lower_ == "to" for a in comp.children):
+            if comp.dep_ in ("ccomp", "xcomp") and _to_infinitive(comp):
                 subjects = [c for c in comp.children if c.dep_ == "nsubj"]
                 if subjects:
                     return subjects
