@@ -75,3 +75,57 @@ def test_a_quotation_over_several_paragraphs_opens_each_one(nlp):
             '“We have also bought new equipment for the navy,” she added.')
     quotes = dyad.code_text(text, nlp=nlp).quotes
     assert [q.text.split()[:3] for q in quotes] == [["We", "have", "recruited"], ["We", "have", "also"]]
+
+
+def _speakers(nlp, text):
+    return [q.speaker_name for q in dyad.code_text(text, nlp=nlp).quotes]
+
+
+def test_a_pronoun_refers_to_the_main_subject_not_a_name_in_a_side_clause(nlp):
+    text = ('Minister of Defence, General Tomas Alvarado, opened the academy on Friday. '
+            'The minister also said that the funds approved by President Elena Ruiz would buy aircraft. '
+            'According to him, "the air force will be ready by spring."')
+    assert _speakers(nlp, text) == ["Tomas Alvarado"]
+
+
+def test_a_newly_named_speaker_ends_the_previous_speech(nlp):
+    text = ('"Tariffs hurt everyone," economist Daniel Moreau said. Central bank governor Ingrid Solberg, '
+            'who spoke in Oslo, said growth would slow. "We need cooperation," she said.')
+    assert _speakers(nlp, text) == ["Daniel Moreau", "Ingrid Solberg"]
+
+
+def test_a_pronoun_skips_a_person_of_the_other_gender(nlp):
+    text = ('The activist Paul Okafor was arrested in 2015. His wife Grace Okoro marched to the court on '
+            'Monday. "We want answers," she said. Grace Okoro read the last letter that Paul Okafor sent. '
+            'In it he wrote that his work was not a "reckless choice".')
+    assert _speakers(nlp, text)[-1] == "Paul Okafor"
+
+
+def test_a_family_name_written_first_takes_the_full_name(nlp):
+    text = ('Lawyer Chen Mingyu was detained in 2016. His sister Zhao Lihua has campaigned since. '
+            'Zhao said on Tuesday: "We will keep asking."')
+    assert _speakers(nlp, text) == ["Zhao Lihua"]
+
+
+def test_single_quotation_marks_around_a_clause_are_a_quotation(nlp):
+    text = ("Prime Minister Anton Kovac defended the decision. 'Slovenia made its own choice in this case,' "
+            "stressed Kovac. Critics called it a 'half measure'.")
+    (quote,) = dyad.code_text(text, nlp=nlp).quotes
+    assert quote.text.startswith("Slovenia made") and quote.speaker_name == "Anton Kovac"
+
+
+def test_a_quotation_after_reported_speech_continues_it(nlp):
+    text = ('Chief Obi Nnamdi, the group\'s leader, spoke in Enugu. He observed that the senator was '
+            'respected. "He has never been accused of theft."')
+    assert _speakers(nlp, text) == ["Obi Nnamdi"]
+
+
+def test_the_subject_of_a_passive_cue_is_not_its_speaker(nlp):
+    text = 'The lawyer Ivan Petrov has been charged with "subversion of state power" by prosecutors.'
+    assert _speakers(nlp, text) != ["Ivan Petrov"]
+
+
+def test_an_indefinite_role_noun_is_someone_new(nlp):
+    text = ('Lawyer Marta Kowalska visited the prison. When reporters called the prison, a man who '
+            'answered said: "You should not ask about this."')
+    assert _speakers(nlp, text) == [None]

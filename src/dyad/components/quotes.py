@@ -7,8 +7,9 @@ without closing it continues into the next paragraph's quote. Its speaker, in or
    "according to";
 2. for a quote inside a sentence ("called them a \"disgrace\""), the subject of the verb governing it;
 3. for a quote with neither, the previous quote's speaker (a speech continued).
-Pronouns and role nouns ("he", "the governor") resolve to the nearest named person before the cue;
-a bare surname to the full name used earlier in the article.
+Pronouns, role nouns and surnames ("he", "the governor", "Roe") resolve to a person named in the
+article by salience and agreement (`persons.py`). Single quotation marks count around a clause said
+(a British house style), not around a scare quote.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from dyad.components.persons import ROLE_NOUNS, People, definite
 from dyad.extensions import record_error, sentence_index_of
 from dyad.knowledge.tables import read_text
 from dyad.records import Actor, Quote
@@ -29,22 +31,22 @@ from dyad.records import Actor, Quote
 # over several paragraphs opens each and closes only the last; scraped, they may run on in one line), or
 # to a paragraph break.
 _QUOTE = re.compile(r"“([^”“]*?)(?:”|(?=“)|(?=\n\s*\n)|$)|\"([^\"\n]+?)(?:\"|(?=\n))")
+# Single quotation marks (a British house style) around words said: a clause of several words closed by
+# its own punctuation ('... the same goal,' stressed PM Roe), not a scare quote ('evil clique') or a
+# quote within a double-quoted one. An opening mark follows a space, a closing one precedes a space or
+# punctuation; an apostrophe inside a word ("didn't") is not a mark.
+_SINGLE_QUOTE = re.compile(r"(?:(?<=[\s(\[])|^)[‘']((?:[^‘’'\n]|(?<=\w)[’'](?=\w))+?)[’'](?=[\s,.;:!?)\]—–-]|$)")
 CUE_LEMMAS = frozenset(
     line.strip()
     for line in read_text("quote_cues.txt").splitlines()
-    if line.strip() and not line.startswith("#")
-)
-ROLE_NOUNS = frozenset(
-    line.strip()
-    for line in read_text("quote_roles.txt").splitlines()
     if line.strip() and not line.startswith("#")
 )
 # Set by hand; re-measure with `dyad evaluate --task quotes ../shared/gold/quotes/polnear/data/dev`:
 _MAX_NAME_TOKENS = 5  # a speaker credited by capitalised words alone ("Chief Jo Roe") is at most this long
 _MAX_TRAILING_CUE_DISTANCE = 8  # tokens between a quote and a cue in the next sentence ("...” Jo Roe said.")
 _LAST_RESORT = 1000  # added to an introducing sentence's distance: beaten by any cue nearer the quote
+_MIN_SINGLE_QUOTED_WORDS = 4  # set by hand: a quoted clause, not a phrase
 _PERSONAL_PRONOUNS = frozenset({"he", "she", "i", "we", "they", "him", "her"})
-_POSSESSIVE = re.compile(r"[’']s?$")
 _SUBJECTS = ("nsubj", "nsubjpass")
 _NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 # "— Jane Roe, Tucson": a dash line naming the speaker right after a quote (reader voices, epigraphs)
@@ -52,10 +54,11 @@ _DASH_CREDIT = re.compile(r"[”\"]?[^\S\n]*\n?[^\S\n]*[—–―-]{1,2}[^\S\n]*
 
 
 class _Speaker:
-    __slots__ = ("code", "name", "written")
+    __slots__ = ("code", "name", "person", "until", "written")
 
-    def __init__(self, written: str | None, name: str | None, code: str | None):
-        self.written, self.name, self.code = written, name, code
+    def __init__(self, written: str | None, name: str | None, code: str | None, person: Span | None = None):
+        self.written, self.name, self.code, self.person = written, name, code, person
+        self.until = 0  # where the last quotation credited to this speaker ends (a character offset)
 
 
 class QuoteExtractor:
@@ -73,12 +76,8 @@ class QuoteExtractor:
 
     def _extract(self, doc: Doc) -> list[Quote]:
         text = doc.text
-        if '"' not in text and "“" not in text:
-            return []
         passages = []
-        for match in _QUOTE.finditer(text):
-            group = 1 if match.group(1) is not None else 2
-            start, end = match.start(group), match.end(group)
+        for start, end in _quotation_spans(text):
             while end > start and text[end - 1].isspace():
                 end -= 1
             if start < end and any(ch.isalnum() for ch in text[start:end]):
@@ -106,8 +105,22 @@ class QuoteExtractor:
                           sentence_index=context.sentence_of[span.start])
             quotes.append(quote)
             if speaker is not None:
+                speaker.until = end
                 previous = (end, speaker)
         return quotes
+
+
+def _quotation_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the quoted words: double-quoted passages, then single-quoted ones outside them."""
+    spans = []
+    for match in _QUOTE.finditer(text):
+        group = 1 if match.group(1) is not None else 2
+        spans.append((match.start(group), match.end(group)))
+    if "'" in text or "‘" in text:
+        spans += [(m.start(1), m.end(1)) for m in _SINGLE_QUOTE.finditer(text)
+                  if m.group(1)[-1] in ".,!?" and len(m.group(1).split()) >= _MIN_SINGLE_QUOTED_WORDS
+                  and not any(a - 1 <= m.start() and m.end() <= b + 1 for a, b in spans)]
+    return sorted(spans)
 
 
 _LINE_BREAKS = re.compile(r"\n\s*")
@@ -167,10 +180,10 @@ class _Context:
         self.sentence_of = sentence_index_of(doc)
         self.actors = doc._.actors or []
         self.actor_at = doc._.actor_at or {}
-        self.full_names: dict[str, str] = {}  # surname -> full name, from earlier mentions
         self.text = doc.text  # doc.text and doc.ents are rebuilt on every access: read them once
         self.ents = list(doc.ents)
-        self.persons = [e for e in self.ents if e.label_ == "PERSON"]
+        self.people = People(doc, inside, self.sents, self.sentence_of, self.ents)
+        self.persons = self.people.persons
 
     def attribute(self, quote: Span, previous: _Speaker | None) -> tuple[Token | None, _Speaker | None]:
         cue, subject = self._cue(quote)
@@ -205,7 +218,7 @@ class _Context:
         candidates = list(range(first, last + 1))
         if last + 1 < len(self.sents):
             candidates.append(last + 1)  # “...,” the minister said.
-        if first > 0 and self.sents[first - 1].text.rstrip().endswith(":"):
+        if first > 0 and (self.sents[first - 1].text.rstrip().endswith(":") or self._follows_paraphrase(quote)):
             candidates.append(first - 1)  # The minister said: (new paragraph) “...”
         best = None
         for index in candidates:
@@ -221,7 +234,8 @@ class _Context:
                     continue
                 distance = quote.start - token.i if token.i < quote.start else token.i - quote.end
                 if index == last + 1 and index != first and (
-                        distance > _MAX_TRAILING_CUE_DISTANCE or "\n" in self.text[quote.end_char:token.idx]):
+                        distance > _MAX_TRAILING_CUE_DISTANCE or "\n" in self.text[quote.end_char:token.idx]
+                        or self._reports_more(token)):
                     continue  # the next sentence lends a cue only right after the quote: “...” Chief Jo Roe said.
                 if index == first - 1:
                     distance += _LAST_RESORT  # an introducing sentence is the last resort
@@ -231,9 +245,27 @@ class _Context:
                     best = ((according, distance), token, subject)
         return (best[1], best[2]) if best else (None, None)
 
+    def _follows_paraphrase(self, quote: Span) -> bool:
+        """A quotation standing as its own sentence right after reported speech in the same paragraph
+        ("Roe observed that the talks had failed. “We tried,” ...") goes on with that speech."""
+        sentence = self.sents[self.sentence_of[quote.start]]
+        rest = [*self.doc[sentence.start:quote.start], *self.doc[quote.end:sentence.end]]
+        return all(t.is_punct or t.is_space for t in rest) and "\n" not in self.text[
+            sentence.start_char - 2:sentence.start_char]
+
+    def _reports_more(self, verb: Token) -> bool:
+        """A cue verb with its own reported clause outside quotations ("He said the talks failed")
+        introduces other words, so it does not credit the quotation before it."""
+        return any(c.dep_ == "ccomp" and c.i not in self.inside for c in verb.children)
+
     def _subject_of(self, verb: Token) -> Token | None:
         """The verb's subject outside any quotation (in "“It works,” said Roe" both "It" and "Roe" are)."""
-        return next((c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in self.inside), None)
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in self.inside), None)
+        if subject is None or subject.dep_ == "nsubj":
+            return subject
+        # a passive verb's subject is spoken of, not speaking ("Roe was charged with \"fraud\""): its agent speaks
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        return next((c for c in agent.children if c.dep_ == "pobj" and c.i not in self.inside), None) if agent else None
 
     def _governing_subject(self, quote: Span) -> Token | None:
         """For a quote inside a clause: the nearest personal subject up the verbs it hangs from."""
@@ -241,6 +273,8 @@ class _Context:
         for _ in range(12):
             if token.i not in self.inside and token.pos_ in ("VERB", "AUX"):
                 subject = self._subject_of(token)
+                if subject is None and token.dep_ == "acl" and token.head.dep_ == "ROOT":
+                    subject = token.head  # a sentence parsed as a noun with the verb hung on it: "Roe, 92, called"
                 if subject is not None and self._is_personal(subject):
                     return subject
             if token.head.i == token.i:
@@ -278,17 +312,18 @@ class _Context:
         if not named and subject.pos_ == "PROPN":
             named = [doc[subject.i: subject.i + 1]]
         if named:
-            return _Speaker(written, self._full_name(named[0]), code or self._code_of(named[0]))
+            return _Speaker(written, self.people.full_name(named[0]), code or self._code_of(named[0]), named[0])
         is_pronoun = subject.lower_ in _PERSONAL_PRONOUNS
-        is_role = subject.lemma_.lower() in ROLE_NOUNS and any(
-            c.dep_ in ("det", "poss") for c in subject.children)
-        if is_pronoun and previous is not None and previous.name:
-            return _Speaker(written, previous.name, previous.code or code)
+        is_role = subject.lemma_.lower() in ROLE_NOUNS and definite(subject)
+        if is_pronoun and previous is not None and previous.name and not any(
+                previous.until <= ent.start_char < subject.idx for ent in self.persons):
+            self.people.resolved[subject.i] = previous.person
+            return _Speaker(written, previous.name, previous.code or code, previous.person)
         if is_pronoun or is_role:
-            person = self._person_before(subject.i)
+            person = self.people.resolved[subject.i] = self.people.antecedent(subject)
             if person is None:
                 return _Speaker(written, None, code)
-            return _Speaker(written, self._full_name(person), code or self._code_of(person))
+            return _Speaker(written, self.people.full_name(person), code or self._code_of(person), person)
         return _Speaker(written, None, code)  # "a source", "the report": nobody to name
 
     def _code_of(self, name: Span) -> str | None:
@@ -300,31 +335,6 @@ class _Context:
         last = name[-1].text
         earlier = [a for a in self.actors if a.code and a.start < name.start_char and last in a.text.split()]
         return earlier[-1].code if earlier else None
-
-    def _person_before(self, position: int) -> Span | None:
-        best = None
-        for ent in self.persons:
-            if ent.start >= position:
-                break
-            if ent.start not in self.inside:
-                best = ent
-        return best
-
-    def _full_name(self, name: Span) -> str:
-        """A bare surname takes the longest earlier name ending with it ("Clinton" -> "Hillary Clinton")."""
-        text = _POSSESSIVE.sub("", name.text) if name.text.endswith(("’s", "'s", "’", "'")) else name.text
-        words = text.split()
-        if len(words) > 1:
-            return text
-        longest = text
-        for ent in self.persons:
-            if ent.start >= name.start:
-                break
-            ent_words = ent.text.split()
-            if len(ent_words) > 1 and ent_words[-1].lower() == words[-1].lower() and len(ent.text) > len(longest):
-                longest = ent.text
-        return longest
-
 
 # quotes add the first persons of quotations to the actors (the speaker's code)
 @Language.factory("dyad_quotes", requires=["doc._.actors", "token.dep", "token.lemma", "doc.ents", "doc.sents"],
