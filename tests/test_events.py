@@ -466,3 +466,43 @@ def test_closing_another_countrys_consulate_targets_its_owner_not_the_city(nlp):
     # its own embassy: the country it stood in
     found = code(nlp, "The European Union closed its embassy in Syria on Monday.")
     assert any(t and t.startswith("SYR") for _, t, _ in found)
+
+
+
+
+def test_a_statement_condemning_another_actor_is_a_criticism(nlp):
+    text = ("Polish Foreign Minister Jan Nowak said the Czech government's plan was a disgraceful, "
+            "dangerous betrayal of its neighbours.")
+    assert ("POLGOV", "CZEGOV", "111") in code(nlp, text)
+    from dyad.pipeline import code_text
+
+    (event,) = [e for e in code_text(text, nlp=nlp).events if e.code == "111"]
+    assert "judgement" in event.provenance.rule
+
+
+def test_a_statement_in_favour_is_not_a_criticism(nlp):
+    text = "Polish Foreign Minister Jan Nowak said the Czech government's plan was a welcome and generous step."
+    assert not any(c == "111" for _, _, c in code(nlp, text))
+
+
+def test_a_statement_reporting_an_attack_codes_the_attack_not_a_criticism(nlp):
+    text = "Polish Foreign Minister Jan Nowak said Russian troops shelled Ukrainian villages, killing ten people."
+    assert not any(c == "111" for _, _, c in code(nlp, text))
+
+
+@pytest.mark.parametrize("text", [
+    "The Danish decision to expel twenty Russian diplomats angered Moscow.",
+    "Twenty Russian diplomats were expelled from Denmark on Monday.",
+    "The dispute set off expulsions of Russian diplomats from Denmark.",
+])
+def test_an_expulsion_is_done_by_the_country_that_decides_it_or_removes_them(nlp, text):
+    assert ("DNK", "RUS", "166") in [(s[:3], t[:3], c) for s, t, c in code(nlp, text) if s and t]
+
+
+def test_a_withdrawal_in_the_passive_is_not_a_state_act_of_an_unnamed_authority(nlp):
+    assert code(nlp, "Mexico will limit cooperation until the National Guard is withdrawn.") == []
+
+
+def test_wanting_another_to_act_is_a_request_of_them(nlp):
+    found = code(nlp, "Denmark wants Russia to return the stolen paintings.")
+    assert ("DNK", "RUS", "02") in [(s[:3], t[:3], c[:2]) for s, t, c in found if s and t]

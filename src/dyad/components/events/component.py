@@ -14,7 +14,8 @@ Knowledge is data (`knowledge/events/`, see its README); this module is the matc
   impose sanctions" -> 1312, "urged X to release" -> 0253); aspectual verbs pass it through.
   A negated cooperative event is a refusal; a negated conflict event codes nothing.
 - reported speech: a statement verb's event (01) gives way to a coded event in its complement
-  ("X said Y attacked Z" codes Y -> Z); "X said it would ..." is an intention.
+  ("X said Y attacked Z" codes Y -> Z); "X said it would ..." is an intention; a statement whose words
+  condemn another actor and code nothing else is a criticism (111, `judgement.py`).
 - conditions: "X will withdraw unless Y ..." is a threat aimed at Y; nothing inside an "if"/"unless"
   clause is coded (it has not happened).
 - targets may also be nouns a country or sector names ("German goods", "an army base":
@@ -38,8 +39,15 @@ from spacy.tokens import Doc, Token
 
 from dyad.components.events.assemble import assemble, drop_consequences, drop_reported
 from dyad.components.events.frame import DocFrame, Match, build_frame
+from dyad.components.events.judgement import judgements
 from dyad.components.events.lexicon import Lexicon, NounRule, VerbRule, load_lexicon, root_set
-from dyad.components.events.locative import authorities_source, in_place, place_source, prepositional
+from dyad.components.events.locative import (
+    authorities_source,
+    in_place,
+    place_source,
+    prepositional,
+    removed_from,
+)
 from dyad.components.events.roles import (
     LOOSE_PREPS,
     MAX_TARGETS,
@@ -123,7 +131,7 @@ class EventCoder:
                 match = self._nominal(frame, token, rule)
                 if match is not None:
                     matches.append(match)
-        matches = drop_consequences(drop_reported(matches))
+        matches = drop_consequences(drop_reported(matches + judgements(frame, matches)))
         return assemble(frame, matches)
 
     def _noun(self, token: Token) -> NounRule | None:
@@ -212,7 +220,9 @@ class EventCoder:
             return None
         kinds = self._frames(verb.head)
         must = next((c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in _OBLIGATION), None)
-        kind = "demand" if "demand" in kinds else "appeal" if "appeal" in kinds else (
+        # "X wants Y to answer": an intention held over another's act is a request of them (CAMEO 02)
+        wanted = "intend" in kinds and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        kind = "demand" if "demand" in kinds else "appeal" if "appeal" in kinds or wanted else (
             _OBLIGATION[must] if must and "report" in kinds else None)
         if kind is None:
             return None
@@ -261,8 +271,7 @@ class EventCoder:
             # comes from the place it happens at
             sources = place_source(frame, verb)
             flags = dict(flags, place_source=1.0)
-        if not sources and subject_from is None and flags.get("passive") and any(
-                r.code.startswith(_STATE_ACT) for r in rules):
+        if not sources and subject_from is None and flags.get("passive") and _state_act(rules, verb):
             sources = authorities_source(frame, verb)  # "X were arrested": the state arrested them
             flags = dict(flags, implicit_source=1.0)
         if not sources:
@@ -364,6 +373,8 @@ class EventCoder:
         targets = collect([g for c in noun.children if c.dep_ == "prep" and c.lower_ in rule.preps
                             and c.lower_ not in ("between", "among") for g in c.children if g.dep_ == "pobj"],
                            actor_at)
+        if not sources and not between and rule.code.startswith(_STATE_ACT):
+            sources = removed_from(frame, noun)  # "expulsions of X from Britain"
         if between and not sources:
             sources, targets = between, between
         elif between:
@@ -373,6 +384,15 @@ class EventCoder:
             return None
         return Match(noun, rule.code, rule.source, "nominal", sources, targets,
                      {"specificity": 0.0, "nominal": 1.0, "direct_target": 0.0}, bool(between))
+
+def _state_act(rules: tuple[VerbRule, ...], verb: Token) -> bool:
+    """Whether a passive verb can code a state act: a state-act rule without object words, with its object
+    in a particle's phrase ("put under investigation"), or whose object words name what the passive acts
+    on ("peacekeepers were withdrawn", not "the Guard was withdrawn")."""
+    subjects = {c.lemma_.lower() for c in verb.children if c.dep_ in PASSIVE_SUBJECT}
+    return any(r.code.startswith(_STATE_ACT) and (not r.objects or r.particle or subjects & set(r.objects))
+               for r in rules)
+
 
 def _foreign_owners(frame: DocFrame, heads: list[Token], sources: list[int]) -> list[int]:
     """Object nouns of a rule ("embassy", "consulate") that are themselves another country's actors ("the

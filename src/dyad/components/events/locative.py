@@ -163,12 +163,23 @@ def place_source(frame: DocFrame, verb: Token) -> list[int]:
 
 
 
+def removed_from(frame: DocFrame, head: Token) -> list[int]:
+    """'diplomats expelled from the United States', 'the expulsion of X from Britain': the country a
+    person is removed from is the one that removes them (CAMEO 166, 174: its authorities act)."""
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            for g in locative_objects(c):
+                if (i := toponym(frame, g)) is not None:
+                    return [i]
+    return []
+
+
 def authorities_source(frame: DocFrame, verb: Token) -> list[int]:
     """'Two journalists were arrested': a state act (arrest, detention, a ban: root 17)
     in the passive with no agent is done by the authorities of the country it happens in (a place on the
     verb), else of the country whose person it acts on. Registered as an implicit actor anchored on the
     verb (zero width: it names no text of its own)."""
-    found = place_source(frame, verb)
+    found = place_source(frame, verb) or removed_from(frame, verb)
     if found:
         return found
     targets = collect([c for c in verb.children if c.dep_ in PASSIVE_SUBJECT], frame.actor_at)

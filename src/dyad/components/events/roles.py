@@ -92,6 +92,10 @@ _ADVERBIAL_PREPS = frozenset({"by", "after", "before", "while", "upon", "on", "i
 # Nouns of a commitment whose "to" clause its maker carries out ("approved a contract to sell X", "signed a
 # deal to buy Y"); not invitations, ultimatums or plans, whose "to" clause others do or may never happen.
 _COMMITMENTS = frozenset({"contract", "deal", "agreement", "accord", "pact"})
+# Nouns of a decision taken, whose "to" clause is what the decider does ("the US decision to expel X",
+# "Russia's move to close Y"): an announced decision codes as the action it decides. Plans, offers and
+# threats are not here: their "to" clause may never happen.
+DECISIONS = frozenset({"decision", "move", "order"})
 
 
 def _to_infinitive(verb: Token) -> bool:
@@ -142,6 +146,11 @@ def sources_of(verb: Token, actor_at: dict[int, int], event_verb: Token) -> tupl
         return found, flags
     found = collect(subjects, actor_at)
     flags["direct_source"] = float(any(s.i in actor_at for s in subjects))
+    if not subjects and holder.dep_ == "acl" and holder.head.lemma_.lower() in DECISIONS and _to_infinitive(holder):
+        noun = holder.head  # "the US decision": the actor may be anchored on the noun itself
+        deciders = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+        found = [noun.i] if noun.i in actor_at else [i for c in deciders if (i := actor_token(c, actor_at)) is not None]
+        flags["inherited"] = 1.0
     if not found and subjects and all(s.pos_ == "PRON" for s in subjects) and holder.dep_ == "ccomp":
         # "X said it would ...": the pronoun is the reporter
         found = collect([c for c in holder.head.children if c.dep_ in SUBJECT], actor_at)
