@@ -506,3 +506,9 @@ def test_a_withdrawal_in_the_passive_is_not_a_state_act_of_an_unnamed_authority(
 def test_wanting_another_to_act_is_a_request_of_them(nlp):
     found = code(nlp, "Denmark wants Russia to return the stolen paintings.")
     assert ("DNK", "RUS", "02") in [(s[:3], t[:3], c[:2]) for s, t, c in found if s and t]
+
+
+def test_a_state_coercing_something_no_actor_names_acts_on_its_own_people(nlp):
+    assert ("CHNGOV", "CHN", "172") in code(nlp, "Beijing bans online Bible sales.")
+    assert ("CHNGOV", "USA", "172") in code(nlp, "The Chinese government banned imports of US beef.")
+    assert code(nlp, "Protesters banned the sale of flags.") == []

@@ -24,6 +24,8 @@ _DOMESTIC = root_set("domestic")
 _MUTUAL = root_set("mutual")
 _FORCE = root_set("force")
 _STATEMENT = root_set("statement")
+COERCE = root_set("coerce")
+STATE_SECTORS = frozenset({"GOV", "COP", "JUD", "MIL", "SPY"})  # actors that coerce on a state's behalf
 
 
 def assemble(frame: DocFrame, matches: list[Match]) -> list[Event]:
@@ -58,6 +60,8 @@ def assemble(frame: DocFrame, matches: list[Match]) -> list[Event]:
             source, target = actors[actor_at[s]], actors[actor_at[t]] if t is not None else None
             if target is None and m.code.startswith(_DOMESTIC):
                 target = _named_authorities(actors, source, sentence) or _own_authorities(source)
+            elif target is None and m.code.startswith(COERCE) and set(source.sectors) & STATE_SECTORS:
+                target = _own_people(source)
             source, target = _domestic_party(source, target), _domestic_party(target, source)
             confidence = event_confidence(m, source, target)
             events.append(make_event(doc, article_id, sentence, index, m, source, target, confidence))
@@ -99,6 +103,16 @@ def _own_authorities(source: Actor) -> Actor | None:
     return Actor(text="", code=country, country=country, sentence_index=source.sentence_index,
                  start=source.start, end=source.start, evidence="implicit target: the source's own authorities",
                  basis="implicit")
+
+
+def _own_people(source: Actor) -> Actor | None:
+    """The implicit target of a state's coercion with no named target ("Beijing bans online Bible
+    sales", "police arrested 20 people"): its own country's people (CAMEO codes such acts within one
+    country). Zero-width at the source."""
+    actor = _own_authorities(source)
+    if actor is None:
+        return None
+    return msgspec.structs.replace(actor, evidence="implicit target: the people of the state's own country")
 
 
 def _drop_untargeted(events: list[Event]) -> list[Event]:

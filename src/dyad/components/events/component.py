@@ -37,7 +37,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from dyad.components.events.assemble import assemble, drop_consequences, drop_reported
+from dyad.components.events.assemble import COERCE, STATE_SECTORS, assemble, drop_consequences, drop_reported
 from dyad.components.events.frame import DocFrame, Match, build_frame
 from dyad.components.events.judgement import judgements
 from dyad.components.events.lexicon import Lexicon, NounRule, VerbRule, load_lexicon, root_set
@@ -313,7 +313,7 @@ class EventCoder:
             if rule.target_required and not targets and heads and not passive:
                 # "stormed a police post in X": an uncoded object in a place acts on that place
                 targets = in_place(frame, verb, heads, rule.code)
-            if rule.target_required and not targets:
+            if rule.target_required and not targets and not (heads and _coerces_own(frame, rule, sources)):
                 continue
             if not targets:
                 if fallback is None:
@@ -384,6 +384,13 @@ class EventCoder:
             return None
         return Match(noun, rule.code, rule.source, "nominal", sources, targets,
                      {"specificity": 0.0, "nominal": 1.0, "direct_target": 0.0}, bool(between))
+
+def _coerces_own(frame: DocFrame, rule: VerbRule, sources: list[int]) -> bool:
+    """A state's coercion of something no actor names ("Beijing bans online Bible sales") acts on its own
+    people: the rule's target may stay implicit (assemble.py gives it)."""
+    return rule.code.startswith(COERCE) and any(
+        set(frame.actors[frame.source_at[s]].sectors) & STATE_SECTORS for s in sources if s in frame.source_at)
+
 
 def _state_act(rules: tuple[VerbRule, ...], verb: Token) -> bool:
     """Whether a passive verb can code a state act: a state-act rule without object words, with its object

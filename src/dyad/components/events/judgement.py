@@ -15,9 +15,10 @@ import functools
 from spacy.tokens import Doc, Span, Token
 
 from dyad.components.events.frame import DocFrame, Match
-from dyad.components.events.lexicon import root_set
 
-_STATEMENT = root_set("statement")
+# Statements that can carry a criticism: a plain statement (010) or a pessimistic comment (012); an
+# optimistic comment (013, "hope that ..."), a denial (016) or an expression of accord (019) cannot.
+_NEUTRAL_OR_PESSIMISTIC = frozenset({"010", "012"})
 _CRITICISE = "111"
 RULE = "dyad:events/judgement.py (VADER compound <= {:.2f})"
 # VADER's compound score runs from -1 to 1; below this a statement's words are taken as a criticism.
@@ -36,7 +37,7 @@ def judgements(frame: DocFrame, matches: list[Match]) -> list[Match]:
     """Criticisms read off the statements among `matches` that found no target."""
     found = []
     for m in matches:
-        if not m.code.startswith(_STATEMENT) or m.targets or m.anchor.pos_ != "VERB":
+        if m.code not in _NEUTRAL_OR_PESSIMISTIC or m.targets or m.anchor.pos_ != "VERB":
             continue
         words = _reported(frame.doc, m.anchor)
         if not words or any(o is not m and any(w.start <= o.anchor.i < w.end for w in words) for o in matches):
