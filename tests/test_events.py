@@ -512,3 +512,13 @@ def test_a_state_coercing_something_no_actor_names_acts_on_its_own_people(nlp):
     assert ("CHNGOV", "CHN", "172") in code(nlp, "Beijing bans online Bible sales.")
     assert ("CHNGOV", "USA", "172") in code(nlp, "The Chinese government banned imports of US beef.")
     assert code(nlp, "Protesters banned the sale of flags.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The Russian and Venezuelan delegations met in Caracas on Monday.",
+    "The Russian and Venezuelan delegations discussed the possibility of giving Russia a chance to mine gold.",
+])
+def test_coordinated_parties_of_a_meeting_meet_each_other(nlp, text):
+    found = {(s, t, c) for s, t, c in code(nlp, text)}
+    assert {("RUSGOV", "VENGOV", "040"), ("VENGOV", "RUSGOV", "040")} <= found
+    assert not any(t == "RUS" for _, t, _ in found)

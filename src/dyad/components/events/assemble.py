@@ -46,6 +46,9 @@ def assemble(frame: DocFrame, matches: list[Match]) -> list[Event]:
             # of several targets, a bare sector ("troops", "civilians") gives way to a national actor
             targets = [t for t in targets if actors[actor_at[t]].country]
         pairs = [(s, t) for s in m.sources for t in targets or [None]]
+        if len(m.sources) > 1 and m.code.startswith(_MUTUAL) and not m.flags.get("direct_target"):
+            # "the Russian and Venezuelan delegations met (discussed X)": coordinated parties meet each other
+            pairs = [(s, t) for s in m.sources for t in m.sources if s != t]
         if not m.between and m.code.startswith(_MUTUAL):
             # meeting and negotiating are mutual: "X met Y" is also Y meeting X
             pairs += [(t, s) for s, t in pairs if t is not None and t not in m.sources]
