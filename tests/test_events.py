@@ -522,3 +522,14 @@ def test_coordinated_parties_of_a_meeting_meet_each_other(nlp, text):
     found = {(s, t, c) for s, t, c in code(nlp, text)}
     assert {("RUSGOV", "VENGOV", "040"), ("VENGOV", "RUSGOV", "040")} <= found
     assert not any(t == "RUS" for _, t, _ in found)
+
+
+def test_receiving_backing_from_another_is_their_support(nlp):
+    found = code(nlp, "Egyptian President Ali Hassan received strong backing from Russia and its allies.")
+    assert ("RUS", "EGYGOV", "051") in found
+    assert not any(s.startswith("EGY") and t.startswith("EGY") for s, t, _ in found if s and t)
+
+
+def test_a_clause_describing_a_party_does_not_name_it(nlp):
+    text = "Jordan welcomed the allies of Egypt, which have accepted Israel's view."
+    assert not any(t == "ISR" for _, t, _ in code(nlp, text))

@@ -155,7 +155,7 @@ class EventCoder:
         """The event a verb's clause codes: framed complement, own rule or light-verb noun."""
         actor_at = frame.actor_at
         if verb.dep_ == "xcomp" and self._frames(verb.head) and not (
-                set(self._frames(verb.head)) <= {"light", "report"}):
+                set(self._frames(verb.head)) <= {"light", "receive", "report"}):
             return None  # coded through its frame
         if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and self._frames(verb.head):
             return None
@@ -178,14 +178,9 @@ class EventCoder:
             if match is not None and "report" in kinds:
                 match.kind = "report"
             if match is not None and modal is not None and not match.targets and complement is not None:
-                # "threatened to cut off supplies to X": the uncoded complement still names the target
-                comp_objects = [c for c in complement.children if c.dep_ in OBJECT]
-                found, _ = targets_of(complement, comp_objects, LOOSE_PREPS, actor_at, False, False)
-                if not found:
-                    found = prepositional(frame, complement, comp_objects, match.code)
-                found = [t for t in found if t not in match.sources]
-                if found:
-                    match.targets, match.flags = found[:MAX_TARGETS], dict(match.flags, loose_target=1.0)
+                _complement_target(frame, match, complement)
+        if match is None and "receive" in kinds:
+            match = self._received(frame, verb, used_nouns)
         if match is None:
             return None
         if negated:
@@ -360,6 +355,22 @@ class EventCoder:
             return Match(verb, noun.code, noun.source, "light", sources, targets, flags, bool(between))
         return None
 
+    def _received(self, frame: DocFrame, verb: Token, used_nouns: set[int]) -> Match | None:
+        """"May received strong backing from the United States": the event noun is done by the object of
+        "from" (on the verb or the noun) to the verb's subject."""
+        recipients, flags = sources_of(verb, frame.actor_at, verb)
+        if not recipients or flags.get("passive"):
+            return None
+        for obj in (c for c in verb.children if c.dep_ in OBJECT):
+            noun = self._noun(obj)
+            givers = collect([g for h in (verb, obj) for c in h.children if c.dep_ == "prep" and c.lower_ == "from"
+                              for g in c.children if g.dep_ == "pobj"], frame.source_at)
+            if noun is not None and givers:
+                used_nouns.add(obj.i)
+                return Match(verb, noun.code, noun.source, "light", givers, recipients,
+                             dict(flags, specificity=1.0, light=1.0, direct_target=1.0))
+        return None
+
     def _nominal(self, frame: DocFrame, noun: Token, rule: NounRule) -> Match | None:
         """An event noun naming its actors: possessor or modifier source, prepositional target."""
         actor_at = frame.actor_at
@@ -384,6 +395,17 @@ class EventCoder:
             return None
         return Match(noun, rule.code, rule.source, "nominal", sources, targets,
                      {"specificity": 0.0, "nominal": 1.0, "direct_target": 0.0}, bool(between))
+
+def _complement_target(frame: DocFrame, match: Match, complement: Token) -> None:
+    """"threatened to cut off supplies to X": the uncoded complement of a frame still names the target."""
+    objects = [c for c in complement.children if c.dep_ in OBJECT]
+    found, _ = targets_of(complement, objects, LOOSE_PREPS, frame.actor_at, False, False)
+    if not found:
+        found = prepositional(frame, complement, objects, match.code)
+    found = [t for t in found if t not in match.sources]
+    if found:
+        match.targets, match.flags = found[:MAX_TARGETS], dict(match.flags, loose_target=1.0)
+
 
 def _coerces_own(frame: DocFrame, rule: VerbRule, sources: list[int]) -> bool:
     """A state's coercion of something no actor names ("Beijing bans online Bible sales") acts on its own

@@ -19,7 +19,7 @@ import msgspec
 from dyad.knowledge.tables import KnowledgeError, read_table, variants
 from dyad.resources.ontology import lookup
 
-FRAME_KINDS = frozenset({"light", "aspect", "refuse", "intend", "threaten", "appeal", "demand", "report"})
+FRAME_KINDS = frozenset({"light", "receive", "aspect", "refuse", "intend", "threaten", "appeal", "demand", "report"})
 
 
 class VerbRule(msgspec.Struct, frozen=True):

@@ -32,12 +32,21 @@ def _conjuncts(token: Token) -> list[Token]:
     return [token, *token.conjuncts]
 
 
+# Nouns of a relation to another party: their possessor is the other party ("her allies", "its neighbours").
+_RELATIONAL = frozenset({"ally", "partner", "neighbour", "neighbor", "rival", "enemy", "foe", "adversary",
+                         "counterpart", "friend"})
+
+
 def actor_token(token: Token, actor_at: dict[int, int]) -> int | None:
-    """The coded actor a role token stands for: itself, else the first coded noun in its phrase."""
+    """The coded actor a role token stands for: itself, else the first coded noun in its phrase, outside
+    the clauses that describe it ("allies, which accepted Britain's view") and not the possessor of a
+    relational noun ("her allies" are not she)."""
     if token.i in actor_at:
         return token.i
+    clauses = {t.i for c in token.subtree if c.dep_ in ("relcl", "acl") and c.i != token.i for t in c.subtree}
     for child in token.subtree:
-        if child.i in actor_at:
+        if child.i in actor_at and child.i not in clauses and not (
+                child.dep_ == "poss" and child.head.lemma_.lower() in _RELATIONAL):
             return child.i
     return None
 
