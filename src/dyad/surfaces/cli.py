@@ -32,6 +32,7 @@ from dyad.surfaces.terminal import (
     require_text_dictionaries,
     stderr,
     stdout_console,
+    timeout_option,
 )
 from dyad.version import __version__
 
@@ -61,7 +62,9 @@ def main() -> None:
 @click.option("--dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="PATH",
               help="Code events with these legacy TABARI/PETRARCH dictionary files instead of dyad's own "
               "(repeat the option; a TABARI .project or PETR_config.ini brings the files it names).")
-def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dictionaries: tuple[str, ...]) -> None:
+@timeout_option()
+def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dictionaries: tuple[str, ...],
+         timeout: float) -> None:
     """Code news articles into events.
 
     PATH may be a .txt, .html, .jsonl, .json or .warc file, or a directory (read recursively, .json
@@ -85,7 +88,7 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
     out = sys.stdout.buffer
     with _progress(total) as progress:
         task = progress.add_task("coding", total=total)
-        for result in process(items, nlp):
+        for result in process(items, nlp, timeout=timeout or None):
             progress.advance(task)
             coded += report_uncoded(result, progress.console)
             report_warnings(result, progress.console)
@@ -215,8 +218,9 @@ def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
               help="Articles per transaction: a killed run loses at most one batch of work.")
 @click.option("--parquet", "parquet", type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Load Parquet output of `dyad spark` (or `dyad export --format parquet`) instead of coding.")
+@timeout_option()
 def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | None, batch_size: int,
-                   parquet: str | None) -> None:
+                   parquet: str | None, timeout: float) -> None:
     """Code articles into a DuckDB store, resumably: ids already stored are skipped.
 
     \b
@@ -253,7 +257,7 @@ def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | N
             progress.update(task, completed=summary.read, rate=f"{summary.articles_per_second:.1f}")
 
         summary = ingest(_with_date(read_inputs(paths), date), db, jobs=jobs, batch_size=batch_size,
-                         on_batch=advance)
+                         on_batch=advance, timeout=timeout or None)
     stderr.print(f"dyad: {summary.read} read, {summary.already_stored} already stored; {summary.coded} coded, "
                  f"{summary.skipped} skipped, {summary.failed} failed; {summary.events} events; "
                  f"{summary.articles_per_second:.1f} articles/s -> {db}", markup=False, soft_wrap=True)
