@@ -1,7 +1,10 @@
-"""Bounded cost per article (issue 19): run-on sentences are cut, long texts parsed in pieces, and an
-article past its time budget fails alone. Invented texts only; no assertion on how fast anything is."""
+"""Bounded cost per article and one writer at a time (issue 19): run-on sentences are cut, long texts
+parsed in pieces, an article past its time budget fails alone, and a second writer waits for a held
+store, then names its holder. Invented texts only; no assertion on how fast anything is."""
 
 import signal
+import subprocess
+import sys
 import time
 
 import duckdb
@@ -12,6 +15,7 @@ from dyad import pipeline
 from dyad.budget import OverBudget, budget
 from dyad.components import dates
 from dyad.components.long_sentences import CUT_WARNING, MAX_SENTENCE_TOKENS
+from dyad.corpus.store import Store
 from dyad.surfaces.cli import main
 
 CLAUSES = ["the army of Turkey attacked rebels in Syria", "the government of Greece condemned the attack",
@@ -121,6 +125,55 @@ def test_a_budget_ends_with_its_block():
         time.sleep(0.1)
 
 
-def test_help_documents_the_timeout():
+def test_help_documents_the_timeout_and_the_wait():
     for command in ("code", "ingest"):
         assert "--article-timeout" in run(command, "--help").stdout
+    for command in ("ingest", "recode", "migrate"):
+        assert "--wait" in run(command, "--help").stdout
+
+
+@pytest.fixture
+def store(tmp_path):
+    path = tmp_path / "news.duckdb"
+    Store(path).close()
+    return path
+
+
+def hold(store, seconds: float) -> subprocess.Popen:
+    """Another process writing the store for `seconds`, then letting it go (and living on a little)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time\nc = duckdb.connect(sys.argv[1])\n"
+         "print('ready', flush=True)\ntime.sleep(float(sys.argv[2]))\nc.close()\ntime.sleep(60)",
+         str(store), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "ready"
+    return holder
+
+
+def test_a_second_writer_waits_for_a_store_held_briefly(store, tmp_path, nlp):
+    article = tmp_path / "a.txt"
+    article.write_text(ENGLISH)
+    holder = hold(store, 1.5)
+    try:
+        result = run("ingest", str(article), "--db", str(store), "--wait", "30")
+        assert result.exit_code == 0, result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    con = duckdb.connect(str(store), read_only=True)
+    assert con.execute("SELECT status FROM articles").fetchall() == [("coded",)]
+    con.close()
+
+
+@pytest.mark.parametrize("command", [["ingest", "{article}"], ["recode"], ["migrate"]])
+def test_a_writer_gives_up_after_wait_naming_the_holder(store, tmp_path, command):
+    article = tmp_path / "a.txt"
+    article.write_text(ENGLISH)
+    holder = hold(store, 120)
+    try:
+        result = run(*[part.format(article=article) for part in command], "--db", str(store), "--wait", "0.5")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 1
+    assert f"PID {holder.pid}" in result.stderr and "waited 0.5 s" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

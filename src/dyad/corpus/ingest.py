@@ -16,7 +16,7 @@ from pathlib import Path
 
 import msgspec
 
-from dyad.corpus.store import Store
+from dyad.corpus.store import WAIT_SECONDS, Store
 from dyad.records import Article, Result
 
 # Articles per transaction: large enough that DuckDB's per-commit cost is noise beside coding time,
@@ -128,13 +128,14 @@ def _coded_batches(batches: Iterator[list], jobs: int,
 
 
 def ingest(items: Iterable[Article | Result], db: str | Path, *, jobs: int = 1, batch_size: int = BATCH_SIZE,
-           on_batch: Callable[[IngestSummary, int], None] | None = None,
-           timeout: float | None = None) -> IngestSummary:
+           on_batch: Callable[[IngestSummary, int], None] | None = None, timeout: float | None = None,
+           wait: float = WAIT_SECONDS) -> IngestSummary:
     """Code and store every new article of `items` (from `dyad.article.readers.read_inputs`) into `db`.
-    `timeout`: seconds one article may take (`dyad.pipeline.parse`)."""
+    `timeout`: seconds one article may take (`dyad.pipeline.parse`); `wait`: seconds to wait for a store
+    another process is writing (`dyad.corpus.store.connect`)."""
     summary = IngestSummary()
     started = time.perf_counter()
-    store = Store(db)
+    store = Store(db, wait=wait)
     try:
         fresh = _new_items(items, store.known_ids(), summary)
         batches = iter(lambda: list(itertools.islice(fresh, batch_size)), [])
@@ -150,7 +151,7 @@ def ingest(items: Iterable[Article | Result], db: str | Path, *, jobs: int = 1, 
 
 
 def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: int = BATCH_SIZE,
-           on_batch: Callable[[IngestSummary, int], None] | None = None) -> IngestSummary:
+           on_batch: Callable[[IngestSummary, int], None] | None = None, wait: float = WAIT_SECONDS) -> IngestSummary:
     """Re-run actor, quote, event, place and date coding over the stored parses, without parsing.
 
     Event ids depend only on the article, sentence, tokens and codes, so an event that did not change
@@ -161,7 +162,7 @@ def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: in
     stages = [proc for name, proc in nlp.pipeline if name.startswith("dyad_") and name not in BEFORE_PARSER]
     summary = IngestSummary()
     started = time.perf_counter()
-    store = Store(db)
+    store = Store(db, wait=wait)
     try:
         for batch in store.stored_parses(batch_size):
             results = []
@@ -197,7 +198,7 @@ def _parquet_source(folder: Path, table: str) -> str | None:
     return f"read_parquet('{path}')" if path.is_file() else None
 
 
-def load_parquet(folder: str | Path, db: str | Path) -> IngestSummary:
+def load_parquet(folder: str | Path, db: str | Path, wait: float = WAIT_SECONDS) -> IngestSummary:
     """Load a Parquet export (`dyad spark` output or `dyad export --format parquet`) into a store, in one
     transaction. An article already in the store is replaced with its rows from the export. Stories
     come from the export when the store held nothing else, else the whole store is regrouped.
@@ -211,7 +212,7 @@ def load_parquet(folder: str | Path, db: str | Path) -> IngestSummary:
         raise ValueError(f"{folder}: no articles.parquet here; expected `dyad spark` or `dyad export` output")
     summary = IngestSummary()
     started = time.perf_counter()
-    store = Store(db)
+    store = Store(db, wait=wait)
     con = store.connection
     try:
         had_others = con.execute("SELECT count(*) FROM articles WHERE id NOT IN (SELECT id FROM "

@@ -46,6 +46,15 @@ def timeout_option():
                         "after N s', and the other articles go on. 0: no limit.")
 
 
+def wait_option():
+    """How long a command that writes a store (`ingest`, `recode`, `migrate`) waits for its other writer."""
+    from dyad.corpus.store import WAIT_SECONDS
+
+    return click.option("--wait", type=click.FloatRange(min=0), default=WAIT_SECONDS, show_default=True,
+                        metavar="SECONDS", help="Seconds to wait for a store another process is writing; "
+                        "then exit 1 naming that process.")
+
+
 def require_paths(paths: Iterable[str]) -> None:
     """A usage error (exit 2) naming the first input path that does not exist, before any work is done."""
     for path in paths:
