@@ -3,7 +3,7 @@
     python benchmarks/long_sentences.py [--skip-subprocess] [--corpus]
 
 1. pages of 10k/20k/40k/80k characters, each ONE sentence of event clauses joined by commas and "and"
-   (no full stop), coded in this process after a warm-up: time(80k) / time(10k) <= 10 (before issue 19
+   (no full stop), coded in this process after a warm-up (best of 3): time(80k) / time(10k) <= 10 (before issue 19
    date resolution, event location and event coding grew with the square of sentence length);
 2. a 200,000-character page of that kind through `dyad code` in a fresh process: it ends, coded or failed
    with its reason, within 90 s, with a peak resident memory <= 1 GB;
@@ -31,6 +31,7 @@ from corpus import require_shared
 
 SIZES = (10_000, 20_000, 40_000, 80_000)
 BIG = 200_000
+REPEATS = 3  # the best of three: a 10k page codes in ~0.3 s, where a busy machine's noise shows
 COUNTRIES = ("France", "Germany", "Turkey", "Greece", "Kenya", "Nigeria", "Egypt", "Israel", "Iran", "Iraq",
              "Syria", "Russia", "Ukraine", "China", "India", "Pakistan", "Brazil", "Mexico", "Peru", "Chile")
 CITIES = ("Nairobi", "Lagos", "Cairo", "Baghdad", "Damascus", "Kyiv", "Ankara", "Athens", "Tehran", "Lima")
@@ -60,16 +61,19 @@ def run_on_page(chars: int) -> str:
 
 
 def in_process() -> dict[int, tuple[float, int]]:
-    """Seconds and events of each size, coded in this process after a warm-up."""
+    """Seconds (the best of REPEATS) and events of each size, coded in this process after a warm-up."""
     from dyad.pipeline import load, process
 
     nlp = load()
     list(process([run_on_page(5_000), NORMAL], nlp))  # the model, knowledge and gazetteer
     figures = {}
     for chars in SIZES:
-        started = time.perf_counter()
-        (result,) = process([{"text": run_on_page(chars), "date": "2024-05-14"}], nlp)
-        figures[chars] = (time.perf_counter() - started, len(result.events))
+        times = []
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            (result,) = process([{"text": run_on_page(chars), "date": "2024-05-14"}], nlp)
+            times.append(time.perf_counter() - started)
+        figures[chars] = (min(times), len(result.events))
     return figures
 
 
