@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 # Seconds one article may take to code in `dyad code` and `dyad ingest` (`--article-timeout`; the library
 # has no limit unless given one). A bound, not tuned: a long article codes in a few seconds (5 articles/s
-# on the shared corpora), a 200,000-character page with no full stop in ~15 s
+# on the shared corpora), a 200,000-character page with no full stop in ~8 s
 # (`python benchmarks/long_sentences.py`).
 ARTICLE_TIMEOUT = 60.0
 
