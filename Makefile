@@ -40,7 +40,8 @@ lint: $(STAMP_DEV)
 	$(BIN)/lint-imports
 
 # Speed and memory budgets: the pipeline budget against spaCy alone, cold start, dictionary and
-# gazetteer loading, legacy coding, near-duplicates, corpus ingest (each skips what needs ../shared).
+# gazetteer loading, legacy coding, near-duplicates, corpus ingest (each skips what needs ../shared),
+# run-on pages (bounded cost per article).
 bench: $(STAMP_RUN)
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/cold_start.py
@@ -49,6 +50,7 @@ bench: $(STAMP_RUN)
 	$(BIN)/python benchmarks/gazetteer.py
 	$(BIN)/python benchmarks/stories.py
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/long_sentences.py
 
 # Accuracy against ../shared gold data: every issue's bar in one table (skipped when it is absent).
 eval: $(STAMP_RUN)

@@ -22,12 +22,12 @@ from dyad.article.clean import make_article
 from dyad.article.language import detect_language
 from dyad.corpus.store import Store
 from dyad.dedupe import dedupe_events
-from dyad.pipeline import BATCH_SIZE, COMPONENTS, MODEL, load, process, result_from_doc
+from dyad.pipeline import BATCH_SIZE, BEFORE_PARSER, COMPONENTS, MODEL, load, process, result_from_doc
 
 # Shares of nlp.pipe time each stage group may add (issue 2's pipeline budget).
 BUDGET = {"cleaning+actors": 0.06, "events": 0.12, "quotes": 0.04, "places+dates": 0.07, "dedupe+store": 0.04}
-GROUP = {"clean": "cleaning+actors", "dyad_actors": "cleaning+actors", "dyad_events": "events",
-         "dyad_quotes": "quotes", "dyad_places": "places+dates", "dyad_dates": "places+dates",
+GROUP = {"clean": "cleaning+actors", "before_parser": "cleaning+actors", "dyad_actors": "cleaning+actors",
+         "dyad_events": "events", "dyad_quotes": "quotes", "dyad_places": "places+dates", "dyad_dates": "places+dates",
          "dedupe": "dedupe+store", "store": "dedupe+store"}
 
 
@@ -45,6 +45,12 @@ def stage_times(texts: list[str], base, dyad_nlp) -> dict[str, float]:
         doc = base.make_doc(article.text)
         doc._.article = article
         docs.append(doc)
+    t = time.perf_counter()
+    for name in BEFORE_PARSER:  # paragraph breaks and run-on sentences: sentence starts the parser keeps
+        component = dyad_nlp.get_pipe(name)
+        for doc in docs:
+            component(doc)
+    times["before_parser"] = time.perf_counter() - t
     t = time.perf_counter()
     docs = list(base.pipe(docs, batch_size=BATCH_SIZE))
     times["nlp.pipe"] = time.perf_counter() - t

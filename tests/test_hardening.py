@@ -50,7 +50,7 @@ def held(store):
         holder.wait()
 
 
-@pytest.mark.parametrize("command", [["ingest", "{article}"], ["serve", "--port", "0"], ["status"],
+@pytest.mark.parametrize("command", [["ingest", "{article}", "--wait", "0"], ["serve", "--port", "0"], ["status"],
                                      ["query", "top-dyads"]])
 def test_a_store_held_by_another_process_is_named_not_a_traceback(held, tmp_path, command):
     article = tmp_path / "a.txt"

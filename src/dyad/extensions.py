@@ -6,14 +6,17 @@
 - `doc._.national_objects`: token index -> Actor for nouns only a country modifies ("Chinese goods"):
   not actors, but what an event aimed at them is aimed at (event targets only);
 - `doc._.dyad_errors`: "stage: error" strings; a component that fails on one document records the
-  error there instead of breaking the batch.
+  error there instead of breaking the batch;
+- `doc._.dyad_warnings`: what a stage did to the document that a reader should know (a run-on sentence
+  cut); the pipeline adds them to `Result.warnings`.
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-for _name in ("article", "actors", "events", "quotes", "places", "actor_at", "national_objects", "dyad_errors"):
+for _name in ("article", "actors", "events", "quotes", "places", "actor_at", "national_objects", "dyad_errors",
+              "dyad_warnings"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 

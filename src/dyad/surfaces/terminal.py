@@ -36,6 +36,25 @@ def date_option(help: str = "Publication date for articles that carry none."):
     return click.option("--date", "date", callback=parse_date, metavar="YYYY-MM-DD", help=help)
 
 
+def timeout_option():
+    """The time budget of one article, for the commands that code (`code`, `ingest`)."""
+    from dyad.budget import ARTICLE_TIMEOUT
+
+    return click.option("--article-timeout", "timeout", type=click.FloatRange(min=0), default=ARTICLE_TIMEOUT,
+                        show_default=True, metavar="SECONDS",
+                        help="Seconds one article may take to code: past them it ends as failed, 'timed out "
+                        "after N s', and the other articles go on. 0: no limit.")
+
+
+def wait_option():
+    """How long a command that writes a store (`ingest`, `recode`, `migrate`) waits for its other writer."""
+    from dyad.corpus.store import WAIT_SECONDS
+
+    return click.option("--wait", type=click.FloatRange(min=0), default=WAIT_SECONDS, show_default=True,
+                        metavar="SECONDS", help="Seconds to wait for a store another process is writing; "
+                        "then exit 1 naming that process.")
+
+
 def require_paths(paths: Iterable[str]) -> None:
     """A usage error (exit 2) naming the first input path that does not exist, before any work is done."""
     for path in paths:

@@ -3,6 +3,7 @@ dissent, drop what another match codes better, and build the `Event` records wit
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 
 import msgspec
@@ -36,11 +37,15 @@ def assemble(frame: DocFrame, matches: list[Match]) -> list[Event]:
     article_id = article.id if article is not None else ""
     sentence_of = frame.sentence_of
     sents = list(doc.sents) if matches else []
+    texts: dict[int, str] = {}  # sentence index -> its text, made once and shared by its events
+    governments = _Governments(actors)
     events: list[Event] = []
     seen: set[tuple] = set()
     for m in matches:
         index = sentence_of[m.anchor.i]
         sentence = sents[index]
+        if index not in texts:
+            texts[index] = sentence.text.strip()
         targets = m.targets
         if len(targets) > 1 and any(actors[actor_at[t]].country for t in targets):
             # of several targets, a bare sector ("troops", "civilians") gives way to a national actor
@@ -62,24 +67,38 @@ def assemble(frame: DocFrame, matches: list[Match]) -> list[Event]:
             seen.add(key)
             source, target = actors[actor_at[s]], actors[actor_at[t]] if t is not None else None
             if target is None and m.code.startswith(_DOMESTIC):
-                target = _named_authorities(actors, source, sentence) or _own_authorities(source)
+                target = governments.named_in(source, sentence) or _own_authorities(source)
             elif target is None and m.code.startswith(COERCE) and set(source.sectors) & STATE_SECTORS:
                 target = _own_people(source)
             source, target = _domestic_party(source, target), _domestic_party(target, source)
             confidence = event_confidence(m, source, target)
-            events.append(make_event(doc, article_id, sentence, index, m, source, target, confidence))
+            events.append(make_event(doc, article_id, sentence, texts[index], index, m, source, target,
+                                     confidence))
     return _drop_untargeted(events)
 
 
-def _named_authorities(actors: list[Actor], source: Actor, sentence) -> Actor | None:
-    """The source country's government when the sentence names it ("workers called off the strike
-    after a deal with the Brazilian government"): the authorities the dissent is aimed at."""
-    country = source.country
-    if not country:
-        return None
-    start, end = sentence.start_char, sentence.end_char
-    return next((a for a in actors if start <= a.start < end and a.country == country and a.sectors == ["GOV"]
-                 and a is not source and a.end > a.start and not same_mention(a, source)), None)
+class _Governments:
+    """The document's government actors by position, so an event finds its sentence's without reading
+    every actor of the document."""
+
+    def __init__(self, actors: list[Actor]):
+        self.actors = actors
+        self._by_start: list[tuple[int, int]] | None = None  # (start, index into actors), made when first asked
+
+    def named_in(self, source: Actor, sentence) -> Actor | None:
+        """The source country's government when the sentence names it ("workers called off the strike
+        after a deal with the Brazilian government"): the authorities the dissent is aimed at."""
+        country = source.country
+        if not country:
+            return None
+        if self._by_start is None:
+            self._by_start = sorted((a.start, k) for k, a in enumerate(self.actors)
+                                    if a.sectors == ["GOV"] and a.end > a.start)
+        by_start = self._by_start
+        here = by_start[bisect.bisect_left(by_start, (sentence.start_char,)):
+                        bisect.bisect_left(by_start, (sentence.end_char,))]
+        return next((self.actors[k] for k in sorted(k for _, k in here) if self.actors[k].country == country
+                     and self.actors[k] is not source and not same_mention(self.actors[k], source)), None)
 
 
 def _domestic_party(actor: Actor | None, other: Actor | None) -> Actor | None:
@@ -141,14 +160,15 @@ def drop_reported(matches: list[Match]) -> list[Match]:
     is reported."""
     if len(matches) < 2:
         return matches
+    coded = sorted(o.anchor.i for o in matches if not o.code.startswith(_STATEMENT))
     keep = []
     for m in matches:
         if m.code.startswith(_STATEMENT) and m.anchor.pos_ == "VERB":
-            inside = m.anchor.left_edge.i, m.anchor.right_edge.i
+            first, last = m.anchor.left_edge.i, m.anchor.right_edge.i
             # a conjoined verb is a second predication, not what was said ("called X and urged him")
             beside = [(c.left_edge.i, c.right_edge.i) for c in m.anchor.children if c.dep_ == "conj"]
-            if any(o is not m and not o.code.startswith(_STATEMENT) and inside[0] <= o.anchor.i <= inside[1]
-                   and not any(a <= o.anchor.i <= b for a, b in beside) for o in matches):
+            inside = coded[bisect.bisect_left(coded, first):bisect.bisect_right(coded, last)]
+            if any(not any(a <= i <= b for a, b in beside) for i in inside):
                 continue
         keep.append(m)
     return keep
@@ -161,7 +181,8 @@ def _token_span(doc: Doc, actor: Actor, offset: int) -> list[int]:
     return [span.start - offset, span.end - offset] if span is not None else []
 
 
-def make_event(doc, article_id, sentence, sentence_index, m: Match, source, target, confidence) -> Event:
+def make_event(doc, article_id, sentence, text, sentence_index, m: Match, source, target, confidence) -> Event:
+    """The Event of a match and its pair of actors; `text` is the sentence's (one string for all its events)."""
     entry = lookup(m.code)
     key = f"{article_id}|{sentence_index}|{m.anchor.i}|{m.code}|{source.start}|{target.start if target else ''}"
     # token spans count from the sentence's first token, so they can be read off `sentence` alone
@@ -173,7 +194,7 @@ def make_event(doc, article_id, sentence, sentence_index, m: Match, source, targ
         event_id=hashlib.blake2b(key.encode(), digest_size=8).hexdigest(),
         article_id=article_id,
         sentence_index=sentence_index,
-        sentence=sentence.text.strip(),
+        sentence=text,
         source=source,
         target=target,
         code=m.code,

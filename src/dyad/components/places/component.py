@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from dyad.components.places.locate import locate_event
+from dyad.components.places.locate import Locator
 from dyad.components.places.recognise import find_mentions
 from dyad.components.places.resolve import article_context, resolve
 from dyad.extensions import record_error, sentence_index_of
@@ -63,8 +63,10 @@ class PlaceResolver:
     def __call__(self, doc: Doc) -> Doc:
         try:
             doc._.places = geoparse(doc, self.gazetteer)
-            for event in doc._.events or []:
-                event.location = locate_event(doc, event, doc._.places, self.gazetteer)
+            if doc._.events:
+                locator = Locator(doc, doc._.places, self.gazetteer)
+                for event in doc._.events:
+                    event.location = locator.locate(event)
         except Exception as error:  # one bad document must not break the batch
             doc._.places = doc._.places or []
             record_error(doc, "places", error)

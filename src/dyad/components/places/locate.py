@@ -7,6 +7,9 @@ one nearest the event's verb. `Place.method` says which rule chose it.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+
 import msgspec
 from spacy.tokens import Doc
 
@@ -26,46 +29,105 @@ def _in_actor(place: Place, event: Event) -> bool:
     return False
 
 
-def _verb_offset(doc: Doc, event: Event) -> int | None:
-    """The character offset of the event's verb in the Doc, when the event records one."""
-    sentences = doc.user_data.get("dyad_sentence_starts")
-    if sentences is None:
-        sentences = doc.user_data["dyad_sentence_starts"] = [s.start for s in doc.sents]
-    verb = event.provenance.spans.get("verb")
-    if verb and event.sentence_index < len(sentences):
-        i = sentences[event.sentence_index] + verb[0]
-        if i < len(doc):
-            return doc[i].idx
-    return None
+class _SentencePlaces:
+    """A sentence's toponyms (with coordinates) in text order, and the same split by standing: after a
+    locative preposition first, towns before countries (the rules' order after "not in an actor's words")."""
+
+    def __init__(self) -> None:
+        self.places: list[Place] = []
+        self.starts: list[int] = []
+        self.ranks: dict[tuple[bool, bool], tuple[list[int], list[Place]]] = {
+            rank: ([], []) for rank in itertools.product((False, True), repeat=2)}
+
+    def add(self, place: Place, rank: tuple[bool, bool]) -> None:
+        self.places.append(place)
+        self.starts.append(place.start)
+        starts, members = self.ranks[rank]
+        starts.append(place.start)
+        members.append(place)
+
+    def in_actors(self, event: Event) -> set[int]:
+        """The ids of the places inside the event's actors' words ("the Kabul government"): a few at most."""
+        inside = set()
+        for actor in (event.source, event.target):
+            if actor is None or actor.end <= actor.start:
+                continue
+            j = bisect.bisect_left(self.starts, actor.end) - 1  # places never overlap: walk back from here
+            while j >= 0 and self.places[j].end > actor.start:
+                inside.add(id(self.places[j]))
+                j -= 1
+        return inside
 
 
-def _named_in_sentence(doc: Doc, event: Event, here: list[Place]) -> Place:
-    anchor = _verb_offset(doc, event)
+def _nearest(starts: list[int], members: list[Place], anchor: int | None, skip: set[int]) -> Place | None:
+    """The member nearest `anchor` (ties: the earlier; without an anchor the first), skipping `skip`."""
+    if anchor is None:
+        return next((p for p in members if id(p) not in skip), None)
+    right = bisect.bisect_left(starts, anchor)
+    left = right - 1
+    while left >= 0 and id(members[left]) in skip:
+        left -= 1
+    while right < len(members) and id(members[right]) in skip:
+        right += 1
+    candidates = ([members[left]] if left >= 0 else []) + ([members[right]] if right < len(members) else [])
+    return min(candidates, key=lambda p: abs(p.start - anchor), default=None)
 
-    def rank(p: Place):
-        start = doc.char_span(p.start, p.end, alignment_mode="expand")
+
+class Locator:
+    """Each event's location. The document's places are read once, by sentence, with their standing,
+    so an event costs a few lookups, not a pass over its sentence's (or the document's) places."""
+
+    def __init__(self, doc: Doc, places: list[Place], gazetteer: Gazetteer):
+        self.doc, self.gazetteer = doc, gazetteer
+        self.dateline = next((p for p in places if p.kind == "dateline"), None)
+        self.sentence_starts = [s.start for s in doc.sents]
+        self.rank: dict[int, tuple[bool, bool]] = {}  # id(place) -> (not after a locative, a country)
+        self.by_sentence: dict[int, _SentencePlaces] = {}
+        for p in places:
+            if p.kind == "toponym" and p.latitude is not None:
+                self.rank[id(p)] = rank = (not self._after_locative(p), p.feature == "country")
+                self.by_sentence.setdefault(p.sentence_index, _SentencePlaces()).add(p, rank)
+
+    def _after_locative(self, place: Place) -> bool:
+        doc = self.doc
+        start = doc.char_span(place.start, place.end, alignment_mode="expand")
         i = start.start if start is not None else 0
         before = doc[i - 1].lower_ if i > 0 else ""
-        locative = before in _LOCATIVE or (before == "of" and i > 1 and doc[i - 2].lower_ in _SETTLEMENTS)
-        return (_in_actor(p, event), not locative, p.feature == "country",
-                abs(p.start - anchor) if anchor is not None else p.start)
+        return before in _LOCATIVE or (before == "of" and i > 1 and doc[i - 2].lower_ in _SETTLEMENTS)
 
-    best = min(here, key=rank)
-    how = "named in the sentence" if not _in_actor(best, event) else "named in the sentence (an actor's name)"
-    return msgspec.structs.replace(best, method=f"{how}; {best.method}")
+    def _verb_offset(self, event: Event) -> int | None:
+        """The character offset of the event's verb in the Doc, when the event records one."""
+        verb = event.provenance.spans.get("verb")
+        if verb and event.sentence_index < len(self.sentence_starts):
+            i = self.sentence_starts[event.sentence_index] + verb[0]
+            if i < len(self.doc):
+                return self.doc[i].idx
+        return None
 
+    def _named_in_sentence(self, event: Event, here: _SentencePlaces) -> Place:
+        anchor = self._verb_offset(event)
+        skip = here.in_actors(event)
+        best = None
+        for rank in sorted(here.ranks):  # after a locative first, then towns before countries
+            best = _nearest(*here.ranks[rank], anchor, skip)
+            if best is not None:
+                break
+        if best is None:  # every place is in an actor's words: rank those few
+            best = min((p for p in here.places if id(p) in skip),
+                       key=lambda p: (self.rank[id(p)], abs(p.start - anchor) if anchor is not None else p.start))
+        how = "named in the sentence" if not _in_actor(best, event) else "named in the sentence (an actor's name)"
+        return msgspec.structs.replace(best, method=f"{how}; {best.method}")
 
-def locate_event(doc: Doc, event: Event, places: list[Place], gazetteer: Gazetteer) -> Place | None:
-    """The event's location: named in its sentence, else the dateline, else the target's (source's) country."""
-    here = [p for p in places if p.sentence_index == event.sentence_index and p.kind == "toponym"
-            and p.latitude is not None]
-    if here:
-        return _named_in_sentence(doc, event, here)
-    dateline = next((p for p in places if p.kind == "dateline"), None)
-    if dateline is not None:
-        return msgspec.structs.replace(dateline, method="article dateline; " + dateline.method)
-    for role, actor in (("target", event.target), ("source", event.source)):
-        if actor is not None and actor.country and actor.country in gazetteer.by_iso3:
-            return gazetteer.country_place(gazetteer.by_iso3[actor.country], actor.country,
-                                           f"the {role}'s country")
-    return None
+    def locate(self, event: Event) -> Place | None:
+        """The event's location: named in its sentence, else the dateline, else the target's (source's) country."""
+        here = self.by_sentence.get(event.sentence_index)
+        if here is not None:
+            return self._named_in_sentence(event, here)
+        if self.dateline is not None:
+            return msgspec.structs.replace(self.dateline, method="article dateline; " + self.dateline.method)
+        gazetteer = self.gazetteer
+        for role, actor in (("target", event.target), ("source", event.source)):
+            if actor is not None and actor.country and actor.country in gazetteer.by_iso3:
+                return gazetteer.country_place(gazetteer.by_iso3[actor.country], actor.country,
+                                               f"the {role}'s country")
+        return None
