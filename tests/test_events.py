@@ -533,3 +533,15 @@ def test_receiving_backing_from_another_is_their_support(nlp):
 def test_a_clause_describing_a_party_does_not_name_it(nlp):
     text = "Jordan welcomed the allies of Egypt, which have accepted Israel's view."
     assert not any(t == "ISR" for _, t, _ in code(nlp, text))
+
+
+def test_a_statement_about_a_thing_is_not_aimed_at_actors_inside_it(nlp):
+    found = code(nlp, "Canadian Foreign Minister Ann Roy called the trade tensions between the United States "
+                      "and China serious.")
+    assert not any(t in ("USA", "CHN") for _, t, c in found if c.startswith("01"))
+    assert ("CANGOV", "USA", "111") in code(nlp, "Canadian Foreign Minister Ann Roy criticized the United States.")
+
+
+def test_a_people_arriving_is_not_a_state_visit(nlp):
+    assert code(nlp, "More than 52,000 Venezuelans have arrived in Brazil since 2017.") == []
+    assert ("VENGOV", "BRA", "042") in code(nlp, "The Venezuelan president arrived in Brazil on Monday.")

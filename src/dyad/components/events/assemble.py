@@ -7,7 +7,7 @@ import bisect
 import hashlib
 
 import msgspec
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from dyad.components.actors.knowledge import INTERNATIONAL_SECTORS
 from dyad.components.events.confidence import event_confidence
@@ -25,6 +25,7 @@ _DOMESTIC = root_set("domestic")
 _MUTUAL = root_set("mutual")
 _FORCE = root_set("force")
 _STATEMENT = root_set("statement")
+_VISIT = root_set("visit")
 COERCE = root_set("coerce")
 STATE_SECTORS = frozenset({"GOV", "COP", "JUD", "MIL", "SPY"})  # actors that coerce on a state's behalf
 
@@ -58,6 +59,8 @@ def assemble(frame: DocFrame, matches: list[Match]) -> list[Event]:
             # meeting and negotiating are mutual: "X met Y" is also Y meeting X
             pairs += [(t, s) for s, t in pairs if t is not None and t not in m.sources]
         for s, t in pairs:
+            if m.code.startswith(_VISIT) and _population(doc[s]):
+                continue  # "52,000 Venezuelans have arrived in Brazil": people travel, no state visits
             if t is not None and (t == s or (actors[actor_at[t]].code == actors[actor_at[s]].code
                                   and m.between) or same_mention(actors[actor_at[s]], actors[actor_at[t]])):
                 continue
@@ -125,6 +128,11 @@ def _own_authorities(source: Actor) -> Actor | None:
     return Actor(text="", code=country, country=country, sentence_index=source.sentence_index,
                  start=source.start, end=source.start, evidence="implicit target: the source's own authorities",
                  basis="implicit")
+
+
+def _population(token: Token) -> bool:
+    """A people named by its demonym in the plural ("Venezuelans", "Russians"), not a state or its agents."""
+    return token.ent_type_ == "NORP" and token.tag_ in ("NNS", "NNPS")
 
 
 def _own_people(source: Actor) -> Actor | None:

@@ -78,6 +78,7 @@ _THREAT = root_set("threat")
 _TRANSFER = root_set("transfer")
 _PLACE_SOURCE = root_set("place_source")
 _STATE_ACT = root_set("state_act")
+_SHALLOW = root_set("shallow")
 
 
 class EventCoder:
@@ -302,7 +303,7 @@ class EventCoder:
                 targets, direct = targets_of(verb, objects, rule.preps, actor_at, passive, False)
             else:
                 targets, direct = targets_of(verb, heads, rule.preps, actor_at, passive, bool(rule.objects),
-                                           rule.code.startswith(_TRANSFER))
+                                           rule.code.startswith(_TRANSFER), rule.code.startswith(_SHALLOW))
             if rule.objects and not passive and (owners := _foreign_owners(frame, heads, sources)):
                 targets, direct = owners, True  # "Russia will close the US consulate in C": the US, not C
             if rule.target_required and not targets and heads and not passive:

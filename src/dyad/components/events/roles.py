@@ -168,10 +168,12 @@ def sources_of(verb: Token, actor_at: dict[int, int], event_verb: Token) -> tupl
 
 
 def targets_of(verb: Token, objects: list[Token], preps: frozenset[str], actor_at: dict[int, int], passive: bool,
-             object_is_event: bool, transfer: bool = False) -> tuple[list[int], bool]:
+             object_is_event: bool, transfer: bool = False, shallow: bool = False) -> tuple[list[int], bool]:
     """Targets: the object (unless it is the event noun), else the object of a rule preposition on
     the verb or on the object noun; in the passive the subject. For a transfer ("sent paratroopers
-    to X", "extradited P to X") the recipient in the preposition wins over what is sent."""
+    to X", "extradited P to X") the recipient in the preposition wins over what is sent. For a
+    statement or appeal (`shallow`) an object is a target only as an actor or by its own modifiers
+    ("called the tensions between X and Y serious" is about the tensions, not aimed at X or Y)."""
     if passive and not object_is_event:
         subjects = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT] or (
             [verb.head] if passive_modifier(verb) else [])
@@ -184,6 +186,9 @@ def targets_of(verb: Token, objects: list[Token], preps: frozenset[str], actor_a
     recipients += [c for c in verb.children if c.dep_ == "dative" and c.pos_ in ("NOUN", "PROPN")]
     if transfer and direct and (found := collect(recipients, actor_at)):
         return found, any(h.i in actor_at for h in recipients)
+    if shallow:
+        direct = [d for d in direct if d.i in actor_at or any(
+            c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in actor_at for c in d.children)]
     heads = direct + recipients
     found = collect(heads, actor_at)
     return found, any(h.i in actor_at for h in heads)
