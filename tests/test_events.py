@@ -545,3 +545,8 @@ def test_a_statement_about_a_thing_is_not_aimed_at_actors_inside_it(nlp):
 def test_a_people_arriving_is_not_a_state_visit(nlp):
     assert code(nlp, "More than 52,000 Venezuelans have arrived in Brazil since 2017.") == []
     assert ("VENGOV", "BRA", "042") in code(nlp, "The Venezuelan president arrived in Brazil on Monday.")
+
+
+def test_being_charged_with_a_crime_is_legal_action_by_the_state(nlp):
+    found = code(nlp, "The former South African President Jacob Zuma is charged with 16 counts of corruption.")
+    assert ("ZAF", "ZAFGOV", "173") in found
