@@ -550,3 +550,15 @@ def test_a_people_arriving_is_not_a_state_visit(nlp):
 def test_being_charged_with_a_crime_is_legal_action_by_the_state(nlp):
     found = code(nlp, "The former South African President Jacob Zuma is charged with 16 counts of corruption.")
     assert ("ZAF", "ZAFGOV", "173") in found
+
+
+@pytest.mark.parametrize("text, visitor, host", [
+    ("Party chief Nguyen Phu Trong spoke at a reception for visiting Russian Defence Minister Sergey Shoigu "
+     "in Hanoi on January 23.", "RUS", "VNM"),
+    ("Vietnamese President Tran Dai Quang received visiting Chinese Foreign Minister Wang Yi on Monday.",
+     "CHN", "VNM"),
+])
+def test_a_visiting_actor_visits_and_is_hosted(nlp, text, visitor, host):
+    found = {(s[:3], t[:3], c) for s, t, c in code(nlp, text) if s and t}
+    assert {(visitor, host, "042"), (host, visitor, "043")} <= found
+    assert (host, visitor, "042") not in found  # the receiver does not visit the guest

@@ -16,6 +16,8 @@ Knowledge is data (`knowledge/events/`, see its README); this module is the matc
 - reported speech: a statement verb's event (01) gives way to a coded event in its complement
   ("X said Y attacked Z" codes Y -> Z); "X said it would ..." is an intention; a statement whose words
   condemn another actor and code nothing else is a criticism (111, `judgement.py`).
+- visitors: "a reception for visiting minister S in Hanoi" is S's visit to the place's country and
+  that country's hosting of S (`visits.py`).
 - conditions: "X will withdraw unless Y ..." is a threat aimed at Y; nothing inside an "if"/"unless"
   clause is coded (it has not happened).
 - targets may also be nouns a country or sector names ("German goods", "an army base":
@@ -64,6 +66,7 @@ from dyad.components.events.roles import (
     sources_of,
     targets_of,
 )
+from dyad.components.events.visits import participle, visiting_events
 from dyad.extensions import record_error
 from dyad.records import Event
 from dyad.resources.gazetteer import load_gazetteer
@@ -132,6 +135,7 @@ class EventCoder:
                 match = self._nominal(frame, token, rule)
                 if match is not None:
                     matches.append(match)
+        matches += visiting_events(frame)
         matches = drop_consequences(drop_reported(matches + judgements(frame, matches)))
         return assemble(frame, matches)
 
@@ -162,6 +166,8 @@ class EventCoder:
             return None
         if verb.dep_ == "advcl" and mark(verb) in ("if", "unless"):
             return None  # a condition ("if he gave them a veto") has not happened
+        if participle(verb):
+            return None  # "received visiting minister S": S visits (visits.py), the receiver does not
         obligation = self._obligation(frame, verb, used_nouns)
         if obligation is not None:
             return obligation
