@@ -562,3 +562,10 @@ def test_a_visiting_actor_visits_and_is_hosted(nlp, text, visitor, host):
     found = {(s[:3], t[:3], c) for s, t, c in code(nlp, text) if s and t}
     assert {(visitor, host, "042"), (host, visitor, "043")} <= found
     assert (host, visitor, "042") not in found  # the receiver does not visit the guest
+
+
+def test_talks_a_party_reports_are_its_own(nlp):
+    text = ("Syrian rebels deny they are leaving the city and say talks with the Russian military aim to "
+            "find a solution.")
+    found = code(nlp, text)
+    assert ("SYRREB", "RUSMIL", "046") in found and ("RUSMIL", "SYRREB", "046") in found

@@ -362,6 +362,14 @@ class EventCoder:
             return Match(verb, noun.code, noun.source, "light", sources, targets, flags, bool(between))
         return None
 
+    def _reporter(self, frame: DocFrame, noun: Token) -> list[int]:
+        """The party to an event noun that names no source of its own, when the noun is the subject of a
+        clause someone reports ("the rebels say talks with the Russian military aim to ..."): the reporter."""
+        clause = noun.head
+        if noun.dep_ not in SUBJECT or clause.dep_ != "ccomp" or "report" not in self._frames(clause.head):
+            return []
+        return sources_of(clause.head, frame.source_at, clause.head)[0]
+
     def _received(self, frame: DocFrame, verb: Token, used_nouns: set[int]) -> Match | None:
         """"May received strong backing from the United States": the event noun is done by the object of
         "from" (on the verb or the noun) to the verb's subject."""
@@ -393,6 +401,8 @@ class EventCoder:
                            actor_at)
         if not sources and not between and rule.code.startswith(_STATE_ACT):
             sources = removed_from(frame, noun)  # "expulsions of X from Britain"
+        if not sources and not between and targets:
+            sources = self._reporter(frame, noun)  # "the rebels say talks with Y aim to ...": their talks
         if between and not sources:
             sources, targets = between, between
         elif between:
