@@ -569,3 +569,8 @@ def test_talks_a_party_reports_are_its_own(nlp):
             "find a solution.")
     found = code(nlp, text)
     assert ("SYRREB", "RUSMIL", "046") in found and ("RUSMIL", "SYRREB", "046") in found
+
+
+def test_appreciating_a_partners_role_is_praise(nlp):
+    found = code(nlp, "The United States appreciates Morocco's role in the fight against terrorism.")
+    assert ("USA", "MAR", "051") in found
