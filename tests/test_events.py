@@ -574,3 +574,8 @@ def test_talks_a_party_reports_are_its_own(nlp):
 def test_appreciating_a_partners_role_is_praise(nlp):
     found = code(nlp, "The United States appreciates Morocco's role in the fight against terrorism.")
     assert ("USA", "MAR", "051") in found
+
+
+def test_a_country_naming_a_tour_is_where_it_goes(nlp):
+    text = "Saudi Crown Prince Mohammed Bin Salman is coming to the end of a three-week US tour."
+    assert ("SAUGOV", "USA", "042") in code(nlp, text)
