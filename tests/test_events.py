@@ -579,3 +579,8 @@ def test_appreciating_a_partners_role_is_praise(nlp):
 def test_a_country_naming_a_tour_is_where_it_goes(nlp):
     text = "Saudi Crown Prince Mohammed Bin Salman is coming to the end of a three-week US tour."
     assert ("SAUGOV", "USA", "042") in code(nlp, text)
+
+
+def test_an_event_noun_in_a_future_clause_is_an_intention(nlp):
+    found = code(nlp, "A memorandum on cooperation between Nigeria and Ukraine would be signed next week.")
+    assert ("NGA", "UKR", "031") in found and not any(c.startswith("06") for _, _, c in found)

@@ -413,8 +413,24 @@ class EventCoder:
         sources = [s for s in sources if s not in targets or between]
         if not sources or not targets:
             return None
-        return Match(noun, rule.code, rule.source, "nominal", sources, targets,
+        code = rule.code
+        verb = _governing_verb(noun)
+        if verb is not None and self._future_report(verb):
+            code = self.lexicon.reframe("intend", code) or code  # "an agreement on X would be signed"
+        return Match(noun, code, rule.source, "nominal", sources, targets,
                      {"specificity": 0.0, "nominal": 1.0, "direct_target": 0.0}, bool(between))
+
+def _governing_verb(noun: Token) -> Token | None:
+    """The verb whose clause a noun is in, through prepositions and noun modifiers."""
+    head = noun.head
+    for _ in range(6):
+        if head.pos_ in ("VERB", "AUX"):
+            return head
+        if head.head.i == head.i:
+            return None
+        head = head.head
+    return None
+
 
 def _visit_roles(frame: DocFrame, noun: Token, sources: list[int]) -> tuple[list[int], list[int]]:
     """"X is coming to the end of a three-week US tour": a country naming a visit ("US tour") is where it
