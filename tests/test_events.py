@@ -584,3 +584,13 @@ def test_a_country_naming_a_tour_is_where_it_goes(nlp):
 def test_an_event_noun_in_a_future_clause_is_an_intention(nlp):
     found = code(nlp, "A memorandum on cooperation between Nigeria and Ukraine would be signed next week.")
     assert ("NGA", "UKR", "031") in found and not any(c.startswith("06") for _, _, c in found)
+
+
+def test_seeking_something_from_an_actor_is_a_request_of_it(nlp):
+    found = code(nlp, "The Delhi High Court seeks a response from former Indian President Pranab Mukherjee.")
+    assert ("INDJUD", "INDGOV", "020") in found
+
+
+def test_saying_someone_should_be_released_appeals_to_those_holding_them(nlp):
+    found = code(nlp, "Amnesty International said the Chinese lawyer Wang Quanzhang should be released.")
+    assert ("NGOAMN", "CHN", "02") in [(s, t, c[:2]) for s, t, c in found]

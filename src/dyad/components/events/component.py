@@ -231,6 +231,10 @@ class EventCoder:
             return None
         speakers, flags = sources_of(verb.head, frame.source_at, verb.head)
         addressees = collect([c for c in verb.children if c.dep_ in SUBJECT], frame.actor_at)
+        if not addressees and any(c.dep_ in PASSIVE_SUBJECT for c in verb.children) and not any(
+                c.dep_ == "agent" for c in verb.children):
+            # "X said Y should be released": an appeal to the authorities that hold Y
+            addressees = authorities_source(frame, verb)
         if not speakers or not addressees:
             return None
         inner = self._own(frame, verb, used_nouns, "light" in self._frames(verb))
