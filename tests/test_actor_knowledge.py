@@ -707,3 +707,10 @@ def test_international_sectors_come_from_the_sector_table():
     tiers = {row["code"]: row["tier"] for _, row in read_table("actors/sectors.tsv")}
     assert {code for code, tier in tiers.items() if tier == "international"} == INTERNATIONAL_SECTORS
     assert {"IGO", "NGO", "MNC"} <= INTERNATIONAL_SECTORS and "GOV" not in INTERNATIONAL_SECTORS
+
+
+def test_canadas_new_democrats_are_an_opposition_party(nlp):
+    import dyad
+
+    actors = dyad.code_text("NDP Leader Wab Kinew said the bill will not become law.", nlp=nlp).actors
+    assert any(a.code == "CANOPPPTYNDP" for a in actors)
