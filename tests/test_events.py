@@ -594,3 +594,9 @@ def test_seeking_something_from_an_actor_is_a_request_of_it(nlp):
 def test_saying_someone_should_be_released_appeals_to_those_holding_them(nlp):
     found = code(nlp, "Amnesty International said the Chinese lawyer Wang Quanzhang should be released.")
     assert ("NGOAMN", "CHN", "02") in [(s, t, c[:2]) for s, t, c in found]
+
+
+def test_it_in_a_clause_on_the_subjects_object_is_the_subject(nlp):
+    text = "Russia's Foreign Ministry has released questions that it wants Britain and France to answer."
+    found = code(nlp, text)
+    assert ("RUSGOV", "GBR", "020") in found and ("RUSGOV", "FRA", "020") in found

@@ -3,4 +3,4 @@
 KNOWLEDGE_VERSION changes whenever a table changes meaning; every event records it.
 """
 
-KNOWLEDGE_VERSION = "2026.11.1"
+KNOWLEDGE_VERSION = "2026.12.1"

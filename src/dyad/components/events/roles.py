@@ -164,6 +164,14 @@ def sources_of(verb: Token, actor_at: dict[int, int], event_verb: Token) -> tupl
         # "X said it would ...": the pronoun is the reporter
         found = collect([c for c in holder.head.children if c.dep_ in SUBJECT], actor_at)
         flags["inherited"] = 1.0
+    elif not found and subjects and all(s.lower_ in ("it", "they") for s in subjects) and holder.dep_ == "relcl":
+        # "X released questions that it wants Y to answer": "it" in a clause on X's object is X
+        owner = holder.head
+        while owner.dep_ not in OBJECT and owner.head.i != owner.i and owner.pos_ != "VERB":
+            owner = owner.head
+        if owner.dep_ in OBJECT:
+            found = collect([c for c in owner.head.children if c.dep_ in SUBJECT], actor_at)
+            flags["inherited"] = 1.0
     return found, flags
 
 
