@@ -18,7 +18,7 @@ from dyad.components.events.dictionaries.entries import (
     OntologyEntry,
     Option,
 )
-from dyad.components.events.dictionaries.errors import ReadContext
+from dyad.components.events.dictionaries.errors import ReadContext, resolve_beside
 from dyad.components.events.dictionaries.model import Dictionaries, Project
 from dyad.components.events.dictionaries.syntax import (
     numbered_lines,
@@ -204,7 +204,7 @@ def read_prepositions(path: str | Path, *, text: str | None = None) -> Dictionar
     return out
 
 
-_HEX_TERM = re.compile(r"([+-]?)\s*(0x[0-9A-Fa-f]+|\d+)")
+_HEX_TERM = re.compile(r"([+-]?)\s*(0x[0-9A-Fa-f]+|[0-9]+)")
 
 
 def read_ontology(path: str | Path, *, text: str | None = None) -> Dictionaries:
@@ -224,7 +224,8 @@ def read_ontology(path: str | Path, *, text: str | None = None) -> Dictionaries:
         terms = _HEX_TERM.findall(expr)
         if "".join(sign + num for sign, num in terms) != expr:
             raise ctx.error(f"'{expr}' is not a sum of hexadecimal numbers")
-        value = sum((-1 if sign == "-" else 1) * int(num, 0) for sign, num in terms)
+        # hexadecimal, or decimal (leading zeros allowed, as "01": int(num, 0) refuses them)
+        value = sum((-1 if sign == "-" else 1) * (int(num, 16) if num[:2] == "0x" else int(num)) for sign, num in terms)
         out.ontology[code.strip()] = OntologyEntry(code.strip(), value, Source(path, lineno), label)
     out.warnings = ctx.warnings
     return out
@@ -272,7 +273,7 @@ def read_config(path: str | Path, *, text: str | None = None) -> tuple[Dictionar
             if section == "Dictionaries" and key in _CONFIG_FILES:
                 for item in value.split(","):
                     if item.strip():
-                        resolved = str((path.parent / item.strip()).resolve())
+                        resolved = resolve_beside(path, item.strip(), ctx, linenos.get((section, key), 0))
                         project.files.setdefault(_CONFIG_FILES[key], []).append(resolved)
                         project.linenos.setdefault(resolved, linenos.get((section, key), 0))
     out.warnings = ctx.warnings

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dyad.components.events.dictionaries.elements import Dialect, Source, Word, phrase_text
 from dyad.components.events.dictionaries.entries import ActorCode, ActorEntry, AgentEntry, LexicalEntry, Option
-from dyad.components.events.dictionaries.errors import ReadContext
+from dyad.components.events.dictionaries.errors import ReadContext, resolve_beside
 from dyad.components.events.dictionaries.model import Dictionaries, Project
 from dyad.components.events.dictionaries.syntax import (
     numbered_lines,
@@ -350,7 +350,7 @@ def read_project(path: str | Path, *, text: str | None = None) -> Project:
         if not value:
             raise ctx.error(f"<{tag}> has no file name")
         name = value.split()[0] if kind != "text" else value
-        resolved = str((path.parent / name).resolve())
+        resolved = resolve_beside(path, name, ctx)
         project.files.setdefault(kind, []).append(resolved)
         project.linenos.setdefault(resolved, lineno)
     return project
