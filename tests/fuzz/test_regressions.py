@@ -85,6 +85,16 @@ def test_a_nul_in_a_project_file_name_is_a_dictionary_error():
         load_dictionaries([FUZZ / "nul-name.project"], cache=False)
 
 
+@pytest.mark.parametrize(("name", "message"), [
+    ("exploding.issues.txt", "exploding.issues.txt:3: this phrase expands to more than 4,096 forms"),
+    ("exploding.agents.txt", "exploding.agents.txt:3: this phrase's markers expand to 65,536 forms, more than 4,096"),
+])
+def test_a_phrase_that_would_expand_past_memory_is_a_dictionary_error(name, message):
+    with pytest.raises(DictionaryError) as raised:  # it took 24 GB before the OOM killer came
+        load_dictionaries([FUZZ / name], cache=False)
+    assert message in str(raised.value).splitlines()[0]
+
+
 @pytest.mark.parametrize(("read", "name", "message"), [
     (read_conflibert_ner, "ner-latin1.txt", "ner-latin1.txt: not UTF-8 text (invalid byte at offset 3)"),
     (read_class_gold, "class-superscript.tsv", "class-superscript.tsv:1: expected sentence<TAB>label"),

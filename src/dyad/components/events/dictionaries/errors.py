@@ -6,7 +6,12 @@ from pathlib import Path
 
 from dyad.components.events.dictionaries.elements import Diagnostic
 
-__all__ = ["DictionaryError", "ReadContext", "resolve_beside"]
+__all__ = ["MAX_FORMS", "DictionaryError", "ReadContext", "resolve_beside"]
+
+# Surface forms one phrase may expand to (issues' '+', N: and V:; agents' !MARKER! substitutions): real
+# dictionaries stay far below (Phoenix.IssueCoding.txt: 64 at most; agents: two markers a line), a damaged
+# line past it would fill memory (found by fuzzing, issue 19). Set by hand on the dictionaries of ../shared.
+MAX_FORMS = 4096
 
 
 class DictionaryError(ValueError):
