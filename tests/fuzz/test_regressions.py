@@ -45,6 +45,12 @@ def test_a_field_of_the_wrong_type_fails_its_record_with_the_field_named():
         accounted(item)
 
 
+def test_the_url_of_an_empty_page_is_quoted_on_one_short_line():
+    newline, long = read_inputs([FUZZ / "html-odd-urls.jsonl"])
+    assert newline.reason.startswith("HTML: no article text found in HTML page (https://news.test/a b): the page")
+    assert "(https://news.test/a/a/" in long.reason and "...): the page" in long.reason and len(long.reason) < 300
+
+
 def test_lone_surrogates_in_a_json_record_are_replaced_and_reported():
     (article,) = read_inputs([FUZZ / "lone-surrogates.jsonl"])
     assert isinstance(article, Article)
