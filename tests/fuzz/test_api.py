@@ -12,7 +12,7 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from .strategies import hostile_bytes, hostile_text, json_values, records
+from .strategies import hostile_bytes, hostile_text, json_values, records, seed_files
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
@@ -24,6 +24,7 @@ ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "server" / "articl
 LISTS = ("/api/events", "/api/actors", "/api/quotes", "/api/places", "/api/stories", "/api/locations", "/api/dyads",
          "/api/dyads/series", "/api/roots", "/api/partners", "/api/volume", "/", "/events", "/rule", "/timeline",
          "/map", "/code", "/actors", "/quotes", "/places", "/stories", "/api/nothing")
+SEEDS = tuple(s.decode()[:400] for s in seed_files("scraped", "*.txt"))  # short: each is parsed
 ITEMS = ("/api/events/", "/api/articles/", "/events/", "/articles/")
 PARAMS = ("actor", "source", "target", "code", "root", "quad_class", "since", "until", "country", "q", "article_id",
           "rule", "page", "per_page", "limit", "period", "both_ways", "normalize", "speaker", "name", "event")
@@ -70,7 +71,11 @@ def test_query_parameters(client, path, query):
     answered(client.get(f"{path}?{query}"), path.startswith("/api/"))
 
 
-@given(path=st.sampled_from(ITEMS), item=(hostile_text() | hostile_bytes()).filter(len), query=QUERY)
+STORED = tuple(json.loads(line)["id"] for line in ARTICLES.read_text().splitlines())  # ids the store holds
+
+
+@given(path=st.sampled_from(ITEMS), item=st.sampled_from(STORED) | (hostile_text() | hostile_bytes()).filter(len),
+       query=QUERY)
 def test_paths(client, path, item, query):
     answered(client.get(f"{path}{_quoted(item)}?{query}", follow_redirects=False), path.startswith("/api/"))
 
@@ -81,9 +86,15 @@ TYPES = st.sampled_from(["application/json", "application/json; charset=latin-1"
                          "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
 
 
-@given(body=records(CODE).map(lambda r: json.dumps(r).encode()) | json_values().map(lambda v: json.dumps(v).encode())
-       | hostile_bytes(), content_type=TYPES)
-def test_code_bodies(client, body, content_type):
+VALID = st.fixed_dictionaries({"text": hostile_text(SEEDS).filter(str.strip)}, optional={  # reaches the coder
+    "date": st.dates().map(str), "title": hostile_text(), "url": st.just("https://news.test/a")})
+
+
+@given(case=st.tuples(VALID.map(lambda r: json.dumps(r).encode()), st.just("application/json"))
+       | st.tuples(records(CODE).map(lambda r: json.dumps(r).encode())
+                   | json_values().map(lambda v: json.dumps(v).encode()) | hostile_bytes(), TYPES))
+def test_code_bodies(client, case):
+    body, content_type = case
     headers = {"content-type": content_type} if content_type else {}
     response = client.post("/api/code", content=body, headers=headers)
     answered(response, api=True)
@@ -91,8 +102,12 @@ def test_code_bodies(client, body, content_type):
         assert response.json()["status"] in ("coded", "skipped", "failed")
 
 
-@given(body=st.dictionaries(st.sampled_from(["text", "date"]) | hostile_text(), hostile_text(), max_size=3).map(
-    lambda form: "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in form.items()).encode()) | hostile_bytes())
+FORM = st.fixed_dictionaries({"text": hostile_text(SEEDS)}, optional={"date": st.dates().map(str) | hostile_text()}) \
+    | st.dictionaries(st.sampled_from(["text", "date"]) | hostile_text(), hostile_text(), max_size=3)
+
+
+@given(body=FORM.map(lambda form: "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in form.items()).encode())
+       | hostile_bytes())
 def test_code_form(client, body):
     response = client.post("/code", content=body, headers={"content-type": "application/x-www-form-urlencoded"})
     answered(response, api=False)
