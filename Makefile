@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench eval readme lock clean serve
+.PHONY: run test lint bench eval readme lock clean serve fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ serve: $(STAMP_RUN)
 
 test: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q
+
+# Fuzzing (issue 19): 10,000 hostile inputs per surface (readers, cleaning, language check, legacy dictionaries,
+# gold readers, the API), 5 s at most each; `make test` runs the same tests with a fixed seed and a few inputs.
+# Address space capped at 8 GB: an input that explodes fails with MemoryError, not by the machine's OOM killer.
+fuzz: $(STAMP_DEV)
+	ulimit -v 8000000; DYAD_FUZZ=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz --hypothesis-show-statistics
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks tools

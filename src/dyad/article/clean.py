@@ -32,7 +32,7 @@ from dyad.article.furniture import (
 )
 from dyad.records import Article, article_id
 
-__all__ = ["Cleaned", "clean_text", "make_article", "parse_date"]
+__all__ = ["Cleaned", "clean_text", "make_article", "parse_date", "unicode_text"]
 
 # Where headlines, labels and repeats are looked for, and what wrapped text looks like. Set by
 # hand on the scraped fixtures of tests/test_clean.py; re-measure with
@@ -332,7 +332,7 @@ def parse_date(value: dt.date | str | None) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):  # ValueError like a bad string: readers report both the same way
-        raise ValueError(f"invalid date {value!r}: expected a datetime.date or an ISO 8601 string")
+        raise ValueError(f"invalid date {value!r:.80}: expected a datetime.date or an ISO 8601 string")
     text = value.strip()
     if not text:
         return None
@@ -342,7 +342,7 @@ def parse_date(value: dt.date | str | None) -> dt.date | None:
         return dt.datetime.fromisoformat(text.replace("z", "Z")).date()
     except ValueError:
         raise ValueError(
-            f"invalid date {value!r}: expected YYYY-MM-DD or an ISO 8601 datetime") from None
+            f"invalid date {value!r:.80}: expected YYYY-MM-DD or an ISO 8601 datetime") from None
 
 
 def with_headline(title: str | None, body: str) -> str:
@@ -366,6 +366,7 @@ def make_article(
 ) -> tuple[Article, Cleaned]:
     """Clean the text and build the Article record; the Cleaned result rides along for tracing."""
     parsed = parse_date(date)  # fail on a bad date before doing any work
+    (raw_text, url, title, source), replaced = _unicode(raw_text, url, title, source)
     cleaned = clean_text(raw_text, title=title)
     article = Article(
         id=article_id(url, cleaned.text),  # of the body: ids stay what they were before headlines were coded
@@ -378,4 +379,23 @@ def make_article(
         language=language,
         origin=origin,
     )
+    if replaced:
+        article.warnings.append(f"text repaired: {replaced} lone surrogate(s) in {origin or 'the text'} (not "
+                                "characters: no UTF-8 can hold them) replaced with U+FFFD")
     return article, cleaned
+
+
+def unicode_text(value: str) -> tuple[str, int]:
+    """`value` with each lone surrogate (a JSON "\\ud800" escape: not a character, and no UTF-8 can hold it)
+    as U+FFFD, and how many there were; a surrogate pair left split is joined."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        fixed = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return fixed, fixed.count("\ufffd") - value.count("\ufffd")
+    return value, 0
+
+
+def _unicode(*values: str | None) -> tuple[list[str | None], int]:
+    fixed = [unicode_text(v) if v is not None else (None, 0) for v in values]
+    return [v for v, _ in fixed], sum(n for _, n in fixed)

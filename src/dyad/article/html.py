@@ -48,6 +48,7 @@ TRAFILATURA_OPTIONS: dict[str, object] = {
 
 # Where a page declares its encoding: <meta charset="..."> or <meta http-equiv content="...; charset=...">.
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_URL_SHOWN = 120  # characters of a page's URL an error message quotes: a bound, not tuned
 _PRESCAN_BYTES = 8192  # how far into the page a meta charset is looked for (the HTML standard prescans 1024)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Labels browsers decode as windows-1252 (WHATWG Encoding Standard): pages labelled latin-1 routinely
@@ -130,13 +131,19 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def _shown(url: str) -> str:
+    """A URL as an error message quotes it: one line, cut at _URL_SHOWN characters (it came with the input)."""
+    url = " ".join(url.split())
+    return url if len(url) <= _URL_SHOWN else url[:_URL_SHOWN] + "..."
+
+
 def extract_html(html: str | bytes, *, url: str | None = None) -> HtmlArticle:
     """Extract the article of one HTML page (never fetches anything).
 
     ``url`` is where the page came from; it helps date and site-name detection and is kept on the
     result. Raises :class:`ExtractionError` when the page holds no article text.
     """
-    where = f" ({url})" if url else ""
+    where = f" ({_shown(url)})" if url else ""
     page = decode_html(html) if isinstance(html, bytes) else html
     if not page.strip():
         raise ExtractionError(f"empty HTML page{where}: nothing to extract")

@@ -41,6 +41,8 @@ FOREIGN_MIN_CONFIDENCE = 0.9
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language ("en" unless clearly another), None without letters."""
     sample = text[:SAMPLE_CHARS]
+    if not sample.isascii():  # lingua takes UTF-8: a lone surrogate ("\\ud800" from JSON) is no character
+        sample = sample.encode("utf-8", "replace").decode("utf-8")
     if not any(ch.isalpha() for ch in sample):
         return None
     detector = _detector()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from dyad.article.clean import make_article
+from dyad.article.clean import make_article, unicode_text
 from dyad.article.html import ExtractionError, extract_html
 from dyad.records import Article, Result, article_id
 
@@ -34,6 +34,7 @@ MAX_CHAOS = 0.2
 # non-ASCII characters decode as UTF-8 (a damaged UTF-8 file), else as the legacy encoding that fits (a
 # cp1252 file has no valid UTF-8 sequences at all). Set by hand; `python -m pytest tests/test_readers.py`.
 MIN_UTF8_SHARE = 0.5
+MAX_REASON_CHARS = 200  # a library's error quoted in a reason is cut here: one line, never a dump
 SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".json": "json",
             ".warc": "warc", ".gz": "warc"}  # .gz only as .warc.gz (see _kind)
 
@@ -83,9 +84,17 @@ def from_html(data: str | bytes, origin: str, url: str | None = None) -> Item:
                      source=page.source)
 
 
+def _loads(text: str):
+    """json.loads, with JSON nested deeper than it can read (it raises RecursionError) malformed like the rest."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+
+
 def from_jsonl_line(line: str, origin: str) -> Item:
     try:
-        record = json.loads(line)
+        record = _loads(line)
     except json.JSONDecodeError as error:
         return _rejected(origin, "failed", f"malformed JSON: {error.msg} at column {error.colno}")
     if not isinstance(record, dict):
@@ -94,23 +103,38 @@ def from_jsonl_line(line: str, origin: str) -> Item:
 
 
 def from_record(record: dict, origin: str) -> Item:
-    """An article given as a mapping: `text`, optionally `id`, `url`, `title`, `date`, `source`."""
+    """An article given as a mapping: `text`, optionally `id`, `url`, `title`, `date`, `source` (strings);
+    lone surrogates in them are replaced and the article says so, as for damaged UTF-8."""
     text = record.get("text")
     if not isinstance(text, str):
         return _rejected(origin, "failed", "no 'text' string field in this JSON object")
     metadata = {k: record[k] for k in ("url", "title", "date", "source") if record.get(k) is not None}
+    for name in ("url", "title", "source"):
+        if not isinstance(metadata.get(name, ""), str):
+            return _rejected(origin, "failed", f"the '{name}' field must be a string, not "
+                                               f"{type(metadata[name]).__name__}")
+    text, replaced = unicode_text(text)
+    for name, value in metadata.items():
+        if isinstance(value, str):
+            metadata[name], count = unicode_text(value)
+            replaced += count
     if "html" in str(record.get("format", "")):
-        return from_html(text, origin, url=metadata.get("url"))
-    item = from_text(text, origin, **metadata)
+        item = from_html(text, origin, url=metadata.get("url"))
+    else:
+        item = from_text(text, origin, **metadata)
     if isinstance(item, Article) and record.get("id"):
-        item.id = str(record["id"])
+        item.id, count = unicode_text(str(record["id"]))
+        replaced += count
+    if isinstance(item, Article) and replaced:
+        item.warnings.append(f"text repaired: {replaced} lone surrogate(s) in {origin} (JSON \\ud800-\\udfff "
+                             "escapes that are not characters) replaced with U+FFFD")
     return item
 
 
 def from_json_document(text: str, origin: str) -> Iterator[Item]:
     """A .json file: one article object, or an array of them (as JSONL lines: `text`, optionally `id`...)."""
     try:
-        value = json.loads(text)
+        value = _loads(text)
     except json.JSONDecodeError as error:
         yield _rejected(origin, "failed", f"malformed JSON: {error.msg} at line {error.lineno} column {error.colno}")
         return
@@ -132,7 +156,7 @@ def _sniff(text: str) -> str:
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):
         try:
-            value = json.loads(stripped)
+            value = _loads(stripped)
         except json.JSONDecodeError:
             return "jsonl" if stripped[0] == "{" else "text"
         multiline = len([line for line in stripped.splitlines() if line.strip()]) > 1
@@ -168,14 +192,18 @@ def _items(text: str, origin: str, kind: str) -> Iterator[Item]:
     if kind == "json":
         yield from from_json_document(text, origin)
     elif kind == "jsonl":
+        lines = 0
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
+            lines += 1
             where = f"{origin}:{number}"
             if len(line) > MAX_ARTICLE_BYTES:
                 yield _rejected(where, "skipped", f"too large: {len(line):,} characters > {MAX_ARTICLE_BYTES:,}")
             else:
                 yield from_jsonl_line(line, where)
+        if not lines:  # nothing silently: an empty file is reported, as an empty .txt is
+            yield _rejected(origin, "skipped", "an empty JSONL file: no article")
     elif kind == "html":
         yield from_html(text, origin)
     else:
@@ -211,6 +239,16 @@ def _warc_page(record, origin: str) -> Item | None:
     return from_html(data, origin, url=url)
 
 
+def _warc_error(error: Exception) -> str:
+    """warcio's message as one line: its explanations run over several."""
+    message = str(error)
+    if "non-chunked gzip" in message:
+        return ("compressed as one gzip stream, not record by record; recompress it (`warcio recompress IN OUT`) "
+                "or gunzip it")
+    first = next((line.strip() for line in message.splitlines() if line.strip()), "")
+    return first[:MAX_REASON_CHARS] or type(error).__name__
+
+
 def read_warc(path: Path) -> Iterator[Item]:
     """Every HTML response of a WARC archive (warcio), with its target URI and date; a record that cannot
     be read ends as failed with the reason, and the records after it are read."""
@@ -225,12 +263,12 @@ def read_warc(path: Path) -> Iterator[Item]:
                 try:
                     item = _warc_page(record, origin)
                 except Exception as error:  # warcio raises several types for a damaged record
-                    item = _rejected(origin, "failed", f"unreadable WARC record: {str(error) or type(error).__name__}")
+                    item = _rejected(origin, "failed", f"unreadable WARC record: {_warc_error(error)}")
                 if item is not None:
                     pages += 1
                     yield item
     except Exception as error:  # warcio raises several types for a damaged archive
-        yield _rejected(str(path), "failed", f"unreadable WARC archive after {records} records: {error}")
+        yield _rejected(str(path), "failed", f"unreadable WARC archive after {records} records: {_warc_error(error)}")
         return
     if pages == 0:  # nothing silently: an archive without pages is reported
         yield _rejected(str(path), "skipped", f"no HTML response in this WARC archive ({records} records read)")
@@ -287,7 +325,7 @@ def count_inputs(paths: Iterable[str | os.PathLike]) -> int | None:
             return None  # unknown until read
         if path.suffix.lower() == ".jsonl" and path.is_file():
             with path.open("rb") as handle:
-                total += sum(1 for line in handle if line.strip())
+                total += max(1, sum(1 for line in handle if line.strip()))  # an empty file is one skipped input
         else:
             total += 1
     return total

@@ -81,6 +81,14 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
       dyad evaluate gold.jsonl --json
       dyad evaluate --task quotes polnear/dev/
     """
+    try:
+        _evaluate(gold, task, gold_format, dictionaries, as_json, n_errors)
+    except GoldError as error:  # a gold file its reader cannot read: one line naming the file and line
+        _fail(str(error), 1)
+
+
+def _evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ...], as_json: bool,
+              n_errors: int) -> None:
     if gold_format != "auto" and gold_format not in TASK_FORMATS[task]:
         _fail(_not_read(task, gold_format), 2)
     if task in ("events", "quotes") and _format_of(gold, gold_format) == "articles":

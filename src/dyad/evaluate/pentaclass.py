@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from dyad.evaluate.gold.files import GoldError, read_gold_text
 from dyad.resources.ontology import lookup
 
 __all__ = ["CLASSES", "evaluate_pentaclass", "main_event", "read_class_gold"]
@@ -30,12 +31,12 @@ Progress = Callable[[int], None] | None
 
 def read_class_gold(path: str | Path) -> list[tuple[str, int]]:
     rows = []
-    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(read_gold_text(path).splitlines(), 1):
         if not line.strip():
             continue
         text, sep, label = line.rpartition("\t")
-        if not sep or not label.strip().isdigit():
-            raise ValueError(f"{path}:{lineno}: expected sentence<TAB>label")
+        if not sep or not label.strip().isascii() or not label.strip().isdigit():  # "²" is a digit, not a number
+            raise GoldError(f"{path}:{lineno}: expected sentence<TAB>label")
         rows.append((text, int(label)))
     return rows
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import msgspec
 
+from dyad.evaluate.gold.files import GoldError, read_gold_json
 from dyad.resources.gazetteer import distance_km, load_gazetteer, normalise
 
 PLACE_FORMATS = ("gwn", "lgl", "geovirus")
@@ -53,25 +54,40 @@ def _float(text: str | None) -> float | None:
         return None
 
 
+def _articles(path: str | Path) -> list[ET.Element]:
+    try:
+        return list(ET.parse(path).getroot().iter("article"))
+    except ET.ParseError as error:
+        raise GoldError(f"{path}: malformed XML: {error}") from None
+
+
+def _offsets(toponym: ET.Element, path: str | Path, n: int, shift: int = 0) -> tuple[int, int]:
+    """A toponym's <start> and <end>; a gold toponym without them is a GoldError naming its article."""
+    try:
+        return int(toponym.findtext("start") or "") + shift, int(toponym.findtext("end") or "") + shift
+    except ValueError:
+        raise GoldError(f"{path}: article {n + 1}: a <{toponym.tag}> without integer <start> and <end>") from None
+
+
 def read_gwn(path: str | Path) -> Iterator[GoldArticle]:
-    for n, article in enumerate(ET.parse(path).getroot().iter("article")):
+    for n, article in enumerate(_articles(path)):
         text = article.findtext("text") or ""
         toponyms = []
         for t in article.iter("toponym"):
             if not (t.findtext("geonamesID") or "").strip():
                 continue
-            start, end = int(t.findtext("start")), int(t.findtext("end"))
+            start, end = _offsets(t, path, n)
             toponyms.append(GoldToponym(start, end, text[start:end], _float(t.findtext("latitude")),
                                         _float(t.findtext("longitude"))))
         yield GoldArticle(article.get("file") or str(n), text, toponyms)
 
 
 def read_lgl(path: str | Path) -> Iterator[GoldArticle]:
-    for n, article in enumerate(ET.parse(path).getroot().iter("article")):
+    for n, article in enumerate(_articles(path)):
         text = article.findtext("text") or ""
         toponyms = []
         for t in article.iter("toponym"):
-            start, end = int(t.findtext("start")), int(t.findtext("end"))
+            start, end = _offsets(t, path, n)
             tag = t.find("gaztag")
             lat = _float(tag.findtext("lat")) if tag is not None else None
             lon = _float(tag.findtext("lon")) if tag is not None else None
@@ -80,11 +96,11 @@ def read_lgl(path: str | Path) -> Iterator[GoldArticle]:
 
 
 def read_geovirus(path: str | Path) -> Iterator[GoldArticle]:
-    for n, article in enumerate(ET.parse(path).getroot().iter("article")):
+    for n, article in enumerate(_articles(path)):
         text = article.findtext("text") or ""
         toponyms = []
         for t in article.iter("location"):
-            start, end = int(t.findtext("start")) - 1, int(t.findtext("end")) - 1  # offsets are 1 too high
+            start, end = _offsets(t, path, n, shift=-1)  # offsets are 1 too high
             toponyms.append(GoldToponym(start, end, text[start:end], _float(t.findtext("lat")),
                                         _float(t.findtext("lon"))))
         yield GoldArticle(str(n), text, toponyms)
@@ -211,25 +227,30 @@ def evaluate_places(path: str | Path, fmt: str, *, nlp=None, progress: Callable[
     return result
 
 
+def read_event_locations(path: str | Path) -> list[dict]:
+    """The PLOVER gold records that name an event location (`eventLoc`, an object) and hold a text."""
+    data = read_gold_json(path)
+    return [r for r in (data if isinstance(data, list) else [data]) if isinstance(r, dict)
+            and isinstance(r.get("eventLoc"), dict) and isinstance(r.get("text"), str)]
+
+
 def evaluate_event_locations(path: str | Path, nlp=None) -> dict:
     """Event locations against the PLOVER gold records that name one (`eventLoc`).
 
     A record counts as right when the location of its first coded event is the gold place name or
     the gazetteer entry that name resolves to (same GeoNames id, or within 161 km of it).
     """
-    import json
-
     from dyad.components.places.resolve import resolve
     from dyad.pipeline import load, process
 
-    records = [r for r in json.loads(Path(path).read_text("utf-8")) if isinstance(r, dict) and r.get("eventLoc")]
+    records = read_event_locations(path)
     nlp = nlp or load()
     gazetteer = load_gazetteer()
     right = coded = 0
     details = []
     for record, result in zip(records, process([{"text": r["text"]} for r in records], nlp), strict=True):
         gold_name = re.sub(r"^(?:the\s+)?(?:city|town|village|province|region)\s+of\s+", "",
-                           record["eventLoc"].get("name", ""), flags=re.I)
+                           str(record["eventLoc"].get("name") or ""), flags=re.I)
         location = result.events[0].location if result.events else None
         if result.events:
             coded += 1

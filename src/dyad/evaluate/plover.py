@@ -25,7 +25,6 @@ placeholders), by dyad's own coder or, with ``dictionaries``, by the legacy engi
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -33,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+
+from dyad.evaluate.gold.files import read_gold_json
 
 __all__ = ["CONFIDENCE_BINS", "PLOVER_05", "GoldSentence", "code_texts", "evaluate_plover_events",
            "read_gold_sentences", "reliability"]
@@ -70,11 +71,13 @@ def _codes(value: Any) -> list[str]:
 
 def read_gold_sentences(path: str | Path) -> list[GoldSentence]:
     """The gold records grouped by sentence (records sharing a text are one sentence)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    data = read_gold_json(path)
     by_text: dict[str, GoldSentence] = {}
     for item in data if isinstance(data, list) else [data]:
+        if not isinstance(item, dict):
+            continue
         text, event = item.get("text"), item.get("event")
-        if not isinstance(text, str) or not text.strip() or not event or event == "DOCUMENT":
+        if not isinstance(text, str) or not text.strip() or not isinstance(event, str) or event in ("", "DOCUMENT"):
             continue
         event = PLOVER_05.get(event, event)
         sentence = by_text.setdefault(text, GoldSentence(str(item.get("id", len(by_text))), text, [], []))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import msgspec
 
+from dyad.evaluate.gold.files import GoldError, read_gold_text
 from dyad.records import Article, Quote, article_id
 
 WORD = re.compile(r"\w+")
@@ -36,8 +37,13 @@ class GoldArticle(msgspec.Struct):
     quotes: list[GoldQuote]
 
 
-def _spans(field: str) -> list[tuple[int, int]]:
-    return [(int(a), int(b)) for a, b in (part.split() for part in field.split(";"))]
+def _spans(field: str, where: str) -> list[tuple[int, int]]:
+    """Brat offsets, "10 20;25 30"; anything else is a GoldError at `where` (file and line)."""
+    try:
+        return [(int(a), int(b)) for a, b in (part.split() for part in field.split(";"))]
+    except ValueError:
+        raise GoldError(f"{where}: expected character offsets ('START END', ';' between fragments), "
+                        f"not {field[:60]!r}") from None
 
 
 def _quoted_passages(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -72,16 +78,16 @@ def read_polnear(directory: str | Path) -> list[GoldArticle]:
         first.setdefault(ann.stem.rsplit("_", 1)[0], ann)
     articles = []
     for name, ann in sorted(first.items()):
-        text = (text_dir / f"{name}.txt").read_text(encoding="utf-8")
+        text = read_gold_text(text_dir / f"{name}.txt")
         spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
         relations = []
-        for line in ann.read_text(encoding="utf-8").splitlines():
+        for lineno, line in enumerate(read_gold_text(ann).splitlines(), 1):
             fields = line.split("\t")
             if line.startswith("T") and len(fields) >= 2:
                 label, _, offsets = fields[1].partition(" ")
-                spans[fields[0]] = (label, _spans(offsets))
-            elif line.startswith("E") and len(fields) >= 2:
-                relations.append(dict(arg.split(":", 1) for arg in fields[1].split()))
+                spans[fields[0]] = (label, _spans(offsets, f"{ann}:{lineno}"))
+            elif line.startswith("E") and len(fields) >= 2:  # ROLE:ID arguments
+                relations.append(dict(arg.split(":", 1) for arg in fields[1].split() if ":" in arg))
         quotes = []
         for relation in relations:
             content = relation.get("Content")

@@ -17,6 +17,7 @@ import json
 import re
 from pathlib import Path
 
+from dyad.evaluate.gold.files import GoldError
 from dyad.evaluate.gold.jsonl import read_jsonl
 from dyad.evaluate.gold.model import GoldEvent, GoldRecord, GoldSet, Kind, category_of
 from dyad.evaluate.gold.petrarch import read_petrarch_xml
@@ -44,10 +45,6 @@ FORMATS = ("tabari", "petrarch-xml", "plover-gsr", "conflibert-class", "conflibe
 IMPLEMENTED = ("tabari", "petrarch-xml", "jsonl")
 
 _READERS = {"tabari": read_tabari, "petrarch-xml": read_petrarch_xml, "jsonl": read_jsonl}
-
-
-class GoldError(Exception):
-    """A gold file that cannot be read (missing, or of a format that cannot be told)."""
 
 
 class FormatNotImplemented(GoldError):

@@ -9,10 +9,11 @@ prefixes of actor codes (``RUS``, ``IGOUNO``) and ``code`` its CAMEO root. Scori
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import msgspec
+
+from dyad.evaluate.gold.files import GoldError, parse_json, read_gold_text, text_or_none
 
 __all__ = ["ArticleEvent", "ArticleGold", "ArticleQuote", "read_articles"]
 
@@ -50,7 +51,7 @@ class ArticleGold(msgspec.Struct, kw_only=True):
 def _events(items: object) -> list[ArticleEvent]:
     if not isinstance(items, list):
         return []
-    return [ArticleEvent(source=str(e.get("source") or ""), target=e.get("target") or None,
+    return [ArticleEvent(source=str(e.get("source") or ""), target=text_or_none(e.get("target") or None),
                          code=str(e.get("code") or ""), sentence=str(e.get("sentence") or ""))
             for e in items if isinstance(e, dict)]
 
@@ -59,22 +60,26 @@ def _quotes(items: object) -> list[ArticleQuote]:
     if not isinstance(items, list):
         return []
     return [ArticleQuote(text=str(q.get("text") or ""), speaker=str(q.get("speaker") or ""),
-                         speaker_keys=tuple(str(k) for k in q.get("speaker_keys") or ()))
+                         speaker_keys=tuple(str(k) for k in _list(q.get("speaker_keys"))))
             for q in items if isinstance(q, dict)]
 
 
+def _list(value: object) -> list | tuple:
+    return value if isinstance(value, list | tuple) else ()
+
+
 def read_articles(path: str | Path) -> list[ArticleGold]:
-    """The gold articles of a file, in file order; a line that is not an article object is an error."""
+    """The gold articles of a file, in file order; a line that is not an article object is a GoldError."""
     path = Path(path)
     out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(read_gold_text(path).splitlines(), 1):
         if not line.strip():
             continue
-        record = json.loads(line)
+        record = parse_json(line, str(path), n)
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise ValueError(f"{path}:{n}: expected an article object with a 'text' string")
+            raise GoldError(f"{path}:{n}: expected an article object with a 'text' string")
         out.append(ArticleGold(id=str(record.get("id") or f"line-{n}"), text=record["text"],
-                               title=record.get("title"), date=record.get("date"),
+                               title=text_or_none(record.get("title")), date=text_or_none(record.get("date")),
                                events=_events(record.get("events")),
                                optional_events=_events(record.get("optional_events")),
                                quotes=_quotes(record.get("quotes")), line=n))

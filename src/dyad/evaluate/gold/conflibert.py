@@ -8,9 +8,12 @@ from the token lengths alone.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import msgspec
+
+from dyad.evaluate.gold.files import read_gold_text
 
 __all__ = ["NerSentence", "NerSpan", "read_conflibert_ner"]
 
@@ -75,7 +78,7 @@ def read_conflibert_ner(path: str | Path) -> list[NerSentence]:
         tokens.clear()
         tags.clear()
 
-    with path.open(encoding="utf-8") as lines:
+    with io.StringIO(read_gold_text(path), newline=None) as lines:  # newlines as open() reads them
         for lineno, line in enumerate(lines, 1):
             line = line.rstrip("\n")
             if not line.strip():

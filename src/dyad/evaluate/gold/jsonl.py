@@ -114,6 +114,6 @@ def read_jsonl(path: str | Path, *, text: str | None = None) -> GoldSet:
             if not isinstance(obj, dict):
                 raise ValueError("not a JSON object")
             gold.records.append(record_from_json(obj, lineno, origin))
-        except (msgspec.DecodeError, ValueError) as error:
+        except (msgspec.DecodeError, ValueError, RecursionError) as error:  # RecursionError: nested too deeply
             gold.warnings.append(f"{origin}:{lineno}: skipped: {error}")
     return gold

@@ -8,10 +8,11 @@ The first record of the published files is documentation ("DOCUMENT") and has no
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import msgspec
+
+from dyad.evaluate.gold.files import read_gold_json, text_or_none
 
 __all__ = ["PloverActor", "PloverRecord", "read_plover_gsr"]
 
@@ -32,11 +33,11 @@ class PloverRecord(msgspec.Struct):
 
 def read_plover_gsr(path: str | Path) -> list[PloverRecord]:
     """The records of a PLOVER GSR JSON file that hold a text, with their gold actors."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if isinstance(data, dict):
-        data = [data]
+    data = read_gold_json(path)
     records: list[PloverRecord] = []
-    for item in data:
+    for item in data if isinstance(data, list) else [data]:
+        if not isinstance(item, dict):
+            continue
         text = item.get("text")
         if not isinstance(text, str) or not text.strip():
             continue
@@ -45,7 +46,7 @@ def read_plover_gsr(path: str | Path) -> list[PloverRecord]:
             value = item.get(role)
             for actor in value if isinstance(value, list) else []:
                 if isinstance(actor, dict) and actor.get("actorText"):
-                    actors.append(PloverActor(role, str(actor["actorText"]), actor.get("code") or None,
-                                              actor.get("sector") or None))
-        records.append(PloverRecord(str(item.get("id", len(records))), text, actors, item.get("event")))
+                    actors.append(PloverActor(role, str(actor["actorText"]), text_or_none(actor.get("code") or None),
+                                              text_or_none(actor.get("sector") or None)))
+        records.append(PloverRecord(str(item.get("id", len(records))), text, actors, text_or_none(item.get("event"))))
     return records

@@ -21,7 +21,6 @@ import duckdb
 import jinja2
 import msgspec
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -31,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from dyad.corpus import queries as common
 from dyad.corpus.store import Store
 from dyad.surfaces.server import geo, queries, render
+from dyad.surfaces.server.errors import invalid_request
 
 HERE = Path(__file__).parent
 MAX_BODY = 1_000_000  # bytes: set by hand, far above any news article posted to /api/code or /code
@@ -47,22 +47,6 @@ _encoder = msgspec.json.Encoder()
 
 def json_response(data: Any, status_code: int = 200) -> Response:
     return Response(_encoder.encode(data), status_code=status_code, media_type="application/json")
-
-
-def _sendable(value: Any) -> Any:
-    """`value` with lone surrogates (text UTF-8 cannot encode, as a JSON body's "\\ud800") replaced by U+FFFD."""
-    if isinstance(value, str):
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    if isinstance(value, dict):
-        return {_sendable(k): _sendable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_sendable(v) for v in value]
-    return value
-
-
-async def invalid_request(_request: Request, error: RequestValidationError) -> Response:
-    """FastAPI's 422 for a request that fails validation, sendable whatever text the request held."""
-    return json_response({"detail": _sendable(jsonable_encoder(error.errors()))}, 422)
 
 
 class BodyLimit:

@@ -6,7 +6,12 @@ from pathlib import Path
 
 from dyad.components.events.dictionaries.elements import Diagnostic
 
-__all__ = ["DictionaryError", "ReadContext"]
+__all__ = ["MAX_FORMS", "DictionaryError", "ReadContext", "resolve_beside"]
+
+# Surface forms one phrase may expand to (issues' '+', N: and V:; agents' !MARKER! substitutions): real
+# dictionaries stay far below (Phoenix.IssueCoding.txt: 64 at most; agents: two markers a line), a damaged
+# line past it would fill memory (found by fuzzing, issue 19). Set by hand on the dictionaries of ../shared.
+MAX_FORMS = 4096
 
 
 class DictionaryError(ValueError):
@@ -40,3 +45,12 @@ class ReadContext:
 
     def warn(self, message: str, lineno: int | None = None) -> None:
         self.warnings.append(Diagnostic(self.path, self.lineno if lineno is None else lineno, message))
+
+
+def resolve_beside(path: Path, name: str, ctx: ReadContext, lineno: int | None = None) -> str:
+    """A file named in a project or config file, resolved beside that file; a name no file can have (a NUL
+    in it, a symbolic-link loop) is an error on its line."""
+    try:
+        return str((path.parent / name).resolve())
+    except (ValueError, OSError, RuntimeError) as error:
+        raise ctx.error(f"{name[:80]!r} is not a usable file name ({error})", lineno) from None

@@ -18,7 +18,7 @@ from dyad.components.events.dictionaries.entries import (
     OntologyEntry,
     Option,
 )
-from dyad.components.events.dictionaries.errors import ReadContext
+from dyad.components.events.dictionaries.errors import MAX_FORMS, ReadContext, resolve_beside
 from dyad.components.events.dictionaries.model import Dictionaries, Project
 from dyad.components.events.dictionaries.syntax import (
     numbered_lines,
@@ -111,15 +111,31 @@ def expand_issue(text: str) -> list[str]:
     """Surface forms of an issue phrase (PETRARCH docs "Issues List", as PETRARCH expands
     them): ``N:word`` gives the word and its plural (``Y`` -> ``IES``, otherwise ``+S``),
     ``V:word`` the word and ``+S``, ``+ED`` (``+D`` after E) and ``+ING`` (dropping a final E),
-    and ``a+b`` both ``a b`` and ``a-b``."""
+    and ``a+b`` both ``a b`` and ``a-b``. More than :data:`MAX_FORMS` is a ValueError: the count
+    doubles with each ``+``, so a damaged line would fill memory."""
     forms = [""]
     for token in text.upper().split():
         pieces = [_issue_piece(p) for p in token.split("+")]
         variants = pieces[0]
         for options in pieces[1:]:
+            _check_forms(len(forms) * len(variants) * 2 * len(options))
             variants = [v + sep + o for v in variants for sep in (" ", "-") for o in options]
+        _check_forms(len(forms) * len(variants))
         forms = [f"{f} {v}".strip() for f in forms for v in variants]
     return list(dict.fromkeys(f for f in forms if f))
+
+
+def _check_forms(count: int) -> None:
+    if count > MAX_FORMS:
+        raise ValueError(f"this phrase expands to more than {MAX_FORMS:,} forms (each '+', N: and V: multiplies "
+                         "them); split it into several lines")
+
+
+def _expand(phrase: str, ctx: ReadContext) -> list[str]:
+    try:
+        return expand_issue(phrase)
+    except ValueError as error:
+        raise ctx.error(str(error)) from None
 
 
 _ATTR = re.compile(r'([A-Za-z]+)\s*=\s*"([^"]*)"')
@@ -160,7 +176,7 @@ def read_issues(path: str | Path, *, text: str | None = None) -> Dictionaries:
             phrase = s.lstrip("~").strip().upper()
             if not phrase:
                 raise ctx.error("expected a phrase after '~'")
-            out.issues.append(IssueEntry(phrase, expand_issue(phrase), src, None, category,
+            out.issues.append(IssueEntry(phrase, _expand(phrase, ctx), src, None, category,
                                          "story" if story else "sentence"))
             continue
         if "[" not in s:
@@ -176,7 +192,7 @@ def read_issues(path: str | Path, *, text: str | None = None) -> Dictionaries:
                 raise ctx.error("an issue phrase has exactly one non-empty [CODE]")
             if len(blocks) > 1:
                 ctx.warn("repeated [CODE] ignored")
-            out.issues.append(IssueEntry(phrase, expand_issue(phrase), src, codes[0], category))
+            out.issues.append(IssueEntry(phrase, _expand(phrase, ctx), src, codes[0], category))
             s = rest.strip()
             if s and "[" not in s:
                 ctx.warn(f"text {s!r} after the code ignored")
@@ -204,7 +220,7 @@ def read_prepositions(path: str | Path, *, text: str | None = None) -> Dictionar
     return out
 
 
-_HEX_TERM = re.compile(r"([+-]?)\s*(0x[0-9A-Fa-f]+|\d+)")
+_HEX_TERM = re.compile(r"([+-]?)\s*(0x[0-9A-Fa-f]+|[0-9]+)")
 
 
 def read_ontology(path: str | Path, *, text: str | None = None) -> Dictionaries:
@@ -224,7 +240,8 @@ def read_ontology(path: str | Path, *, text: str | None = None) -> Dictionaries:
         terms = _HEX_TERM.findall(expr)
         if "".join(sign + num for sign, num in terms) != expr:
             raise ctx.error(f"'{expr}' is not a sum of hexadecimal numbers")
-        value = sum((-1 if sign == "-" else 1) * int(num, 0) for sign, num in terms)
+        # hexadecimal, or decimal (leading zeros allowed, as "01": int(num, 0) refuses them)
+        value = sum((-1 if sign == "-" else 1) * (int(num, 16) if num[:2] == "0x" else int(num)) for sign, num in terms)
         out.ontology[code.strip()] = OntologyEntry(code.strip(), value, Source(path, lineno), label)
     out.warnings = ctx.warnings
     return out
@@ -272,7 +289,7 @@ def read_config(path: str | Path, *, text: str | None = None) -> tuple[Dictionar
             if section == "Dictionaries" and key in _CONFIG_FILES:
                 for item in value.split(","):
                     if item.strip():
-                        resolved = str((path.parent / item.strip()).resolve())
+                        resolved = resolve_beside(path, item.strip(), ctx, linenos.get((section, key), 0))
                         project.files.setdefault(_CONFIG_FILES[key], []).append(resolved)
                         project.linenos.setdefault(resolved, linenos.get((section, key), 0))
     out.warnings = ctx.warnings

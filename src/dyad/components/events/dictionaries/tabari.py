@@ -6,12 +6,13 @@ and agents: ``.actors`` / ``Phoenix.*.actors.txt``, ``.agents`` / ``Phoenix.agen
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from pathlib import Path
 
 from dyad.components.events.dictionaries.elements import Dialect, Source, Word, phrase_text
 from dyad.components.events.dictionaries.entries import ActorCode, ActorEntry, AgentEntry, LexicalEntry, Option
-from dyad.components.events.dictionaries.errors import ReadContext
+from dyad.components.events.dictionaries.errors import MAX_FORMS, ReadContext, resolve_beside
 from dyad.components.events.dictionaries.model import Dictionaries, Project
 from dyad.components.events.dictionaries.syntax import (
     numbered_lines,
@@ -248,6 +249,10 @@ def read_agents(path: str | Path, *, dialect: Dialect = "tabari",  # noqa: C901
             if missing:
                 ctx.warn(f"substitution marker !{missing[0]}! is not defined; line skipped")
                 continue
+            count = math.prod(len(markers[n.upper()]) for n in names)
+            if count > MAX_FORMS:
+                raise ctx.error(f"this phrase's markers expand to {count:,} forms, more than {MAX_FORMS:,}; "
+                                "split it into several lines")
             variants = []
             for combo in itertools.product(*(markers[n.upper()] for n in names)):
                 pieces = _MARKER.split(head)  # text, name, text, name, ..., text
@@ -350,7 +355,7 @@ def read_project(path: str | Path, *, text: str | None = None) -> Project:
         if not value:
             raise ctx.error(f"<{tag}> has no file name")
         name = value.split()[0] if kind != "text" else value
-        resolved = str((path.parent / name).resolve())
+        resolved = resolve_beside(path, name, ctx)
         project.files.setdefault(kind, []).append(resolved)
         project.linenos.setdefault(resolved, lineno)
     return project
