@@ -60,13 +60,14 @@ from dyad.components.events.roles import (
     between_pairs,
     collect,
     condition_of,
+    governing_verb,
     mark,
     quantified_object,
     shared_objects,
     sources_of,
     targets_of,
 )
-from dyad.components.events.visits import participle, visiting_events
+from dyad.components.events.visits import participle, visit_roles, visiting_events
 from dyad.extensions import record_error
 from dyad.records import Event
 from dyad.resources.gazetteer import load_gazetteer
@@ -409,7 +410,7 @@ class EventCoder:
         if not sources and not between and targets:
             sources = self._reporter(frame, noun)  # "the rebels say talks with Y aim to ...": their talks
         if rule.code.startswith(_VISIT) and not targets:
-            sources, targets = _visit_roles(frame, noun, sources)
+            sources, targets = visit_roles(frame, noun, sources)
         if between and not sources:
             sources, targets = between, between
         elif between:
@@ -418,42 +419,11 @@ class EventCoder:
         if not sources or not targets:
             return None
         code = rule.code
-        verb = _governing_verb(noun)
+        verb = governing_verb(noun)
         if verb is not None and self._future_report(verb):
             code = self.lexicon.reframe("intend", code) or code  # "an agreement on X would be signed"
         return Match(noun, code, rule.source, "nominal", sources, targets,
                      {"specificity": 0.0, "nominal": 1.0, "direct_target": 0.0}, bool(between))
-
-def _governing_verb(noun: Token) -> Token | None:
-    """The verb whose clause a noun is in, through prepositions and noun modifiers."""
-    head = noun.head
-    for _ in range(6):
-        if head.pos_ in ("VERB", "AUX"):
-            return head
-        if head.head.i == head.i:
-            return None
-        head = head.head
-    return None
-
-
-def _visit_roles(frame: DocFrame, noun: Token, sources: list[int]) -> tuple[list[int], list[int]]:
-    """"X is coming to the end of a three-week US tour": a country naming a visit ("US tour") is where it
-    goes; the visitor is then its possessor, else the subject of the clause the noun is in."""
-    places = [i for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
-              and (i := actor_token(c, frame.actor_at)) is not None]
-    if not places and noun.i in frame.actor_at and not frame.actors[frame.actor_at[noun.i]].sectors:
-        places = [noun.i]  # the noun coded as its country's ("a US tour")
-    if not places:
-        return sources, []
-    visitors = [actor_token(c, frame.source_at) for c in noun.children if c.dep_ == "poss"]
-    visitors = [i for i in visitors if i is not None]
-    if not visitors:
-        head = noun
-        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
-            head = head.head
-        visitors = sources_of(head, frame.source_at, head)[0] if head.pos_ in ("VERB", "AUX") else []
-    return visitors, [p for p in places if p not in visitors]
-
 
 def _complement_target(frame: DocFrame, match: Match, complement: Token) -> None:
     """"threatened to cut off supplies to X": the uncoded complement of a frame still names the target."""

@@ -294,3 +294,13 @@ def condition_of(verb: Token, complement: Token | None) -> Token | None:
     return None
 
 
+def governing_verb(noun: Token) -> Token | None:
+    """The verb whose clause a noun is in, through prepositions and noun modifiers."""
+    head = noun.head
+    for _ in range(6):
+        if head.pos_ in ("VERB", "AUX"):
+            return head
+        if head.head.i == head.i:
+            return None
+        head = head.head
+    return None

@@ -1,11 +1,14 @@
-"""Visitors named by a participle: "a reception for visiting Russian Defence Minister S in Hanoi".
+"""Who visits whom when the text says it in a participle or a noun.
+
+"a reception for visiting Russian Defence Minister S in Hanoi", "a three-week US tour".
 
 "Visiting" before a named actor says that actor is on a visit (CAMEO 042, make a visit) to the country
 it is in, and that country hosts it (043, host a visit). The host is the place the sentence puts the
 visit in ("in Hanoi"), else the subject of the sentence's main clause when it is another country's
 actor ("Party chief T received visiting minister S"). The parser often reads "for visiting S" as a verb
 with S as its object (or "received visiting S" as receiving to visit S); with no subject of its own
-and an article, preposition or that verb before it, the participle is meant.
+and an article, preposition or that verb before it, the participle is meant. A country naming a visit
+noun ("a US tour") is where the visit goes (`visit_roles`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from spacy.tokens import Token
 
 from dyad.components.events.frame import DocFrame, Match
 from dyad.components.events.locative import toponym
-from dyad.components.events.roles import SUBJECT, WHERE_PREPS, actor_token
+from dyad.components.events.roles import SUBJECT, WHERE_PREPS, actor_token, sources_of
 
 RULE = "dyad:events/visits.py (visiting + actor)"
 
@@ -74,3 +77,22 @@ def _host(frame: DocFrame, visiting: Token, visitor: int) -> int | None:
             country = frame.actors[frame.source_at[i]].country
             return i if country and country != guest else None
     return None
+
+
+def visit_roles(frame: DocFrame, noun: Token, sources: list[int]) -> tuple[list[int], list[int]]:
+    """"X is coming to the end of a three-week US tour": a country naming a visit ("US tour") is where it
+    goes; the visitor is then its possessor, else the subject of the clause the noun is in."""
+    places = [i for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
+              and (i := actor_token(c, frame.actor_at)) is not None]
+    if not places and noun.i in frame.actor_at and not frame.actors[frame.actor_at[noun.i]].sectors:
+        places = [noun.i]  # the noun coded as its country's ("a US tour")
+    if not places:
+        return sources, []
+    visitors = [actor_token(c, frame.source_at) for c in noun.children if c.dep_ == "poss"]
+    visitors = [i for i in visitors if i is not None]
+    if not visitors:
+        head = noun
+        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+            head = head.head
+        visitors = sources_of(head, frame.source_at, head)[0] if head.pos_ in ("VERB", "AUX") else []
+    return visitors, [p for p in places if p not in visitors]
