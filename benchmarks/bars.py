@@ -52,6 +52,10 @@ BARS = {
                   "halves.odd.f1": (">=", 0.55), "halves.gap": ("<=", 0.10)}),
     "art-quotes": ("15", ["--task", "quotes", "--format", "articles", GOLD / "articles/gwn-events.jsonl"],
                    {"speaker_accuracy": (">=", 0.85)}),
+    "where-when": ("16", ["--task", "where-when", "--format", "articles", GOLD / "articles/gwn-events.jsonl"],
+                   {"matched_events": (">=", 40), "location_accuracy": (">=", 0.80), "date_accuracy": (">=", 0.85)}),
+    "event-places": ("16", ["--task", "places", "--format", "plover-gsr", GOLD / "events/plover-gsr-dev.json"],
+                     {"accuracy": (">=", 0.80)}),
 }
 
 

@@ -25,7 +25,7 @@ SCORED_EVENT_FORMATS = ("plover-gsr", "conflibert-class")  # events scored by pl
 # the gold formats each task reads: its readers are the modules above
 TASK_FORMATS = {"events": (*IMPLEMENTED, *SCORED_EVENT_FORMATS, "articles"), "actors": ACTOR_FORMATS,
                 "quotes": ("polnear", "articles"),
-                "places": (*PLACE_FORMATS, "plover-gsr")}
+                "places": (*PLACE_FORMATS, "plover-gsr"), "where-when": ("articles",)}
 TASKS = tuple(TASK_FORMATS)
 MAX_WARNINGS = 20  # gold warnings printed before "... and N more": set by hand, one screen
 MAX_CRASHES = 10  # crashed records listed in the table report (all of them are in --json): set by hand
@@ -45,7 +45,7 @@ def _fail(message: str, code: int) -> NoReturn:
 @click.command("evaluate", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("gold", type=click.Path(exists=True, dir_okay=True))
 @click.option("--task", type=click.Choice(TASKS), default="events", show_default=True,
-              help="What to score: events, actors, quotes or places.")
+              help="What to score: events, actors, quotes, places or where-when.")
 @click.option("--format", "gold_format", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
               help="Gold format; auto detects it from the file. Each task reads: "
               + "; ".join(f"{task}: {', '.join(formats)}" for task, formats in TASK_FORMATS.items()) + ".")
@@ -73,6 +73,8 @@ def evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, ..
       quotes  quotations and their speakers (a PolNeAR split folder, or whole-article gold).
       places  toponyms resolved to coordinates (GeoWebNews, LGL, GeoVirus), or the event locations
               of PLOVER records.
+      where-when  where and when each matched event of whole-article gold happened (place within
+              40 km or the same region, date at the gold's precision).
 
     \b
     Examples:
@@ -91,6 +93,9 @@ def _evaluate(gold: str, task: str, gold_format: str, dictionaries: tuple[str, .
               n_errors: int) -> None:
     if gold_format != "auto" and gold_format not in TASK_FORMATS[task]:
         _fail(_not_read(task, gold_format), 2)
+    if task == "where-when":
+        _evaluate_where_when(gold, dictionaries, as_json, n_errors)
+        return
     if task in ("events", "quotes") and _format_of(gold, gold_format) == "articles":
         _evaluate_articles(gold, task, dictionaries, as_json, n_errors)
         return
@@ -402,3 +407,26 @@ def _evaluate_articles(gold: str, task: str, dictionaries: tuple[str, ...], as_j
             for e in error[kind]:
                 triple = f"{e['source'] or '-'} / {e['target'] or '-'} / {e['code']}"
                 out.print(f"  {kind:<6} {triple}  {e['sentence'][:100]}", markup=False, soft_wrap=True)
+
+
+def _evaluate_where_when(gold: str, dictionaries: tuple[str, ...], as_json: bool, n_errors: int) -> None:
+    """--task where-when on whole-article gold: a thin shell over
+    :func:`dyad.evaluate.where_when.evaluate_where_when`."""
+    from dyad.evaluate.where_when import evaluate_where_when
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=stderr, transient=True, disable=as_json) as bar:
+        job = bar.add_task("coding articles", total=None)
+        try:
+            result = evaluate_where_when(gold, list(dictionaries) or None,
+                                         progress=lambda n: bar.advance(job, n), n_errors=n_errors)
+        except (ValueError, OSError) as error:
+            _fail(f"cannot read {gold}: {error}", 1)
+    if not result["gold_events"]:
+        _fail(f"{gold}: no gold events to score (is it whole-article gold?)", 1)
+    _print_figures(f"where and when ({result['coder']}, whole articles)", result, as_json, ())
+    if not as_json:
+        out = Console(highlight=False)
+        for error in result.get("errors", []):
+            out.print(f"{error['id']} {error['event']} wrong {', '.join(error['wrong'])}: gold {error['gold']}, "
+                      f"dyad {error['dyad']}  {error['sentence'][:90]}", markup=False, soft_wrap=True)

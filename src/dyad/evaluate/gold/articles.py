@@ -15,16 +15,27 @@ import msgspec
 
 from dyad.evaluate.gold.files import GoldError, parse_json, read_gold_text, text_or_none
 
-__all__ = ["ArticleEvent", "ArticleGold", "ArticleQuote", "read_articles"]
+__all__ = ["ArticleEvent", "ArticleGold", "ArticleQuote", "GoldLocation", "read_articles"]
+
+
+class GoldLocation(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a gold event happened: a place name, its country (ISO 3166-1 alpha-2), city/region/country."""
+
+    name: str
+    country: str
+    level: str = "city"
 
 
 class ArticleEvent(msgspec.Struct, frozen=True, kw_only=True):
-    """One gold event: scored prefixes, CAMEO root, and the opening of its sentence (for error reports)."""
+    """One gold event: scored prefixes, CAMEO root, the opening of its sentence (for error reports), and
+    (required events) where and when it happened: a date is YYYY-MM-DD, YYYY-MM or YYYY."""
 
     source: str
     target: str | None
     code: str
     sentence: str = ""
+    location: GoldLocation | None = None
+    date: str | None = None
 
 
 class ArticleQuote(msgspec.Struct, frozen=True, kw_only=True):
@@ -52,8 +63,17 @@ def _events(items: object) -> list[ArticleEvent]:
     if not isinstance(items, list):
         return []
     return [ArticleEvent(source=str(e.get("source") or ""), target=text_or_none(e.get("target") or None),
-                         code=str(e.get("code") or ""), sentence=str(e.get("sentence") or ""))
+                         code=str(e.get("code") or ""), sentence=str(e.get("sentence") or ""),
+                         location=_location(e.get("location")), date=text_or_none(e.get("date")))
             for e in items if isinstance(e, dict)]
+
+
+def _location(value: object) -> GoldLocation | None:
+    """A gold location object; None when absent or without a name and a country."""
+    if not isinstance(value, dict) or not value.get("name") or not value.get("country"):
+        return None
+    return GoldLocation(name=str(value["name"]), country=str(value["country"]).upper(),
+                        level=str(value.get("level") or "city"))
 
 
 def _quotes(items: object) -> list[ArticleQuote]:
