@@ -131,14 +131,36 @@ def test_dateline_is_a_place_and_locates_events_without_a_named_place(nlp):
         assert "dateline" in event.location.method
 
 
-def test_event_location_is_the_place_named_in_its_sentence(nlp):
+def test_event_location_is_the_place_in_its_own_clause(nlp):
     from dyad.pipeline import code_text
 
     result = code_text("Turkish troops attacked Kurdish fighters in the town of Kobani on Friday.",
                        date="2026-03-04", nlp=nlp)
     located = [e.location for e in result.events if e.location is not None]
     assert located and located[0].name == "Kobani" and located[0].country_iso2 == "SY"
-    assert located[0].latitude is not None and located[0].method.startswith("named in the sentence")
+    assert located[0].latitude is not None and located[0].method.startswith("in the event's clause")
+
+
+def test_an_act_without_a_place_of_its_own_takes_the_one_its_sentence_names(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("After the ceasefire collapsed around Kobani, Turkish troops attacked Kurdish fighters.",
+                       date="2026-03-04", nlp=nlp)
+    located = [e.location for e in result.events if e.code.startswith("19") and e.location is not None]
+    assert located and located[0].name == "Kobani" and located[0].method.startswith("named in the sentence")
+
+
+def test_a_statement_is_located_where_its_speaker_is_not_where_what_it_concerns_is(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("Greek Prime Minister Nikos Andreou condemned the Turkish shelling of villages in Syria.",
+                       date="2026-03-04", nlp=nlp)
+    (event,) = [e for e in result.events if e.code.startswith("11")]
+    assert event.location.country_iso2 == "GR" and event.location.method == "the source's country"
+    dated = code_text("ATHENS (Reuters) - Greek Prime Minister Nikos Andreou condemned the Turkish shelling of "
+                      "villages in Syria.", date="2026-03-04", nlp=nlp)
+    (event,) = [e for e in dated.events if e.code.startswith("11")]
+    assert event.location.name.upper() == "ATHENS" and "speaker's country" in event.location.method
 
 
 def test_index_is_cached_on_disk_and_loads_fast(tmp_path, monkeypatch):

@@ -1,8 +1,13 @@
-"""An event's location: the place named in its sentence, else the dateline, else an actor's country.
+"""An event's location, from its own clause outward.
 
-In the sentence, a place outside the actors' own words ("the Kabul government") comes first, then one
-after a locative preposition ("in", "near", "the town of"), then a town before a country, then the
-one nearest the event's verb. `Place.method` says which rule chose it.
+1. A place in the event's own clause: after a locative preposition on its verb ("met in Hanoi").
+2. A statement or decision (roots 01-03, 05, 10-13, 16) is made where its speaker is: the dateline when
+   that is the speaker's country, else the speaker's country (the gold's convention, and the codebook's
+   "where it was decided").
+3. Another event: the place named in its sentence -- outside the actors' own words ("the Kabul
+   government") first, then after a locative preposition, then a town before a country, then the one
+   nearest the event's verb -- else the dateline, else the target's (source's) country.
+`Place.method` says which rule chose it.
 """
 
 from __future__ import annotations
@@ -18,8 +23,30 @@ from dyad.resources.gazetteer import Gazetteer
 
 _SETTLEMENTS = frozenset({"city", "town", "village", "capital", "province", "region", "district", "port",
                           "suburb", "outskirts", "state", "county", "streets", "center", "centre"})
+# Prepositions that say where an event happens (not where it goes or comes from: "to", "into", "from").
+_WHERE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within", "on",
+                    "off", "over"})
+# Statements, appeals, intentions, cooperation, demands, disapproval, refusals, threats and cutting ties
+# (CAMEO roots 01-03, 05, 10-13, 16): said or decided where their speaker is, not where what they concern is.
+_DECLARED = frozenset({"01", "02", "03", "05", "10", "11", "12", "13", "16"})
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around", "into", "to",
                        "from", "within", "toward", "towards", "on", "over", "off"})
+
+
+def _hangs_from(token, verb) -> bool:
+    """Whether a place's token is the object of a locative preposition on `verb` (or on a noun that
+    hangs from it) with no other verb on the way."""
+    prep = None
+    while token.head.i != token.i:
+        head = token.head
+        if token.dep_ == "pobj" and head.dep_ == "prep":
+            prep = head
+        if head.i == verb.i:
+            return prep is not None and prep.lower_ in _WHERE
+        if head.pos_ in ("VERB", "AUX"):
+            return False
+        token = head
+    return False
 
 
 def _in_actor(place: Place, event: Event) -> bool:
@@ -118,16 +145,48 @@ class Locator:
         how = "named in the sentence" if not _in_actor(best, event) else "named in the sentence (an actor's name)"
         return msgspec.structs.replace(best, method=f"{how}; {best.method}")
 
+    def _own_clause(self, event: Event, here: _SentencePlaces) -> Place | None:
+        """A place in the event's own clause: the object of a locative preposition ("in", "at", "near", ...)
+        hanging from the event's verb or its objects, with no other verb between ("met in Hanoi",
+        "shelled villages near Gao"); not a place inside an actor's words."""
+        anchor = self._verb_offset(event)
+        if anchor is None:
+            return None
+        verb = self.doc.char_span(anchor, anchor + 1, alignment_mode="expand")
+        verb = verb.root if verb is not None else None
+        skip = here.in_actors(event)
+        for place in here.places:
+            if id(place) in skip:
+                continue
+            span = self.doc.char_span(place.start, place.end, alignment_mode="expand")
+            if span is not None and verb is not None and _hangs_from(span.root, verb):
+                return msgspec.structs.replace(place, method=f"in the event's clause; {place.method}")
+        return None
+
+    def _country_of(self, actor, role: str) -> Place | None:
+        gazetteer = self.gazetteer
+        if actor is not None and actor.country and actor.country in gazetteer.by_iso3:
+            return gazetteer.country_place(gazetteer.by_iso3[actor.country], actor.country, f"the {role}'s country")
+        return None
+
     def locate(self, event: Event) -> Place | None:
-        """The event's location: named in its sentence, else the dateline, else the target's (source's) country."""
+        """The event's location (module doc): its own clause's place; for a statement or decision the
+        dateline when it is the speaker's country, else the speaker's country; for an act the sentence's
+        place, the dateline, then the target's (source's) country."""
         here = self.by_sentence.get(event.sentence_index)
+        if here is not None and (own := self._own_clause(event, here)) is not None:
+            return own
+        dateline = self.dateline
+        if event.root_code in _DECLARED:
+            source_country = event.source.country if event.source is not None else None
+            if dateline is not None and source_country and dateline.country_iso3 == source_country:
+                return msgspec.structs.replace(dateline, method="article dateline, the speaker's country; "
+                                                                + dateline.method)
+            found = self._country_of(event.source, "source")
+            if found is not None:
+                return found
         if here is not None:
             return self._named_in_sentence(event, here)
-        if self.dateline is not None:
-            return msgspec.structs.replace(self.dateline, method="article dateline; " + self.dateline.method)
-        gazetteer = self.gazetteer
-        for role, actor in (("target", event.target), ("source", event.source)):
-            if actor is not None and actor.country and actor.country in gazetteer.by_iso3:
-                return gazetteer.country_place(gazetteer.by_iso3[actor.country], actor.country,
-                                               f"the {role}'s country")
-        return None
+        if dateline is not None:
+            return msgspec.structs.replace(dateline, method="article dateline; " + dateline.method)
+        return self._country_of(event.target, "target") or self._country_of(event.source, "source")
