@@ -91,3 +91,24 @@ def test_spacy_checks_that_dates_run_after_the_events_they_date(nlp):
     alone = spacy.blank("en")
     alone.add_pipe("dyad_dates")
     assert set(alone.analyze_pipes()["problems"]["dyad_dates"]) == {"doc._.events", "doc.sents"}
+
+
+def test_a_sentence_without_a_date_takes_the_recent_day_its_paragraph_named(nlp):
+    from dyad.pipeline import code_text
+
+    text = ("Greek Prime Minister Nikos Andreou met Turkish envoys on Tuesday in Athens. Andreou also "
+            "condemned Turkey.\n\nTurkish troops attacked Kurdish fighters in Syria.")
+    result = code_text(text, date="2026-03-06", nlp=nlp)  # a Friday
+    condemned = next(e for e in result.events if e.code.startswith("11"))
+    assert condemned.date.isoformat() == "2026-03-03" and "paragraph's day" in condemned.date_method
+    attack = next(e for e in result.events if e.code.startswith("19"))
+    assert attack.date.isoformat() == "2026-03-06"  # a new paragraph: the publication date
+
+
+def test_background_history_is_not_a_paragraphs_day(nlp):
+    from dyad.pipeline import code_text
+
+    text = "Greek troops fought Turkish troops in 1974. Greek Prime Minister Nikos Andreou condemned Turkey."
+    result = code_text(text, date="2026-03-06", nlp=nlp)
+    condemned = next(e for e in result.events if e.code.startswith("11"))
+    assert condemned.date.isoformat() == "2026-03-06"

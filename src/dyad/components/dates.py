@@ -11,7 +11,9 @@ specific):
   before; "N days ago" -> N days before; "last week" -> 7 days before; "last month" -> the same
   day a month before (clamped to the month's end); "last year" -> a year before.
 
-Without any, the event takes the publication date. Each event records how (`Event.date_method`).
+Without any, the event takes the day of the news its paragraph is telling, when an earlier sentence of
+the paragraph named one of the last week ("He signed a statement yesterday. ... He hailed X"), else the
+publication date. Each event records how (`Event.date_method`).
 An explicit date with its year needs no publication date; everything else does.
 """
 
@@ -25,7 +27,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from dyad.extensions import record_error
+from dyad.extensions import ends_paragraph, record_error
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name} | {
@@ -159,12 +161,37 @@ def resolve_date(sentence: str, published: dt.date | None, anchor: int | None = 
     return nearest_date(date_expressions(sentence, published), published, anchor)
 
 
+# How far back a sentence's day may lie for the sentences after it in its paragraph to share it: the
+# days of the news being reported, not background history. Set by hand (a week: weekday names).
+_NARRATIVE_DAYS = 7
+
+
+def _narrative_days(sentences, published: dt.date) -> dict[int, tuple[dt.date, str]]:
+    """For each sentence without a date of its own, the day of the news its paragraph is telling: the
+    last recent day an earlier sentence of the paragraph named ("Frank, reacting in a statement he
+    signed yesterday, ... He hailed Buhari": yesterday)."""
+    out: dict[int, tuple[dt.date, str]] = {}
+    carried = None
+    for index, sentence in enumerate(sentences):
+        found = date_expressions(sentence.text, published)
+        recent = [f for f in found if dt.timedelta(0) <= published - f[3] <= dt.timedelta(days=_NARRATIVE_DAYS)
+                  and f[3] != published]
+        if recent:
+            carried = (recent[-1][3], f"the paragraph's day ({recent[-1][4]})")
+        elif not found and carried is not None:
+            out[index] = carried
+        if ends_paragraph(sentence[-1]):
+            carried = None
+    return out
+
+
 class DateResolver:
     def __call__(self, doc: Doc) -> Doc:
         article = doc._.article
         published = article.date if article is not None else None
         try:
             sentences = None
+            narrative = None
             expressions: dict[int, list] = {}  # sentence index -> its date expressions, read once
             for event in doc._.events or []:
                 anchor = None
@@ -180,6 +207,13 @@ class DateResolver:
                 found = expressions.get(event.sentence_index)
                 if found is None:
                     found = expressions[event.sentence_index] = date_expressions(event.sentence, published)
+                if not found and published is not None:
+                    if narrative is None:
+                        sentences = sentences or list(doc.sents)
+                        narrative = _narrative_days(sentences, published)
+                    if (carried := narrative.get(event.sentence_index)) is not None:
+                        event.date, event.date_method = carried
+                        continue
                 date, method = nearest_date(found, published, anchor)
                 if date is not None:
                     event.date, event.date_method = date, method
