@@ -156,7 +156,7 @@ def test_a_statement_is_located_where_its_speaker_is_not_where_what_it_concerns_
     result = code_text("Greek Prime Minister Nikos Andreou condemned the Turkish shelling of villages in Syria.",
                        date="2026-03-04", nlp=nlp)
     (event,) = [e for e in result.events if e.code.startswith("11")]
-    assert event.location.country_iso2 == "GR" and event.location.method == "the source's country"
+    assert event.location.country_iso2 == "GR" and "speaker's government" in event.location.method
     dated = code_text("ATHENS (Reuters) - Greek Prime Minister Nikos Andreou condemned the Turkish shelling of "
                       "villages in Syria.", date="2026-03-04", nlp=nlp)
     (event,) = [e for e in dated.events if e.code.startswith("11")]
@@ -256,3 +256,13 @@ def test_spacy_checks_that_places_run_after_the_events_they_locate(nlp):
     alone.add_pipe("dyad_places")
     assert set(alone.analyze_pipes()["problems"]["dyad_places"]) == {"doc.ents", "token.tag", "doc.sents",
                                                                      "doc._.events"}
+
+
+def test_a_governments_statement_is_made_in_its_capital(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("The British government condemned the Russian shelling of villages in Syria.",
+                       date="2026-03-04", nlp=nlp)
+    (event,) = [e for e in result.events if e.code.startswith("11")]
+    assert event.location.name == "capital of United Kingdom" and event.location.feature == "city"
+    assert 51 < event.location.latitude < 52 and "seat of the speaker's government" in event.location.method

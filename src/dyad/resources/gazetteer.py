@@ -94,6 +94,7 @@ class Gazetteer:
         self.case_sensitive = frozenset(index.case_sensitive)
         self.by_iso3 = {c.iso3: i for i, c in enumerate(index.countries)}
         self.by_iso2 = {c.iso2: i for i, c in enumerate(index.countries)}
+        self._capitals: dict[int, int] | None = None  # country -> its capital's entry, found when first asked
 
     def candidates(self, text: str) -> list[tuple[int, bool]]:
         """(entry, matched only an alternate name) for a name, best-known first."""
@@ -144,6 +145,21 @@ class Gazetteer:
                      latitude=None if math.isnan(lat) else lat, longitude=None if math.isnan(lon) else lon,
                      geonames_id=ix.geonames_id[entry] or None, feature=FEATURES[ix.feature[entry]],
                      method=method)
+
+    def capital(self, country: int, method: str) -> Place | None:
+        """The country's capital (GeoNames' seat of government; the most populous if it lists several)."""
+        if self._capitals is None:
+            ix, best = self.index, {}
+            for entry, feature in enumerate(ix.feature):
+                if feature == CAPITAL:
+                    c = ix.country[entry]
+                    if c not in best or ix.population[entry] > ix.population[best[c]]:
+                        best[c] = entry
+            self._capitals = best
+        entry = self._capitals.get(country)
+        if entry is None:
+            return None
+        return self.place(entry, f"capital of {self.index.countries[country].name}", method)
 
     def country_place(self, country: int, name: str, method: str, kind: str = "toponym") -> Place:
         return self.place(self.index.countries[country].entry, name, method, kind)

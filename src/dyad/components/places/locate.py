@@ -29,6 +29,7 @@ _WHERE = frozenset({"in", "at", "near", "outside", "inside", "across", "througho
 # Statements, appeals, intentions, cooperation, demands, disapproval, refusals, threats and cutting ties
 # (CAMEO roots 01-03, 05, 10-13, 16): said or decided where their speaker is, not where what they concern is.
 _DECLARED = frozenset({"01", "02", "03", "05", "10", "11", "12", "13", "16"})
+_STATE = frozenset({"GOV", "MIL", "JUD", "LEG", "SPY"})  # a state's organs, which sit in its capital
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around", "into", "to",
                        "from", "within", "toward", "towards", "on", "over", "off"})
 
@@ -163,6 +164,14 @@ class Locator:
                 return msgspec.structs.replace(place, method=f"in the event's clause; {place.method}")
         return None
 
+    def _seat_of(self, actor) -> Place | None:
+        """A national government's statement or decision is made in its capital, the seat of government."""
+        gazetteer = self.gazetteer
+        if actor is None or not actor.country or actor.country not in gazetteer.by_iso3 or not (
+                set(actor.sectors) & _STATE):
+            return None
+        return gazetteer.capital(gazetteer.by_iso3[actor.country], "the seat of the speaker's government")
+
     def _country_of(self, actor, role: str) -> Place | None:
         gazetteer = self.gazetteer
         if actor is not None and actor.country and actor.country in gazetteer.by_iso3:
@@ -182,7 +191,7 @@ class Locator:
             if dateline is not None and source_country and dateline.country_iso3 == source_country:
                 return msgspec.structs.replace(dateline, method="article dateline, the speaker's country; "
                                                                 + dateline.method)
-            found = self._country_of(event.source, "source")
+            found = self._seat_of(event.source) or self._country_of(event.source, "source")
             if found is not None:
                 return found
         if here is not None:
