@@ -17,6 +17,7 @@ from dyad.evaluate.gold import GoldError
 from dyad.evaluate.gold.articles import read_articles
 from dyad.evaluate.gold.conflibert import read_conflibert_ner
 from dyad.evaluate.gold.plover_gsr import read_plover_gsr
+from dyad.evaluate.gold.tabari import read_tabari
 from dyad.evaluate.pentaclass import read_class_gold
 from dyad.evaluate.places import read_event_locations, read_gwn
 from dyad.evaluate.plover import read_gold_sentences
@@ -149,6 +150,13 @@ def test_the_api_answers_a_body_of_bad_bytes_with_422_not_500(tmp_path):
         assert response.status_code == 422 and response.json()["detail"][0]["input"] == "\ufffd"
         deep = client.post("/api/code", content=b"[" * 5000, headers={"content-type": "application/json"})
         assert deep.status_code == 400
+
+
+def test_a_validation_files_broken_option_is_a_one_line_warning():
+    gold = read_tabari(FUZZ / "broken-option.validate.txt")
+    (warning,) = [w for w in gold.warnings if "not understood" in w]
+    assert "\n" not in warning and "expected 'COMMAND: value'" in warning
+    assert len(gold.records) == 2  # the records are still read
 
 
 def test_every_fixture_here_is_used():

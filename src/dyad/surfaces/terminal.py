@@ -128,7 +128,7 @@ def explain(error: BaseException) -> str | None:
         path = error.path
         if _looks_binary(path):
             return f"{path}: a binary file, not a TABARI/PETRARCH dictionary; give the dictionary's text files"
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        first = error.headline
         if len(first) > MAX_REASON_CHARS:
             first = first[:MAX_REASON_CHARS] + "..."
         return f"cannot read the dictionaries: {first}; fix that file or leave it out of --dictionaries"

@@ -190,7 +190,8 @@ def read_tabari(path: str | Path, *, stop_id: str | None = STOP_ID, text: str | 
             try:
                 options.update(_option(command, f"{origin}:{start + 1}"))
             except DictionaryError as error:
-                gold.warnings.append(f"{record.where}: {record_id}: option {command!r} not understood: {error}")
+                gold.warnings.append(f"{record.where}: {record_id}: option {command!r} not understood: "
+                                     f"{error.headline}")
                 continue
             option_lines.append(command)
     return gold

@@ -22,7 +22,8 @@ class DictionaryError(ValueError):
         self.path = str(path)
         self.lineno = lineno
         self.line = line
-        text = f"{self.path}:{lineno}: {message}"
+        self.headline = f"{self.path}:{lineno}: {message}"  # one line, for a reason or a warning
+        text = self.headline
         if line is not None:
             text += f"\n    line {lineno}: {line.strip()!r}"
         super().__init__(text)
