@@ -16,6 +16,7 @@ from dyad.corpus.store import Store
 from dyad.evaluate.gold import GoldError
 from dyad.evaluate.gold.articles import read_articles
 from dyad.evaluate.gold.conflibert import read_conflibert_ner
+from dyad.evaluate.gold.petrarch import read_petrarch_xml
 from dyad.evaluate.gold.plover_gsr import read_plover_gsr
 from dyad.evaluate.gold.tabari import read_tabari
 from dyad.evaluate.pentaclass import read_class_gold
@@ -109,6 +110,7 @@ def test_a_phrase_that_would_expand_past_memory_is_a_dictionary_error(name, mess
     (read_gold_sentences, "plover-truncated.json", "plover-truncated.json:1: malformed JSON"),
     (read_event_locations, "plover-truncated.json", "plover-truncated.json:1: malformed JSON"),
     (lambda p: list(read_gwn(p)), "gwn-no-offsets.xml", "article 1: a <toponym> without integer <start> and <end>"),
+    (read_petrarch_xml, "nul-name.validation.xml", "<actorfile> names '\\x00ud.actors.txt', not a usable file name"),
 ])
 def test_unreadable_gold_is_a_gold_error_naming_the_file(read, name, message):
     with pytest.raises(GoldError) as raised:

@@ -24,6 +24,7 @@ import html
 import re
 from pathlib import Path
 
+from dyad.evaluate.gold.files import GoldError
 from dyad.evaluate.gold.model import GoldEvent, GoldRecord, GoldSet, category_of
 
 __all__ = ["attributes", "read_petrarch_xml"]
@@ -62,6 +63,15 @@ def _date(raw: str) -> dt.date | None:
         return None
 
 
+def _beside(path: Path, name: str, tag: str) -> str:
+    """A dictionary file the gold's environment names, resolved beside the gold; a name no file can have (a
+    NUL in it, a symbolic-link loop) is a GoldError naming the gold file and the tag."""
+    try:
+        return str((path.parent / name).resolve())
+    except (ValueError, OSError, RuntimeError) as error:
+        raise GoldError(f"{path}: <{tag}> names {name[:80]!r}, not a usable file name ({error})") from None
+
+
 def read_petrarch_xml(path: str | Path, *, text: str | None = None) -> GoldSet:
     """Read a PETRARCH or UniversalPetrarch validation file into a :class:`GoldSet`."""
     path = Path(path)
@@ -81,7 +91,7 @@ def read_petrarch_xml(path: str | Path, *, text: str | None = None) -> GoldSet:
             if tag in _DICTIONARY_TAGS and value:
                 for name in value.split(","):
                     if name.strip():
-                        files.append((_DICTIONARY_TAGS.index(tag), str((path.parent / name.strip()).resolve())))
+                        files.append((_DICTIONARY_TAGS.index(tag), _beside(path, name.strip(), tag)))
             elif value:
                 gold.environment[tag] = value
         gold.dictionaries = [name for _, name in sorted(files, key=lambda f: f[0])]
