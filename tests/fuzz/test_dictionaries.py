@@ -36,19 +36,24 @@ SENTENCE = ("The Ruritanian envoy parleyed with Turkish officials over talks on 
 VERBS = seed_files("dictionaries", "*verbs*") + seed_files("legacy", "toy.verbs*") + seed_files("gold", "*verbs*")
 ACTORS = seed_files("dictionaries", "*actors*") + seed_files("legacy", "toy.actors*") + seed_files("gold", "*actors*")
 AGENTS = seed_files("dictionaries", "*agents*") + seed_files("legacy", "toy.agents*")
+
+
+def _shared(dialect: str) -> dict:
+    """The readers both dialects have: verbs, actors and agents files, read in `dialect`."""
+    return {"verbs": (lambda text: read_verbs(PATH, dialect=dialect, text=text), VERBS),
+            "actors": (lambda text: read_actors(PATH, dialect=dialect, text=text), ACTORS),
+            "agents": (lambda text: read_agents(PATH, dialect=dialect, text=text), AGENTS)}
+
+
 TABARI = {
-    "verbs": (lambda text: read_verbs(PATH, dialect="tabari", text=text), VERBS),
-    "actors": (lambda text: read_actors(PATH, dialect="tabari", text=text), ACTORS),
-    "agents": (lambda text: read_agents(PATH, dialect="tabari", text=text), AGENTS),
+    **_shared("tabari"),
     "options": (lambda text: read_options(PATH, text=text), seed_files("dictionaries", "*.options")
                 + seed_files("gold", "*.options")),
     "project": (lambda text: Dictionaries(projects=[read_project(PATH, text=text)]),
                 seed_files("dictionaries", "*.project") + seed_files("gold", "*.project")),
 }
 PETRARCH = {
-    "verbs": (lambda text: read_verbs(PATH, dialect="petrarch", text=text), VERBS),
-    "actors": (lambda text: read_actors(PATH, dialect="petrarch", text=text), ACTORS),
-    "agents": (lambda text: read_agents(PATH, dialect="petrarch", text=text), AGENTS),
+    **_shared("petrarch"),
     "discards": (lambda text: read_discards(PATH, text=text), seed_files("dictionaries", "*discards*")
                  + seed_files("legacy", "*discards*")),
     "issues": (lambda text: read_issues(PATH, text=text), seed_files("dictionaries", "*issues*")),
@@ -101,26 +106,25 @@ def _surface(readers: dict):
     return st.sampled_from(kinds).flatmap(lambda kind: st.tuples(st.just(kind), hostile_bytes(readers[kind][1])))
 
 
-@given(case=_surface(TABARI))
-def test_tabari_dictionaries(doc, case):
+def _read_and_code(readers: dict, case, doc) -> None:
+    """Read the hostile file with its reader: a clear DictionaryError, or dictionaries that code."""
     kind, data = case
     try:
-        dictionaries = TABARI[kind][0](decode_bytes(data))
+        dictionaries = readers[kind][0](decode_bytes(data))
     except DictionaryError as error:
         clear(error)
         return
     usable(dictionaries, doc)
+
+
+@given(case=_surface(TABARI))
+def test_tabari_dictionaries(doc, case):
+    _read_and_code(TABARI, case, doc)
 
 
 @given(case=_surface(PETRARCH))
 def test_petrarch_dictionaries(doc, case):
-    kind, data = case
-    try:
-        dictionaries = PETRARCH[kind][0](decode_bytes(data))
-    except DictionaryError as error:
-        clear(error)
-        return
-    usable(dictionaries, doc)
+    _read_and_code(PETRARCH, case, doc)
 
 
 @given(name=st.sampled_from(NAMES), data=hostile_bytes(VERBS + ACTORS + AGENTS))
