@@ -166,14 +166,16 @@ def resolve_date(sentence: str, published: dt.date | None, anchor: int | None = 
 _NARRATIVE_DAYS = 7
 
 
-def _narrative_days(sentences, published: dt.date) -> dict[int, tuple[dt.date, str]]:
+def _narrative_days(sentences, published: dt.date, expressions: dict[int, list]) -> dict[int, tuple[dt.date, str]]:
     """For each sentence without a date of its own, the day of the news its paragraph is telling: the
     last recent day an earlier sentence of the paragraph named ("Frank, reacting in a statement he
-    signed yesterday, ... He hailed Buhari": yesterday)."""
+    signed yesterday, ... He hailed Buhari": yesterday). `expressions` caches each sentence's."""
     out: dict[int, tuple[dt.date, str]] = {}
     carried = None
     for index, sentence in enumerate(sentences):
-        found = date_expressions(sentence.text, published)
+        found = expressions.get(index)
+        if found is None:
+            found = expressions[index] = date_expressions(sentence.text.strip(), published)
         recent = [f for f in found if dt.timedelta(0) <= published - f[3] <= dt.timedelta(days=_NARRATIVE_DAYS)
                   and f[3] != published]
         if recent:
@@ -210,7 +212,7 @@ class DateResolver:
                 if not found and published is not None:
                     if narrative is None:
                         sentences = sentences or list(doc.sents)
-                        narrative = _narrative_days(sentences, published)
+                        narrative = _narrative_days(sentences, published, expressions)
                     if (carried := narrative.get(event.sentence_index)) is not None:
                         event.date, event.date_method = carried
                         continue

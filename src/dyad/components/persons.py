@@ -21,9 +21,9 @@ ROLE_NOUNS = frozenset(
     for line in read_text("quote_roles.txt").splitlines()
     if line.strip() and not line.startswith("#")
 )
-_MAX_NAME_TOKENS = 5  # a name the NER missed is at most this long ("Jo Van der Roe")
+MAX_NAME_TOKENS = 5  # a name written by capitalised words alone is at most this long ("Chief Jo Van Roe")
 _POSSESSIVE = re.compile(r"[’']s?$")
-_SUBJECTS = ("nsubj", "nsubjpass")
+SUBJECTS = ("nsubj", "nsubjpass")
 # How far back a pronoun or role noun looks for its person, and through how many earlier pronouns a
 # chain runs; set by hand (a reported speech rarely runs on for more sentences without naming again).
 _MAX_SENTENCES_BACK = 4
@@ -40,7 +40,7 @@ def _salience(token: Token) -> int:
     """0 for the subject of a sentence's main clause, 1 for another subject, 2 for any other mention."""
     while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
         token = token.head
-    if token.dep_ not in _SUBJECTS:
+    if token.dep_ not in SUBJECTS:
         return 2
     verb = token.head
     while verb.dep_ == "conj" and verb.head.i != verb.i:
@@ -139,7 +139,7 @@ class People:
             if token.i >= before:
                 break
             if token.pos_ == "PROPN" and token.ent_type_ != "PERSON" and token.i not in self.inside and (
-                    token.dep_ in _SUBJECTS):
+                    token.dep_ in SUBJECTS):
                 person = self._named_earlier(token)
                 if person is not None:
                     yield _salience(token), token, person  # "Frank, who ...": the surname the NER missed
@@ -156,7 +156,7 @@ class People:
                 if person is None:  # "the Party chief" after "General Secretary Jo Roe": whoever is in focus
                     person = self.antecedent(token, depth + 1)
                 yield _salience(token), token, person
-            elif token.lower_ in ("he", "she") and token.dep_ in _SUBJECTS:
+            elif token.lower_ in ("he", "she") and token.dep_ in SUBJECTS:
                 person = self.resolved[token.i] if token.i in self.resolved else self.antecedent(token, depth + 1)
                 yield _salience(token), token, person
 
@@ -177,7 +177,7 @@ class People:
                 start = end
                 while start > token.i + 1 and self.doc[start - 1].pos_ == "PROPN" and start - 1 not in taken:
                     start -= 1
-            if 2 <= end - start <= _MAX_NAME_TOKENS and not any(
+            if 2 <= end - start <= MAX_NAME_TOKENS and not any(
                     t.lemma_.lower() in ROLE_NOUNS for t in self.doc[start:end]):
                 names.append(self.doc[start:end])
                 self.title_of[start] = token

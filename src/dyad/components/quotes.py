@@ -19,7 +19,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from dyad.components.persons import ROLE_NOUNS, People, definite
+from dyad.components.persons import MAX_NAME_TOKENS, ROLE_NOUNS, SUBJECTS, People, definite
 from dyad.extensions import record_error, sentence_index_of
 from dyad.knowledge.tables import read_text
 from dyad.records import Actor, Quote
@@ -42,12 +42,10 @@ CUE_LEMMAS = frozenset(
     if line.strip() and not line.startswith("#")
 )
 # Set by hand; re-measure with `dyad evaluate --task quotes ../shared/gold/quotes/polnear/data/dev`:
-_MAX_NAME_TOKENS = 5  # a speaker credited by capitalised words alone ("Chief Jo Roe") is at most this long
 _MAX_TRAILING_CUE_DISTANCE = 8  # tokens between a quote and a cue in the next sentence ("...” Jo Roe said.")
 _LAST_RESORT = 1000  # added to an introducing sentence's distance: beaten by any cue nearer the quote
 _MIN_SINGLE_QUOTED_WORDS = 4  # set by hand: a quoted clause, not a phrase
 _PERSONAL_PRONOUNS = frozenset({"he", "she", "i", "we", "they", "him", "her"})
-_SUBJECTS = ("nsubj", "nsubjpass")
 _NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 # "— Jane Roe, Tucson": a dash line naming the speaker right after a quote (reader voices, epigraphs)
 _DASH_CREDIT = re.compile(r"[”\"]?[^\S\n]*\n?[^\S\n]*[—–―-]{1,2}[^\S\n]*")
@@ -205,7 +203,7 @@ class _Context:
         if first is None:
             return None
         start = end = first.start
-        while end < len(self.doc) and self.doc[end].pos_ == "PROPN" and end - start < _MAX_NAME_TOKENS:
+        while end < len(self.doc) and self.doc[end].pos_ == "PROPN" and end - start < MAX_NAME_TOKENS:
             end += 1
         if end - start < 2:  # a lone capitalised word is too weak a credit without the NER's PERSON
             return None
@@ -260,7 +258,7 @@ class _Context:
 
     def _subject_of(self, verb: Token) -> Token | None:
         """The verb's subject outside any quotation (in "“It works,” said Roe" both "It" and "Roe" are)."""
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in self.inside), None)
+        subject = next((c for c in verb.children if c.dep_ in SUBJECTS and c.i not in self.inside), None)
         if subject is None or subject.dep_ == "nsubj":
             return subject
         # a passive verb's subject is spoken of, not speaking ("Roe was charged with \"fraud\""): its agent speaks

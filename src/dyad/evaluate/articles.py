@@ -28,8 +28,8 @@ from typing import Any
 from dyad.evaluate.gold.articles import ArticleEvent, ArticleGold, read_articles
 from dyad.evaluate.scoring import PredictedEvent, RecordScore, Totals, score_events, worst
 
-__all__ = ["OPENING_WORDS", "code_articles", "evaluate_articles", "prefix", "reduce_events", "score_articles",
-           "score_quotes"]
+__all__ = ["OPENING_WORDS", "code_articles", "evaluate_articles", "first_mentions", "prefix", "reduce_events",
+           "score_articles", "score_quotes"]
 
 INTERNATIONAL = ("IGO", "NGO", "IMG")
 INTERNATIONAL_LENGTH = 6  # the gold README: IGOUNO, NGOAMN, IMGMUS
@@ -65,18 +65,27 @@ def _actor_code(actor: Any) -> str:
     return (getattr(actor, "code", None) or "") if actor is not None else ""
 
 
-def reduce_events(events: Iterable[Any]) -> tuple[list[PredictedEvent], dict[PredictedEvent, str], int]:
-    """An article's dyadic predictions, one per (source prefix, target prefix, root) with the sentence of
-    its first mention, and the number of events printed without a (coded) target."""
-    reduced: dict[PredictedEvent, str] = {}
-    untargeted = 0
+def _targeted(event: Any) -> bool:
+    return bool(_actor_code(getattr(event, "target", None)))
+
+
+def first_mentions(events: Iterable[Any]) -> dict[PredictedEvent, Any]:
+    """An article's dyadic predictions, one per (source prefix, target prefix, root), each with the event
+    that first said it."""
+    mentions: dict[PredictedEvent, Any] = {}
     for event in events:
-        if not _actor_code(getattr(event, "target", None)):
-            untargeted += 1
-            continue
-        key = PredictedEvent(prefix(_actor_code(event.source)), prefix(_actor_code(event.target)), _root(event))
-        reduced.setdefault(key, getattr(event, "sentence", "") or "")
-    return list(reduced), reduced, untargeted
+        if _targeted(event):
+            key = PredictedEvent(prefix(_actor_code(event.source)), prefix(_actor_code(event.target)), _root(event))
+            mentions.setdefault(key, event)
+    return mentions
+
+
+def reduce_events(events: Iterable[Any]) -> tuple[list[PredictedEvent], dict[PredictedEvent, str], int]:
+    """An article's dyadic predictions (`first_mentions`) with the sentence of each first mention, and the
+    number of events printed without a (coded) target."""
+    events = list(events)
+    said = {key: getattr(event, "sentence", "") or "" for key, event in first_mentions(events).items()}
+    return list(said), said, sum(not _targeted(e) for e in events)
 
 
 def code_articles(articles: Sequence[ArticleGold], dictionaries: Sequence[str] | None = None, nlp: Any = None,

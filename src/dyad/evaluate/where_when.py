@@ -20,27 +20,14 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from dyad.evaluate.articles import code_articles, prefix
+from dyad.evaluate.articles import code_articles, first_mentions
 from dyad.evaluate.gold.articles import ArticleGold, GoldLocation, read_articles
-from dyad.evaluate.scoring import PredictedEvent, dedupe, match_events
+from dyad.evaluate.scoring import dedupe, match_events
 
 __all__ = ["NEAR_KM", "evaluate_where_when", "location_right", "score_where_when"]
 
 NEAR_KM = 40  # the issue's definition of "the same place" for city and region gold
 _EARTH_KM = 6371.0
-
-
-def _first_mentions(events: Sequence[Any]) -> tuple[list[PredictedEvent], list[Any]]:
-    """An article's dyadic predictions, one per (source prefix, target prefix, root), with the event that
-    first said each (its place and date are the ones scored)."""
-    keys: dict[PredictedEvent, Any] = {}
-    for event in events:
-        target = getattr(event, "target", None)
-        if target is None or not getattr(target, "code", None):
-            continue
-        root = (getattr(event, "root_code", None) or str(event.code))[:2]
-        keys.setdefault(PredictedEvent(prefix(event.source.code), prefix(target.code), root), event)
-    return list(keys), list(keys.values())
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -93,7 +80,8 @@ def score_where_when(golds: Sequence[ArticleGold], results: Sequence[Any], n_err
     matched = loc_scored = loc_right = loc_null = date_scored = date_ok = date_null = 0
     errors = []
     for gold, result in zip(golds, results, strict=True):
-        keys, events = _first_mentions(result.events)
+        mentions = first_mentions(result.events)
+        keys, events = list(mentions), list(mentions.values())
         required = dedupe(gold.events)
         for i, j in match_events(required, keys):
             matched += 1

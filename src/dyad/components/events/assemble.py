@@ -25,7 +25,7 @@ _DOMESTIC = root_set("domestic")
 _MUTUAL = root_set("mutual")
 _FORCE = root_set("force")
 _STATEMENT = root_set("statement")
-_VISIT = root_set("visit")
+VISIT = root_set("visit")
 COERCE = root_set("coerce")
 STATE_SECTORS = frozenset({"GOV", "COP", "JUD", "MIL", "SPY"})  # actors that coerce on a state's behalf
 
@@ -59,7 +59,7 @@ def assemble(frame: DocFrame, matches: list[Match]) -> list[Event]:
             # meeting and negotiating are mutual: "X met Y" is also Y meeting X
             pairs += [(t, s) for s, t in pairs if t is not None and t not in m.sources]
         for s, t in pairs:
-            if m.code.startswith(_VISIT) and _population(doc[s]):
+            if m.code.startswith(VISIT) and _population(doc[s]):
                 continue  # "52,000 Venezuelans have arrived in Brazil": people travel, no state visits
             if t is not None and (t == s or (actors[actor_at[t]].code == actors[actor_at[s]].code
                                   and m.between) or same_mention(actors[actor_at[s]], actors[actor_at[t]])):

@@ -39,7 +39,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from dyad.components.events.assemble import COERCE, STATE_SECTORS, assemble, drop_consequences, drop_reported
+from dyad.components.events.assemble import COERCE, STATE_SECTORS, VISIT, assemble, drop_consequences, drop_reported
 from dyad.components.events.frame import DocFrame, Match, build_frame
 from dyad.components.events.judgement import judgements
 from dyad.components.events.lexicon import Lexicon, NounRule, VerbRule, load_lexicon, root_set
@@ -83,7 +83,6 @@ _TRANSFER = root_set("transfer")
 _PLACE_SOURCE = root_set("place_source")
 _STATE_ACT = root_set("state_act")
 _SHALLOW = root_set("shallow")
-_VISIT = root_set("visit")
 
 
 class EventCoder:
@@ -409,7 +408,7 @@ class EventCoder:
             sources = removed_from(frame, noun)  # "expulsions of X from Britain"
         if not sources and not between and targets:
             sources = self._reporter(frame, noun)  # "the rebels say talks with Y aim to ...": their talks
-        if rule.code.startswith(_VISIT) and not targets:
+        if rule.code.startswith(VISIT) and not targets:
             sources, targets = visit_roles(frame, noun, sources)
         if between and not sources:
             sources, targets = between, between

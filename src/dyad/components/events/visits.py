@@ -17,7 +17,7 @@ from spacy.tokens import Token
 
 from dyad.components.events.frame import DocFrame, Match
 from dyad.components.events.locative import toponym
-from dyad.components.events.roles import SUBJECT, WHERE_PREPS, actor_token, sources_of
+from dyad.components.events.roles import SUBJECT, WHERE_PREPS, actor_token, governing_verb, sources_of
 
 RULE = "dyad:events/visits.py (visiting + actor)"
 
@@ -90,9 +90,6 @@ def visit_roles(frame: DocFrame, noun: Token, sources: list[int]) -> tuple[list[
         return sources, []
     visitors = [actor_token(c, frame.source_at) for c in noun.children if c.dep_ == "poss"]
     visitors = [i for i in visitors if i is not None]
-    if not visitors:
-        head = noun
-        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
-            head = head.head
-        visitors = sources_of(head, frame.source_at, head)[0] if head.pos_ in ("VERB", "AUX") else []
+    if not visitors and (verb := governing_verb(noun)) is not None:
+        visitors = sources_of(verb, frame.source_at, verb)[0]
     return visitors, [p for p in places if p not in visitors]

@@ -16,7 +16,7 @@ import bisect
 import itertools
 
 import msgspec
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from dyad.records import Event, Place
 from dyad.resources.gazetteer import Gazetteer
@@ -110,27 +110,35 @@ class Locator:
         self.dateline = next((p for p in places if p.kind == "dateline"), None)
         self.sentence_starts = [s.start for s in doc.sents]
         self.rank: dict[int, tuple[bool, bool]] = {}  # id(place) -> (not after a locative, a country)
+        self.span: dict[int, Span] = {}  # id(place) -> its tokens
         self.by_sentence: dict[int, _SentencePlaces] = {}
         for p in places:
             if p.kind == "toponym" and p.latitude is not None:
-                self.rank[id(p)] = rank = (not self._after_locative(p), p.feature == "country")
+                span = doc.char_span(p.start, p.end, alignment_mode="expand")
+                if span is not None:
+                    self.span[id(p)] = span
+                self.rank[id(p)] = rank = (not self._after_locative(span), p.feature == "country")
                 self.by_sentence.setdefault(p.sentence_index, _SentencePlaces()).add(p, rank)
 
-    def _after_locative(self, place: Place) -> bool:
+    def _after_locative(self, span: Span | None) -> bool:
         doc = self.doc
-        start = doc.char_span(place.start, place.end, alignment_mode="expand")
-        i = start.start if start is not None else 0
+        i = span.start if span is not None else 0
         before = doc[i - 1].lower_ if i > 0 else ""
         return before in _LOCATIVE or (before == "of" and i > 1 and doc[i - 2].lower_ in _SETTLEMENTS)
 
-    def _verb_offset(self, event: Event) -> int | None:
-        """The character offset of the event's verb in the Doc, when the event records one."""
+    def _verb(self, event: Event) -> Token | None:
+        """The event's verb token in the Doc, when the event records one."""
         verb = event.provenance.spans.get("verb")
         if verb and event.sentence_index < len(self.sentence_starts):
             i = self.sentence_starts[event.sentence_index] + verb[0]
             if i < len(self.doc):
-                return self.doc[i].idx
+                return self.doc[i]
         return None
+
+    def _verb_offset(self, event: Event) -> int | None:
+        """The character offset of the event's verb in the Doc, when the event records one."""
+        verb = self._verb(event)
+        return verb.idx if verb is not None else None
 
     def _named_in_sentence(self, event: Event, here: _SentencePlaces) -> Place:
         anchor = self._verb_offset(event)
@@ -150,17 +158,13 @@ class Locator:
         """A place in the event's own clause: the object of a locative preposition ("in", "at", "near", ...)
         hanging from the event's verb or its objects, with no other verb between ("met in Hanoi",
         "shelled villages near Gao"); not a place inside an actor's words."""
-        anchor = self._verb_offset(event)
-        if anchor is None:
+        verb = self._verb(event)
+        if verb is None:
             return None
-        verb = self.doc.char_span(anchor, anchor + 1, alignment_mode="expand")
-        verb = verb.root if verb is not None else None
         skip = here.in_actors(event)
         for place in here.places:
-            if id(place) in skip:
-                continue
-            span = self.doc.char_span(place.start, place.end, alignment_mode="expand")
-            if span is not None and verb is not None and _hangs_from(span.root, verb):
+            span = self.span.get(id(place))
+            if id(place) not in skip and span is not None and _hangs_from(span.root, verb):
                 return msgspec.structs.replace(place, method=f"in the event's clause; {place.method}")
         return None
 
