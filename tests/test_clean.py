@@ -502,3 +502,17 @@ def test_a_read_more_link_glued_to_a_body_sentence_goes_and_the_sentence_stays()
     cleaned = clean_text("Ministers agree to extend ceasefire\n\n" + BODY + "\n\nThe talks ended on Monday. "
                          "Read more: Rebels accuse army of shelling The army said it had withdrawn. It left.")
     assert "The talks ended on Monday. The army said it had withdrawn. It left." in cleaned.text
+
+
+def test_a_publication_date_on_the_page_dates_an_undated_article():
+    from dyad.article.clean import date_on_page, make_article
+
+    text = "Talks stall in Zembia\n\nPublished 14 Feb 2025\n\nBy Jo Roe\n\nNegotiators failed to agree on Thursday."
+    article, _ = make_article(text)
+    assert article.date.isoformat() == "2025-02-14"
+    assert any("read from the page" in w and "Published 14 Feb 2025" in w for w in article.warnings)
+    given, _ = make_article(text, date="2025-02-20")
+    assert given.date.isoformat() == "2025-02-20" and not given.warnings  # a given date wins
+    assert date_on_page(["By Jo Roe | March 3, 2025 10:32 GMT"])[0].isoformat() == "2025-03-03"
+    assert date_on_page(["ZEMBIA CITY, Feb 13 (Reuters) -"]) is None  # no year: not a publication date
+    assert date_on_page(["Copyright 2024 Reuters"]) is None

@@ -23,8 +23,8 @@ def test_relative_dates_count_back_from_publication(sentence, expected):
 
 def test_weekday_before_publication_crosses_year_boundary():
     published = dt.date(2027, 1, 2)  # a Saturday
-    date, method = resolve_date("Police raided the office on Wednesday.", published)
-    assert date == dt.date(2026, 12, 30)
+    date, method, precision = resolve_date("Police raided the office on Wednesday.", published)
+    assert date == dt.date(2026, 12, 30) and precision == "day"
     assert "Wednesday" in method
 
 
@@ -97,12 +97,12 @@ def test_a_sentence_without_a_date_takes_the_recent_day_its_paragraph_named(nlp)
     from dyad.pipeline import code_text
 
     text = ("Greek Prime Minister Nikos Andreou met Turkish envoys on Tuesday in Athens. Andreou also "
-            "condemned Turkey.\n\nTurkish troops attacked Kurdish fighters in Syria.")
+            "condemned Turkey.\n\nTurkish troops attack Kurdish fighters in Syria.")
     result = code_text(text, date="2026-03-06", nlp=nlp)  # a Friday
     condemned = next(e for e in result.events if e.code.startswith("11"))
     assert condemned.date.isoformat() == "2026-03-03" and "paragraph's day" in condemned.date_method
     attack = next(e for e in result.events if e.code.startswith("19"))
-    assert attack.date.isoformat() == "2026-03-06"  # a new paragraph: the publication date
+    assert attack.date.isoformat() == "2026-03-06"  # a new paragraph, told in the present: the publication date
 
 
 def test_background_history_is_not_a_paragraphs_day(nlp):
@@ -112,3 +112,68 @@ def test_background_history_is_not_a_paragraphs_day(nlp):
     result = code_text(text, date="2026-03-06", nlp=nlp)
     condemned = next(e for e in result.events if e.code.startswith("11"))
     assert condemned.date.isoformat() == "2026-03-06"
+
+
+def test_a_month_or_a_year_alone_is_kept_at_that_precision(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("Police arrested the Zembian opposition leader in May 2017.", date="2026-03-06", nlp=nlp)
+    arrest = next(e for e in result.events if e.code.startswith("17"))
+    assert (arrest.date, arrest.date_precision) == (dt.date(2017, 5, 1), "month")
+    assert "May 2017" in arrest.date_method
+
+
+def test_a_year_that_does_not_modify_the_event_does_not_date_it(nlp):
+    from dyad.pipeline import code_text
+
+    text = "Greek Prime Minister Nikos Andreou, who took office in 2019, condemned Turkey."
+    condemned = next(e for e in code_text(text, date="2026-03-06", nlp=nlp).events if e.code.startswith("11"))
+    assert (condemned.date, condemned.date_precision) == (dt.date(2026, 3, 6), "day")
+
+
+def test_an_offset_counts_from_the_day_of_the_event_it_names(nlp):
+    from dyad.pipeline import code_text
+
+    text = ("Zembia held a presidential vote on March 1. Two days after the vote, police arrested the "
+            "opposition leader in Zembia.")
+    arrest = next(e for e in code_text(text, date="2026-03-10", nlp=nlp).events if e.code.startswith("17"))
+    assert arrest.date == dt.date(2026, 3, 3) and "2026-03-01 + 2 days" in arrest.date_method
+
+
+def test_an_offset_from_an_undated_event_or_without_a_count_leaves_the_event_undated(nlp):
+    from dyad.pipeline import code_text
+
+    for text in ("Days after the vote, police arrested the opposition leader in Zembia.",
+                 "Two days after the vote, police arrested the opposition leader in Zembia."):
+        arrest = next(e for e in code_text(text, date="2026-03-10", nlp=nlp).events if e.code.startswith("17"))
+        assert arrest.date is None and arrest.date_method.startswith("none")
+
+
+def test_past_perfect_background_does_not_take_the_articles_day(nlp):
+    from dyad.pipeline import code_text
+
+    text = "The army said on Tuesday that it had shelled rebel positions. Britain condemned Russia on Friday."
+    events = code_text(text, date="2026-03-10", nlp=nlp).events
+    shelled = next(e for e in events if e.code.startswith("19"))
+    assert shelled.date is None and "background" in shelled.date_method
+    condemned = next(e for e in events if e.code.startswith("11"))
+    assert condemned.date == dt.date(2026, 3, 6)
+
+
+def test_a_past_report_without_a_date_takes_the_day_the_lead_names(nlp):
+    from dyad.pipeline import code_text
+
+    text = ("Zembia suspends opposition party\n\nZembian authorities ordered the opposition party to disband "
+            "on Thursday.\n\nThe opposition leader Jo Roe condemned the government. The opposition says "
+            "it will appeal.")
+    events = code_text(text, date="2026-03-07", nlp=nlp).events  # a Saturday
+    condemned = next(e for e in events if e.code.startswith("11"))
+    assert condemned.date == dt.date(2026, 3, 5) and "lead" in condemned.date_method
+
+
+def test_an_article_without_any_date_says_so_and_its_events_are_undated(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("Rebel fighters attacked government troops near the border.", nlp=nlp)
+    assert result.events and any("no publication date" in w for w in result.warnings)
+    assert all(e.date is None and e.date_method == "none" for e in result.events)

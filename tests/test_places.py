@@ -266,3 +266,70 @@ def test_a_governments_statement_is_made_in_its_capital(nlp):
     (event,) = [e for e in result.events if e.code.startswith("11")]
     assert event.location.name == "capital of United Kingdom" and event.location.feature == "city"
     assert 51 < event.location.latitude < 52 and "seat of the speaker's government" in event.location.method
+
+
+def test_a_statement_is_made_where_the_article_put_its_speaker(nlp):
+    from dyad.pipeline import code_text
+
+    text = ("Greek Foreign Minister Jo Roe said in Hanoi on Tuesday that talks with Vietnam went well.\n\n"
+            "Roe met Vietnamese officials later. He said Greece welcomes the agreement with Vietnam.")
+    result = code_text(text, date="2026-03-04", nlp=nlp)
+    welcomes = [e for e in result.events if e.code.startswith("05")]
+    assert welcomes and all(e.location.name == "Hanoi" for e in welcomes)
+    assert "where the article put the speaker" in welcomes[0].location.method
+
+
+def test_a_statement_is_made_where_its_speakers_own_words_put_them(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("Officials in Kabul said the Taliban must free the hostages.", date="2026-03-04", nlp=nlp)
+    (event,) = [e for e in result.events if e.code.startswith("10")]
+    assert event.location.name == "Kabul" and "speaker's words" in event.location.method
+
+
+def test_the_seat_of_government_is_the_capital_not_a_former_one(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("The Nigerian government condemned the attack on the army.", date="2026-03-04", nlp=nlp)
+    (event,) = [e for e in result.events if e.code.startswith("11")]
+    assert 8.5 < event.location.latitude < 9.5  # Abuja, not Lagos (the capital until 1991)
+
+
+def test_a_place_after_a_locative_is_a_place_even_when_coded_as_an_actor(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("Thousands of Iraqi Kurds demonstrated in the northern city of Kirkuk on Sunday.",
+                       date="2026-03-04", nlp=nlp)
+    (event,) = [e for e in result.events if e.code.startswith("14")]
+    assert event.location.name == "Kirkuk" and event.location.method.startswith("in the event's clause")
+
+
+def test_a_meeting_happens_where_its_parties_travel_to(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("Zembian and Vietnamese negotiators travel to Hanoi this week for talks.",
+                       date="2026-03-04", nlp=nlp)
+    located = [e.location for e in result.events if e.location is not None]
+    assert located and all(p.name == "Hanoi" and p.method.startswith("in the event's clause") for p in located)
+
+
+def test_a_town_the_tagger_took_for_a_person_is_a_place_when_the_article_agrees(nlp):
+    from dyad.pipeline import code_text
+
+    text = "BAMAKO (Reuters) - Islamist militants attacked a Malian army convoy near Gao on Sunday, the army said."
+    doc = nlp(text)
+    assert any(p.name == "Gao" and p.country_iso2 == "ML" for p in doc._.places)
+    attack = next(e for e in code_text(text, date="2026-03-04", nlp=nlp).events if e.code.startswith("19"))
+    assert attack.location.name == "Gao" and attack.location.method.startswith("in the event's clause")
+    town = nlp("Islamist militants attacked a Malian army base near the town of Gao.")
+    assert [p.feature for p in town._.places if p.name == "Gao"] == ["city"]  # the town, not Gao Region
+    alone = nlp("Jo Roe met Sam Gao in the morning.")
+    assert not any(p.name == "Gao" for p in alone._.places)  # no country the article names: a person
+
+
+def test_an_act_is_placed_where_it_happened_not_at_the_dateline(nlp):
+    from dyad.pipeline import code_text
+
+    text = "LONDON (Reuters) - Russian forces shelled the Ukrainian city of Kharkiv on Tuesday, officials said."
+    (shelling,) = [e for e in code_text(text, date="2026-03-04", nlp=nlp).events if e.code.startswith("19")]
+    assert shelling.location.name == "Kharkiv" and shelling.location.country_iso2 == "UA"

@@ -89,7 +89,7 @@ def test_a_store_made_before_versions_is_upgraded_in_place(fixtures, tmp_path):
         Store(path, read_only=True)  # a reader cannot upgrade: it says what to run
 
     store = Store(path)
-    assert store.upgraded_from == 1 and schema_version(store.connection) == SCHEMA_VERSION == 3
+    assert store.upgraded_from == 1 and schema_version(store.connection) == SCHEMA_VERSION == 4
     fresh = Store(tmp_path / "fresh.duckdb")
     assert column_types(store.connection) == column_types(fresh.connection)  # migrations rebuild SCHEMA
     fresh.close()
@@ -98,6 +98,10 @@ def test_a_store_made_before_versions_is_upgraded_in_place(fixtures, tmp_path):
     # version 3: articles stored before it recorded no warnings (NULL, not an empty list)
     assert store.connection.execute("SELECT count(*) FROM articles WHERE warnings IS NOT NULL").fetchone()[0] == 0
     assert store.with_warnings() == 0
+    # version 4: every event dated before it was dated to the day
+    dated, days = store.connection.execute(
+        "SELECT count(date), count(*) FILTER (date_precision = 'day') FROM events").fetchone()
+    assert dated == days and dated > 0
     mentions, aggregated = store.connection.execute(
         "SELECT count(*), (SELECT sum(mentions) FROM aggregated_events) FROM event_mentions").fetchone()
     assert mentions == aggregated == before["events"]

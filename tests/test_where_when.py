@@ -40,11 +40,17 @@ def test_a_country_level_gold_needs_only_the_country(gazetteer):
     assert not location_right(britain, None, gazetteer)
 
 
+def _dated(date, precision="day"):
+    return SimpleNamespace(date=date, date_precision=precision if date else None)
+
+
 def test_a_date_is_compared_at_the_golds_precision():
-    assert date_right("2018-03-31", dt.date(2018, 3, 31))
-    assert not date_right("2018-03-31", dt.date(2018, 4, 1))
-    assert date_right("2017-05", dt.date(2017, 5, 20)) and date_right("2015", dt.date(2015, 7, 9))
-    assert not date_right("2018-03-31", None)
+    assert date_right("2018-03-31", _dated(dt.date(2018, 3, 31)))
+    assert not date_right("2018-03-31", _dated(dt.date(2018, 4, 1)))
+    assert date_right("2017-05", _dated(dt.date(2017, 5, 20))) and date_right("2015", _dated(dt.date(2015, 7, 9)))
+    assert date_right("2017-05", _dated(dt.date(2017, 5, 1), "month"))
+    assert not date_right("2017-05-01", _dated(dt.date(2017, 5, 1), "month"))  # a month is not that day
+    assert not date_right("2018-03-31", _dated(None))
 
 
 def _gold_file(tmp_path):
@@ -62,7 +68,8 @@ def _gold_file(tmp_path):
 
 def _event(source, target, code, place, date):
     return SimpleNamespace(source=SimpleNamespace(code=source), target=SimpleNamespace(code=target), code=code,
-                           root_code=code[:2], location=place, date=date, date_method="test", sentence="s")
+                           root_code=code[:2], location=place, date=date, date_method="test", sentence="s",
+                           date_precision="day" if date else None)
 
 
 def test_matched_events_are_scored_once_each_and_unmatched_ones_not_at_all(tmp_path):

@@ -109,12 +109,15 @@ class Event(msgspec.Struct, kw_only=True):
     goldstein: float | None
     plover: Plover
     date: dt.date | None = None
-    date_method: str | None = None
+    date_method: str | None = None  # how the date was found; "none" when nothing dates the event
     location: Place | None = None
     # how sure the coder is, in [0, 1], computed from the event's evidence (pattern specificity,
     # parse agreement, actor certainty); None only from coders that give none (legacy dictionaries)
     confidence: float | None = None
     provenance: Provenance
+    # what `date` fixes: "day", or "month"/"year" when the article says no more ("in May 2017": `date`
+    # is then the first day of that month or year); None when undated
+    date_precision: str | None = None
 
 
 class Quote(msgspec.Struct, kw_only=True):

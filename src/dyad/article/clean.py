@@ -32,7 +32,7 @@ from dyad.article.furniture import (
 )
 from dyad.records import Article, article_id
 
-__all__ = ["Cleaned", "clean_text", "make_article", "parse_date", "unicode_text"]
+__all__ = ["Cleaned", "clean_text", "date_on_page", "make_article", "parse_date", "unicode_text"]
 
 # Where headlines, labels and repeats are looked for, and what wrapped text looks like. Set by
 # hand on the scraped fixtures of tests/test_clean.py; re-measure with
@@ -354,6 +354,34 @@ def with_headline(title: str | None, body: str) -> str:
     return f"{title.strip()}\n\n{body}"
 
 
+_PAGE_DATE_LABEL = re.compile(
+    r"^\W*(?:first\s+|last\s+)?(?:published|updated|posted|modified|date[ds]?)\b\s*(?:on|at)?\s*:?\s*", re.I)
+_PAGE_DATE_PIECES = re.compile(r"\s*(?:[|·•—–]|\s-\s)\s*")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_PAGE_DATE_MAX_WORDS = 12  # a longer piece is a sentence, not a stamp
+
+
+def date_on_page(lines: list[str]) -> tuple[dt.date, str] | None:
+    """The publication date written on the page furniture that cleaning took out ("Published 14 Feb
+    2025", "By Jo Roe | March 3, 2025 10:32 GMT"), read by dateparser; a day, month and year are all
+    required (a wire dateline's "Feb 13" has no year). Returns (date, the line) or None."""
+    candidates = [line for line in lines if _YEAR.search(line)]
+    if not candidates:
+        return None
+    import dateparser  # ~0.3 s to import: only for an undated article whose furniture holds a year
+
+    settings = {"STRICT_PARSING": True, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    for line in candidates:
+        for piece in _PAGE_DATE_PIECES.split(line):
+            piece = _PAGE_DATE_LABEL.sub("", piece).strip(" ,.()")
+            if not _YEAR.search(piece) or len(piece.split()) > _PAGE_DATE_MAX_WORDS:
+                continue
+            found = dateparser.parse(piece, languages=["en"], settings=settings)
+            if found is not None:
+                return found.date(), line
+    return None
+
+
 def make_article(
     raw_text: str,
     *,
@@ -379,6 +407,9 @@ def make_article(
         language=language,
         origin=origin,
     )
+    if parsed is None and (on_page := date_on_page(cleaned.removed)) is not None:
+        article.date = on_page[0]
+        article.warnings.append(f"publication date {on_page[0].isoformat()} read from the page: {on_page[1]!r:.80}")
     if replaced:
         article.warnings.append(f"text repaired: {replaced} lone surrogate(s) in {origin or 'the text'} (not "
                                 "characters: no UTF-8 can hold them) replaced with U+FFFD")

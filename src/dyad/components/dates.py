@@ -44,13 +44,22 @@ _PATTERNS = [
                                   re.I)),
     ("month day", re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d)", re.I)),
     ("day month", re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\b(?!,?\s+\d)", re.I)),
+    # a month or a year alone: kept at that precision, and only for an event they modify ("arrested in
+    # May 2017", "disappeared in a 2015 sweep"), since a sentence names many years that date nothing
+    ("month year", re.compile(r"\b" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    ("year", re.compile(r"(?<![\w-])(?P<year>(?:19|20)\d\d)\b(?!\s*[-–/]\s*\d)")),
     ("ago", re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+"
                        r"(?P<unit>days?|weeks?)\s+ago\b", re.I)),
     ("relative", re.compile(r"\b(?P<word>yesterday|today|tonight|last night|this morning|this afternoon|"
                             r"this evening|last week|last month|last year)\b", re.I)),
     ("weekday", re.compile(r"\b(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I)),
 ]
+_YEAR_BEFORE = re.compile(r"\b(?:in|during|since|by|a|the)\s+(?:(?:early|late|mid)[- ]?)?\Z", re.I)
+_DIGIT = re.compile(r"\d")
+# the patterns that can match a sentence without a digit (most sentences): the rest are not tried there
+_WORD_PATTERNS = [(kind, pattern) for kind, pattern in _PATTERNS if kind in ("ago", "relative", "weekday")]
 _SPECIFICITY = {name: i for i, (name, _) in enumerate(_PATTERNS)}
+PARTIAL = {"month year": "month", "year": "year"}  # the patterns that fix less than a day, and what they fix
 
 
 def _month(text: str) -> int:
@@ -84,6 +93,13 @@ def _interpret(kind: str, match: re.Match, published: dt.date | None) -> tuple[d
         if kind in ("day month year", "month day year"):
             date = dt.date(int(match["year"]), _month(match["month"]), int(match["day"]))
             return date, f"explicit date '{said}'"
+        if kind == "month year":
+            return dt.date(int(match["year"]), _month(match["month"]), 1), f"explicit month '{said}'"
+        if kind == "year":  # "in 2015", "during early 2015", "a 2015 sweep"; not "2,015" nor "2015-16"
+            before = _YEAR_BEFORE.search(match.string, max(0, match.start() - 16), match.start())
+            if before is None:
+                return None
+            return dt.date(int(match["year"]), 1, 1), f"explicit year '{before.group(0)}{said}'"
     except ValueError:
         return None
     if published is None:
@@ -113,13 +129,17 @@ def _interpret(kind: str, match: re.Match, published: dt.date | None) -> tuple[d
     return published - dt.timedelta(days=back), f"'{said}' = latest such day on or before publication"
 
 
-def date_expressions(sentence: str, published: dt.date | None) -> list[tuple[int, int, int, dt.date, str]]:
+Expression = tuple[int, int, int, dt.date, str, str]  # start, end, specificity, date, method, precision
+
+
+def date_expressions(sentence: str, published: dt.date | None) -> list[Expression]:
     """The expressions of a sentence that date an event, in text order: (start, end, specificity, date,
-    method). Of overlapping matches the more specific pattern's is kept ("March 3" inside "March 3, 2024")."""
-    found: list[tuple[int, int, int, dt.date, str]] = []
+    method, precision: "day", "month" or "year"). Of overlapping matches the more specific pattern's is
+    kept ("March 3" inside "March 3, 2024")."""
+    found: list[Expression] = []
     starts: list[int] = []  # the kept spans, sorted: they never overlap, so their ends are sorted too
     ends: list[int] = []
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in _PATTERNS if _DIGIT.search(sentence) else _WORD_PATTERNS:
         for match in pattern.finditer(sentence):
             start, end = match.span()
             k = bisect.bisect_left(starts, end)  # the kept spans that start before this one ends
@@ -130,33 +150,35 @@ def date_expressions(sentence: str, published: dt.date | None) -> list[tuple[int
                 continue
             starts.insert(k, start)
             ends.insert(k, end)
-            found.append((start, end, _SPECIFICITY[kind], *result))
+            found.append((start, end, _SPECIFICITY[kind], *result, PARTIAL.get(kind, "day")))
     found.sort()
     return found
 
 
-def nearest_date(found: list[tuple[int, int, int, dt.date, str]], published: dt.date | None,
-                 anchor: int | None = None) -> tuple[dt.date | None, str]:
+def nearest_date(found: list[Expression], published: dt.date | None,
+                 anchor: int | None = None) -> tuple[dt.date | None, str, str | None]:
     """Of a sentence's `date_expressions`, the one nearest `anchor` (ties: the more specific), or the
-    first without one; else the publication date."""
+    first without one; else the publication date. Returns (date, method, precision)."""
     if found and anchor is None:
-        return found[0][3], found[0][4]
+        return found[0][3], found[0][4], found[0][5]
     if found:
         # spans never overlap: the nearest is the last to end before the anchor, the one around it or the
         # first to start after it, which are at most two places left of the first start at the anchor
         j = bisect.bisect_left(found, (anchor,))
         best = min(found[max(0, j - 2):j + 1], key=lambda f: (min(abs(f[0] - anchor), abs(f[1] - anchor)), f[2], f[0]))
-        return best[3], best[4]
+        return best[3], best[4], best[5]
     if published is None:
-        return None, "no publication date"
-    return published, "publication date"
+        return None, "none", None  # the article's warnings say why (no publication date found)
+    return published, "publication date", "day"
 
 
-def resolve_date(sentence: str, published: dt.date | None, anchor: int | None = None) -> tuple[dt.date | None, str]:
-    """The date a sentence's event happened and how it was derived.
+def resolve_date(sentence: str, published: dt.date | None,
+                 anchor: int | None = None) -> tuple[dt.date | None, str, str | None]:
+    """The date a sentence's event happened, how it was derived, and its precision ("day", "month",
+    "year").
 
     `anchor` is the character offset of the event's verb in the sentence: the expression nearest
-    it wins (ties: the more specific). Returns (None, reason) when nothing dates the event.
+    it wins (ties: the more specific). Returns (None, reason, None) when nothing dates the event.
     """
     return nearest_date(date_expressions(sentence, published), published, anchor)
 
@@ -166,25 +188,124 @@ def resolve_date(sentence: str, published: dt.date | None, anchor: int | None = 
 _NARRATIVE_DAYS = 7
 
 
-def _narrative_days(sentences, published: dt.date, expressions: dict[int, list]) -> dict[int, tuple[dt.date, str]]:
+def _narrative_days(sentences, published: dt.date,
+                    expressions: dict[int, list]) -> dict[int, tuple[dt.date, str, str]]:
     """For each sentence without a date of its own, the day of the news its paragraph is telling: the
     last recent day an earlier sentence of the paragraph named ("Frank, reacting in a statement he
     signed yesterday, ... He hailed Buhari": yesterday). `expressions` caches each sentence's."""
-    out: dict[int, tuple[dt.date, str]] = {}
+    out: dict[int, tuple[dt.date, str, str]] = {}
     carried = None
     for index, sentence in enumerate(sentences):
         found = expressions.get(index)
         if found is None:
             found = expressions[index] = date_expressions(sentence.text.strip(), published)
         recent = [f for f in found if dt.timedelta(0) <= published - f[3] <= dt.timedelta(days=_NARRATIVE_DAYS)
-                  and f[3] != published]
+                  and f[3] != published and f[5] == "day"]
         if recent:
-            carried = (recent[-1][3], f"the paragraph's day ({recent[-1][4]})")
+            carried = (recent[-1][3], f"the paragraph's day ({recent[-1][4]})", "day")
         elif not found and carried is not None:
             out[index] = carried
         if ends_paragraph(sentence[-1]):
             carried = None
     return out
+
+
+def _news_day(sentences, published: dt.date, expressions: dict[int, list]) -> tuple[dt.date, str, str] | None:
+    """The day of the news the article reports: the first recent day (a week at most before publication)
+    its headline or lead paragraph names ("Malaysian authorities ordered ... on Thursday"), if any."""
+    paragraphs = 0
+    for index, sentence in enumerate(sentences):
+        found = expressions.get(index)
+        if found is None:
+            found = expressions[index] = date_expressions(sentence.text.strip(), published)
+        for f in found:
+            if dt.timedelta(0) <= published - f[3] <= dt.timedelta(days=_NARRATIVE_DAYS) and f[5] == "day":
+                return f[3], f"the day of the news the lead reports ({f[4]})", "day"
+        paragraphs += ends_paragraph(sentence[-1])
+        if paragraphs >= 2:  # the headline and the lead paragraph
+            return None
+    return None
+
+
+def _modifies(doc: Doc, sentence_start: int, expression: Expression, verb) -> bool:
+    """Whether a date expression hangs from the event's verb (or the verb it is coordinated with), with
+    no other verb on the way: "arrested him in May 2017", "disappeared in a 2015 sweep"."""
+    span = doc.char_span(sentence_start + expression[0], sentence_start + expression[1], alignment_mode="expand")
+    if span is None:
+        return False
+    shared = verb.head if verb.dep_ == "conj" else verb  # "arrested X in May and charged him": both
+    token = span.root
+    for _ in range(8):
+        if token.head.i == token.i:
+            return False
+        token = token.head
+        if token.i in (verb.i, shared.i):
+            return True
+        if token.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
+_OFFSET = re.compile(r"\b(?:(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+)?"
+                     r"(?P<unit>days?|weeks?)\s+(?P<direction>after|before)\b", re.I)
+
+
+def _offset_date(doc: Doc, sentences, index: int, sentence_text: str, verb, published: dt.date | None,
+                 expressions: dict[int, list]) -> tuple[dt.date | None, str, str | None] | None:
+    """"two days after the vote": the day of the event it names (a date in that phrase, else the day the
+    nearest earlier sentence naming the same thing gives) plus or minus the offset; "days after the
+    vote" (no count) or an event whose day the article does not give: undated, not the publication
+    date. None when the sentence has no such phrase modifying the event's verb."""
+    sent = sentences[index]
+    for match in _OFFSET.finditer(sentence_text):
+        expression = (match.start(), match.end(), 0, published or dt.date.min, "", "day")
+        if not _modifies(doc, sent.start_char, expression, verb):
+            continue
+        said = match.group(0) + " ..."
+        at = sent.start_char
+        preposition = doc.char_span(at + match.start("direction"), at + match.end("direction"), alignment_mode="expand")
+        noun = next((c for c in preposition.root.children if c.dep_ == "pobj"), None) if preposition else None
+        if match["n"] is None or noun is None:
+            return None, f"none: '{said}' gives no day", None
+        said = f"{match.group(0)} the {noun.text}"
+        anchor = None
+        phrase = doc[noun.left_edge.i: noun.right_edge.i + 1]
+        own = [f for f in date_expressions(phrase.text, published) if f[5] == "day"]
+        if own:
+            anchor = own[0][3]
+        else:
+            for earlier in range(index - 1, -1, -1):
+                if not any(t.lemma_ == noun.lemma_ for t in sentences[earlier]):
+                    continue
+                found = expressions.get(earlier)
+                if found is None:
+                    found = expressions[earlier] = date_expressions(sentences[earlier].text.strip(), published)
+                days = [f for f in found if f[5] == "day"]
+                if days:
+                    anchor = days[0][3]
+                    break
+        if anchor is None:
+            return None, f"none: '{said}', a day the article does not give", None
+        n = _NUMBERS.get(match["n"].lower()) or int(match["n"])
+        days = n * (7 if match["unit"].lower().startswith("week") else 1)
+        sign = 1 if match["direction"].lower() == "after" else -1
+        how = f"'{said}' = {anchor.isoformat()} {'+-'[sign < 0]} {days} days"
+        return anchor + dt.timedelta(days=sign * days), how, "day"
+    return None
+
+
+_BACKGROUND = "none: earlier background (past perfect)"
+
+
+def _background(verb) -> bool:
+    """Past perfect ("had expelled"): told as earlier than the news, so not on the news's day."""
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children)
+
+
+def _told_in_past(verb) -> bool:
+    """A past-tense report ("X said", "X hailed") tells the news of its day; a present one ("X says") the
+    state of things at publication."""
+    return verb.tag_ == "VBD" or (verb.dep_ in ("ccomp", "xcomp") and verb.head.tag_ == "VBD")
 
 
 class DateResolver:
@@ -194,9 +315,10 @@ class DateResolver:
         try:
             sentences = None
             narrative = None
+            news_day: tuple | bool | None = False  # False: not looked for yet
             expressions: dict[int, list] = {}  # sentence index -> its date expressions, read once
             for event in doc._.events or []:
-                anchor = None
+                anchor = verb_token = None
                 verb = event.provenance.spans.get("verb")
                 if verb:
                     if sentences is None:
@@ -205,20 +327,37 @@ class DateResolver:
                         sent = sentences[event.sentence_index]
                         i = sent.start + verb[0]
                         if i < sent.end:
-                            anchor = doc[i].idx - sent.start_char
+                            verb_token = doc[i]
+                            anchor = verb_token.idx - sent.start_char
                 found = expressions.get(event.sentence_index)
                 if found is None:
                     found = expressions[event.sentence_index] = date_expressions(event.sentence, published)
+                if verb_token is not None and _OFFSET.search(event.sentence) and (offset := _offset_date(
+                        doc, sentences, event.sentence_index, event.sentence, verb_token, published,
+                        expressions)) is not None:
+                    event.date, event.date_method, event.date_precision = offset
+                    continue
+                if any(f[5] != "day" for f in found):  # a month or a year dates only what it modifies
+                    found = [f for f in found if f[5] == "day" or (
+                        verb_token is not None and _modifies(doc, sent.start_char, f, verb_token))]
+                if verb_token is not None and _background(verb_token) and not any(
+                        _modifies(doc, sent.start_char, f, verb_token) for f in found):
+                    event.date, event.date_method, event.date_precision = None, _BACKGROUND, None
+                    continue
                 if not found and published is not None:
                     if narrative is None:
                         sentences = sentences or list(doc.sents)
                         narrative = _narrative_days(sentences, published, expressions)
                     if (carried := narrative.get(event.sentence_index)) is not None:
-                        event.date, event.date_method = carried
+                        event.date, event.date_method, event.date_precision = carried
                         continue
-                date, method = nearest_date(found, published, anchor)
-                if date is not None:
-                    event.date, event.date_method = date, method
+                    if verb_token is not None and _told_in_past(verb_token):
+                        if news_day is False:
+                            news_day = _news_day(sentences, published, expressions)
+                        if news_day is not None:
+                            event.date, event.date_method, event.date_precision = news_day
+                            continue
+                event.date, event.date_method, event.date_precision = nearest_date(found, published, anchor)
         except Exception as error:  # one bad document must not break the batch
             record_error(doc, "dates", error)
         return doc

@@ -10,6 +10,7 @@ so (`doc._.dyad_warnings`).
 
 from __future__ import annotations
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -31,8 +32,21 @@ def ends_sentence(token) -> bool:
     return token.is_punct and token.text[-1] in ".!?"
 
 
+def _longest_run(doc: Doc) -> int:
+    """The most tokens between two sentence starts (a paragraph break or sentence-final punctuation),
+    read from the token arrays: a Token object per word would cost more than the whole check."""
+    orth, punct, start = doc.to_array(["ORTH", "IS_PUNCT", "SENT_START"]).T
+    strings = doc.vocab.strings
+    finals = [o for o in set(orth[punct == 1].tolist()) if strings[o][-1:] in (".", "!", "?")]
+    boundaries = numpy.flatnonzero(numpy.isin(orth, finals) & (punct == 1)) + 1
+    boundaries = numpy.union1d(numpy.union1d(boundaries, numpy.flatnonzero(start == 1)), [0, len(doc)])
+    return int(numpy.diff(boundaries).max(initial=0))
+
+
 @Language.component("dyad_long_sentences", assigns=["token.is_sent_start"])
 def cut_long_sentences(doc: Doc) -> Doc:
+    if len(doc) < MAX_SENTENCE_TOKENS or _longest_run(doc) < MAX_SENTENCE_TOKENS:
+        return doc  # nearly every article: no run to cut
     run_start, last_break, cut_any = 0, None, False
     for token in doc:
         i = token.i

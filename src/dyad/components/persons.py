@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import numpy
 from spacy.tokens import Doc, Span, Token
 
 from dyad.knowledge.tables import read_text
@@ -21,6 +22,7 @@ ROLE_NOUNS = frozenset(
     for line in read_text("quote_roles.txt").splitlines()
     if line.strip() and not line.startswith("#")
 )
+PEOPLE_KEY = "dyad_people"  # doc.user_data key of the document's People, built once by the quotes stage
 MAX_NAME_TOKENS = 5  # a name written by capitalised words alone is at most this long ("Chief Jo Van Roe")
 _POSSESSIVE = re.compile(r"[’']s?$")
 SUBJECTS = ("nsubj", "nsubjpass")
@@ -34,6 +36,15 @@ _TITLE_GENDER = dict.fromkeys(("mrs", "ms", "miss", "madam", "madame", "lady", "
 _TITLE_GENDER |= dict.fromkeys(("mr", "sir", "husband", "father", "son", "brother", "king", "prince", "spokesman",
                                 "chairman", "congressman"), "m")
 _TITLE_WINDOW = 8  # tokens before a name that can hold its title ("Minister of Defence, Brigadier General")
+
+
+def role_noun_positions(doc: Doc) -> list[int]:
+    """The tokens whose lemma is a role noun ("minister", "President"), found from the lemma array (a
+    Token object per word would cost more than the rest of the search)."""
+    lemmas = doc.to_array("LEMMA")
+    strings = doc.vocab.strings
+    roles = [h for h in numpy.unique(lemmas).tolist() if strings[h].lower() in ROLE_NOUNS]
+    return numpy.flatnonzero(numpy.isin(lemmas, roles)).tolist() if roles else []
 
 
 def _salience(token: Token) -> int:
@@ -102,6 +113,23 @@ class People:
                 return self._agrees(min(references, key=order)[2], gender)
         return self._agrees(self._person_before(mention.i), gender) if depth == 0 else None
 
+    def person_of(self, token: Token) -> Span | None:
+        """The person a subject token names or stands for: a name (or a surname met in full earlier), a
+        pronoun or definite role noun by salience, "who" through the noun its clause describes; else None."""
+        if token.lower_ in ("who", "that") and token.head.dep_ == "relcl":
+            token = token.head.head  # "Jo Roe, who is visiting Hanoi": the noun the clause describes
+        lo, hi = token.left_edge.i, min(token.right_edge.i, token.i + _TITLE_WINDOW + MAX_NAME_TOKENS)
+        in_phrase = [ent for ent in self.persons if lo <= ent.start and ent.end <= hi + 1]
+        if in_phrase:  # "State Councilor and Foreign Minister Wang Yi": a full name before a lone title word
+            return min(in_phrase, key=lambda ent: (len(ent) < 2, abs(ent.root.i - token.i)))
+        if token.pos_ == "PROPN":
+            return self._named_earlier(token)
+        if token.lower_ in _PRONOUN_GENDER or (token.lemma_.lower() in ROLE_NOUNS and definite(token)):
+            if token.i not in self.resolved:
+                self.resolved[token.i] = self.antecedent(token)
+            return self.resolved[token.i]
+        return None
+
     def _gender(self, person: Span) -> str | None:
         """'f' or 'm' when the article says so: a title or kin noun before the name ("Mrs", "his wife"), or
         a pronoun already resolved to the person; None when it does not."""
@@ -166,8 +194,9 @@ class People:
         taken = {i for e in self.ents for i in range(e.start, e.end) if e.label_ != "PERSON"}
         taken.update(i for e in self.persons for i in range(e.start, e.end))
         names = []
-        for token in self.doc:
-            if token.lemma_.lower() not in ROLE_NOUNS or token.i in self.inside:
+        for i in role_noun_positions(self.doc):
+            token = self.doc[i]
+            if i in self.inside:
                 continue
             start = end = token.i + 1  # "PM Jo Roe": the name right after the title
             while end < len(self.doc) and self.doc[end].pos_ == "PROPN" and end not in taken:

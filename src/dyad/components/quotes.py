@@ -19,7 +19,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from dyad.components.persons import MAX_NAME_TOKENS, ROLE_NOUNS, SUBJECTS, People, definite
+from dyad.components.persons import MAX_NAME_TOKENS, PEOPLE_KEY, ROLE_NOUNS, SUBJECTS, People, definite
 from dyad.extensions import record_error, sentence_index_of
 from dyad.knowledge.tables import read_text
 from dyad.records import Actor, Quote
@@ -181,6 +181,7 @@ class _Context:
         self.text = doc.text  # doc.text and doc.ents are rebuilt on every access: read them once
         self.ents = list(doc.ents)
         self.people = People(doc, inside, self.sents, self.sentence_of, self.ents)
+        doc.user_data[PEOPLE_KEY] = self.people  # the places stage asks who "he" is too: resolved once
         self.persons = self.people.persons
 
     def attribute(self, quote: Span, previous: _Speaker | None) -> tuple[Token | None, _Speaker | None]:

@@ -37,7 +37,7 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
         ("plover_mode", "VARCHAR"), ("plover_context", "VARCHAR"), ("location_name", "VARCHAR"),
         ("location_country", "VARCHAR"), ("location_fips", "VARCHAR"), ("location_adm1", "VARCHAR"),
         ("location_feature", "VARCHAR"), ("latitude", "DOUBLE"), ("longitude", "DOUBLE"), ("geonames_id", "BIGINT"),
-        ("rule", "VARCHAR"), ("record", "JSON")),
+        ("rule", "VARCHAR"), ("record", "JSON"), ("date_precision", "VARCHAR")),
     "sentences": (("article_id", "VARCHAR"), ("sentence_index", "INTEGER"), ("start_char", "INTEGER"),
         ("end_char", "INTEGER"), ("text", "VARCHAR")),
     "actors": (("article_id", "VARCHAR"), ("sentence_index", "INTEGER"), ("start_char", "INTEGER"),
@@ -120,9 +120,16 @@ def _v3_article_warnings(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE articles ADD COLUMN warnings VARCHAR[]")
 
 
+def _v4_event_date_precision(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 4: `events.date_precision`, what the event's date fixes ("day", "month", "year";
+    `Event.date_precision`). Every date stored before it was a day, so dated events get "day"."""
+    con.execute("ALTER TABLE events ADD COLUMN date_precision VARCHAR")
+    con.execute("UPDATE events SET date_precision = 'day' WHERE date IS NOT NULL")
+
+
 # MIGRATIONS[i] upgrades a store of version i + 1 to version i + 2, on the open connection, inside the
 # one transaction of the whole upgrade. Every column or table SCHEMA gains appends one here.
-MIGRATIONS = (_v2_actor_basis, _v3_article_warnings)
+MIGRATIONS = (_v2_actor_basis, _v3_article_warnings, _v4_event_date_precision)
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 
@@ -210,7 +217,7 @@ def rows_of(result: Result, versions: tuple[str, str]) -> dict[str, list[tuple]]
             e.plover.mode, e.plover.context, loc.name if loc else None, loc.country_iso3 if loc else None,
             loc.country_fips if loc else None, loc.admin1 if loc else None, loc.feature if loc else None,
             loc.latitude if loc else None, loc.longitude if loc else None, loc.geonames_id if loc else None,
-            e.provenance.rule, to_json(e).decode()))
+            e.provenance.rule, to_json(e).decode(), e.date_precision))
     for s in result.sentences:
         rows["sentences"].append((a.id, s.index, s.start, s.end, a.text[s.start:s.end]))
     for x in result.actors:

@@ -10,7 +10,8 @@ location
     without a location is not scored; a matched event dyad leaves without a place is wrong and counted in
     ``location_null_share``.
 date
-    Right when equal at the gold's precision (YYYY-MM-DD, YYYY-MM or YYYY). A gold event without a date
+    Right when equal at the gold's precision (YYYY-MM-DD, YYYY-MM or YYYY); a date dyad knows only to
+    the month or year (`Event.date_precision`) is wrong for a gold day. A gold event without a date
     is not scored; one dyad leaves undated is wrong and counted in ``date_null_share``.
 """
 
@@ -24,7 +25,7 @@ from dyad.evaluate.articles import code_articles, first_mentions
 from dyad.evaluate.gold.articles import ArticleGold, GoldLocation, read_articles
 from dyad.evaluate.scoring import dedupe, match_events
 
-__all__ = ["NEAR_KM", "evaluate_where_when", "location_right", "score_where_when"]
+__all__ = ["NEAR_KM", "date_right", "evaluate_where_when", "location_right", "score_where_when", "written_date"]
 
 NEAR_KM = 40  # the issue's definition of "the same place" for city and region gold
 _EARTH_KM = 6371.0
@@ -61,15 +62,26 @@ def location_right(gold: GoldLocation, place: Any, gazetteer: Any) -> bool:
     return _km((point.latitude, point.longitude), (place.latitude, place.longitude)) <= NEAR_KM
 
 
-def date_right(gold: str, date: Any) -> bool:
-    """Whether dyad's date equals the gold's at the gold's precision."""
-    return date is not None and date.isoformat()[:len(gold)] == gold
+_WRITTEN = {"day": 10, "month": 7, "year": 4}  # characters of an ISO date at each precision
+
+
+def written_date(event: Any) -> str | None:
+    """An event's date as precise as dyad found it: "2017-05-03", "2017-05" or "2017"."""
+    if event.date is None:
+        return None
+    return event.date.isoformat()[:_WRITTEN.get(event.date_precision or "day", 10)]
+
+
+def date_right(gold: str, event: Any) -> bool:
+    """Whether dyad's date equals the gold's at the gold's precision (a month is not right for a day)."""
+    written = written_date(event)
+    return written is not None and len(written) >= len(gold) and written[:len(gold)] == gold
 
 
 def _describe(event: Any) -> dict:
     place = event.location
     return {"location": None if place is None else f"{place.name} ({place.country_iso2}, {place.method})",
-            "date": None if event.date is None else f"{event.date.isoformat()} ({event.date_method})"}
+            "date": None if event.date is None else f"{written_date(event)} ({event.date_method})"}
 
 
 def score_where_when(golds: Sequence[ArticleGold], results: Sequence[Any], n_errors: int = 0) -> dict:
@@ -97,7 +109,7 @@ def score_where_when(golds: Sequence[ArticleGold], results: Sequence[Any], n_err
             if expected.date is not None:
                 date_scored += 1
                 date_null += event.date is None
-                if date_right(expected.date, event.date):
+                if date_right(expected.date, event):
                     date_ok += 1
                 else:
                     wrong.append("date")

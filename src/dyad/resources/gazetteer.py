@@ -147,7 +147,11 @@ class Gazetteer:
                      method=method)
 
     def capital(self, country: int, method: str) -> Place | None:
-        """The country's capital (GeoNames' seat of government; the most populous if it lists several)."""
+        """The country's seat of government (GeoNames' capital, not a former capital that dyad's country
+        table also lists as a name of its government: Abuja, not Lagos); else its most populous capital."""
+        seat = self.index.countries[country].seat
+        if seat >= 0:
+            return self.place(seat, f"capital of {self.index.countries[country].name}", method)
         if self._capitals is None:
             ix, best = self.index, {}
             for entry, feature in enumerate(ix.feature):

@@ -70,6 +70,7 @@ class Country(msgspec.Struct, array_like=True):
     name: str
     geonames_id: int
     entry: int  # index of the country's own entry
+    seat: int = -1  # index of the entry of its seat of government (GeoNames' capital), -1 unknown
 
 
 class Index(msgspec.Struct, array_like=True):
@@ -175,6 +176,7 @@ class _Builder:
         self.by_iso3: dict[str, int] = {}
         self.adjectives: dict[str, int] = {}
         self.capitals: dict[str, set[str]] = {}
+        self.seats: dict[str, str] = {}  # iso2 -> GeoNames' capital (normalised): the seat of government
         self.case_sensitive: set[str] = set()
         # per country: the admin1 ids of its regions and their [lat, lon, state code]
         self.region_points: dict[str, tuple[list[int], list[list]]] = {}
@@ -262,6 +264,7 @@ def _add_country_table(b: _Builder, cache) -> None:
     for row in cache.get_countries().values():
         if row.get("capital"):
             b.capitals.setdefault(normalise(row["capital"]), set()).add(row["iso"])
+            b.seats[row["iso"]] = normalise(row["capital"])
 
 
 def _add_regions(b: _Builder, cache, csc: Path) -> None:
@@ -347,10 +350,14 @@ def _add_cities(b: _Builder, rows: list[dict], region_of: dict[tuple[str, str], 
         iso2 = row["countrycode"]
         if iso2 not in b.by_iso2:
             continue
-        is_capital = iso2 in b.capitals.get(normalise(row["name"]), ())
+        name = normalise(row["name"])
+        is_capital = iso2 in b.capitals.get(name, ())
         entry = b.add_entry(row["latitude"], row["longitude"], int(row["population"] or 0),
                             b.by_iso2[iso2], region_of.get((iso2, row["admin1code"]), -1), int(row["geonameid"]),
                             CAPITAL if is_capital else CITY)
+        country = b.countries[b.by_iso2[iso2]]
+        if b.seats.get(iso2) == name and (country.seat < 0 or b.population[entry] > b.population[country.seat]):
+            country.seat = entry  # the most populous town of that name: "Abuja", not a namesake village
         b.add_name(row["name"], entry, False)
         for alternate in row["alternatenames"]:
             if _latin(alternate) and len(alternate) >= _MIN_ALTERNATE_CHARS:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy
 from spacy.tokens import Doc, Span
 
 from dyad.extensions import ends_paragraph
@@ -51,12 +52,11 @@ class Context:
 
 def paragraph_of(doc: Doc) -> list[int]:
     """Per token, the index of its paragraph (a line break in the text starts a new one)."""
-    out, index = [0] * len(doc), 0
-    for token in doc:
-        out[token.i] = index
-        if ends_paragraph(token):
-            index += 1
-    return out
+    breaks = numpy.zeros(len(doc) + 1, dtype=numpy.int32)
+    for i in numpy.flatnonzero(doc.to_array("IS_SPACE")).tolist():  # a line break is a whitespace token
+        if ends_paragraph(doc[i]):
+            breaks[i + 1] = 1
+    return numpy.cumsum(breaks[:-1]).tolist()
 
 
 def region_country(gazetteer: Gazetteer, text: str) -> str | None:

@@ -13,6 +13,7 @@ noun ("a US tour") is where the visit goes (`visit_roles`).
 
 from __future__ import annotations
 
+import numpy
 from spacy.tokens import Token
 
 from dyad.components.events.frame import DocFrame, Match
@@ -38,7 +39,10 @@ def participle(token: Token) -> bool:
 def visiting_events(frame: DocFrame) -> list[Match]:
     """A visit and its hosting for each actor a "visiting" participle names."""
     found = []
-    for token in frame.doc:
+    doc = frame.doc
+    visiting = doc.vocab.strings.add("visiting")
+    for i in numpy.flatnonzero(doc.to_array("LOWER") == visiting).tolist():  # the word is rare: no scan
+        token = doc[i]
         if not participle(token):
             continue
         visitor = _visitor(frame, token)

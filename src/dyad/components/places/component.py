@@ -16,7 +16,7 @@ from dyad.components.places.recognise import find_mentions
 from dyad.components.places.resolve import article_context, resolve
 from dyad.extensions import record_error, sentence_index_of
 from dyad.records import Place
-from dyad.resources.gazetteer import Gazetteer, load_gazetteer
+from dyad.resources.gazetteer import FEATURES, Gazetteer, load_gazetteer
 
 
 def geoparse(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Place]:
@@ -44,9 +44,22 @@ def geoparse(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Place]:
             place = resolve(m.text, gazetteer, context=context, within=m.within)
             if place is None:
                 place = Place(name=m.text, method="not in the gazetteer")
+            elif m.town and place.feature == "region":
+                place = _the_town(gazetteer, m.text, place)
         place.start, place.end, place.sentence_index = m.start, m.end, sentence_of[m.token]
         places.append(place)
     return places
+
+
+def _the_town(gazetteer: Gazetteer, name: str, region: Place) -> Place:
+    """"the town of Gao": the biggest town of that name in the region's country, not the region."""
+    index = gazetteer.index
+    for entry, alternate in gazetteer.candidates(name):  # best-known first
+        country = index.countries[index.country[entry]] if index.country[entry] >= 0 else None
+        if not alternate and FEATURES[index.feature[entry]] == "city" and country and (
+                country.iso2 == region.country_iso2):
+            return gazetteer.place(entry, name, "city, as its words say ('the town of'); " + region.method)
+    return region
 
 
 class PlaceResolver:

@@ -1,12 +1,14 @@
 """An event's location, from its own clause outward.
 
 1. A place in the event's own clause: after a locative preposition on its verb ("met in Hanoi").
-2. A statement or decision (roots 01-03, 05, 10-13, 16) is made where its speaker is: the dateline when
-   that is the speaker's country, else the speaker's country (the gold's convention, and the codebook's
-   "where it was decided").
-3. Another event: the place named in its sentence -- outside the actors' own words ("the Kabul
-   government") first, then after a locative preposition, then a town before a country, then the one
-   nearest the event's verb -- else the dateline, else the target's (source's) country.
+2. A statement or decision (roots 01-03, 05, 10-13, 16) is made where its speaker is: where the article
+   put the speaker ("Wang said in Moscow ... He said", `whereabouts.py`), else the dateline when that is
+   the speaker's country, else the seat of the speaker's government, else the speaker's country (the
+   codebook's "where it was decided").
+3. Another event: the place named in its sentence outside the actors' own words ("the Kabul
+   government") -- after a locative preposition first, then a town before a country, then the one
+   nearest the event's verb -- else where the article put its doer, else an actor's own name ("Beijing
+   bans"), else the dateline, else the target's (source's) country.
 `Place.method` says which rule chose it.
 """
 
@@ -18,6 +20,7 @@ import itertools
 import msgspec
 from spacy.tokens import Doc, Span, Token
 
+from dyad.components.places.whereabouts import Whereabouts
 from dyad.records import Event, Place
 from dyad.resources.gazetteer import Gazetteer
 
@@ -29,21 +32,25 @@ _WHERE = frozenset({"in", "at", "near", "outside", "inside", "across", "througho
 # Statements, appeals, intentions, cooperation, demands, disapproval, refusals, threats and cutting ties
 # (CAMEO roots 01-03, 05, 10-13, 16): said or decided where their speaker is, not where what they concern is.
 _DECLARED = frozenset({"01", "02", "03", "05", "10", "11", "12", "13", "16"})
+# Meetings (root 04), and whatever their parties travel for, happen where the parties go: "return to
+# Geneva for talks", "travel to Hanoi to meet" ("to" after a verb of directed motion names its goal).
+_GOAL_WHERE = _WHERE | {"to"}
+_MOTION = frozenset({"return", "travel", "go", "come", "fly", "head", "arrive", "journey"})
 _STATE = frozenset({"GOV", "MIL", "JUD", "LEG", "SPY"})  # a state's organs, which sit in its capital
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around", "into", "to",
                        "from", "within", "toward", "towards", "on", "over", "off"})
 
 
-def _hangs_from(token, verb) -> bool:
-    """Whether a place's token is the object of a locative preposition on `verb` (or on a noun that
-    hangs from it) with no other verb on the way."""
+def _hangs_from(token, verb, direct: bool = False, where: frozenset[str] = _WHERE) -> bool:
+    """Whether a place's token is the object of a locative preposition (`where`) on `verb` (or, unless
+    `direct`, on a noun that hangs from it: "shelled villages near Gao") with no other verb on the way."""
     prep = None
     while token.head.i != token.i:
         head = token.head
         if token.dep_ == "pobj" and head.dep_ == "prep":
             prep = head
         if head.i == verb.i:
-            return prep is not None and prep.lower_ in _WHERE
+            return prep is not None and prep.lower_ in where and (not direct or prep.head.i == verb.i)
         if head.pos_ in ("VERB", "AUX"):
             return False
         token = head
@@ -112,6 +119,7 @@ class Locator:
         self.rank: dict[int, tuple[bool, bool]] = {}  # id(place) -> (not after a locative, a country)
         self.span: dict[int, Span] = {}  # id(place) -> its tokens
         self.by_sentence: dict[int, _SentencePlaces] = {}
+        self.whereabouts: Whereabouts | None = None  # built when an event first needs it
         for p in places:
             if p.kind == "toponym" and p.latitude is not None:
                 span = doc.char_span(p.start, p.end, alignment_mode="expand")
@@ -140,33 +148,69 @@ class Locator:
         verb = self._verb(event)
         return verb.idx if verb is not None else None
 
-    def _named_in_sentence(self, event: Event, here: _SentencePlaces) -> Place:
+    def _named_in_sentence(self, event: Event, here: _SentencePlaces) -> Place | None:
+        """The sentence's place outside the actors' words: after a locative first, then towns before
+        countries, the nearest the event's verb among equals."""
         anchor = self._verb_offset(event)
         skip = here.in_actors(event)
-        best = None
         for rank in sorted(here.ranks):  # after a locative first, then towns before countries
             best = _nearest(*here.ranks[rank], anchor, skip)
             if best is not None:
-                break
-        if best is None:  # every place is in an actor's words: rank those few
-            best = min((p for p in here.places if id(p) in skip),
-                       key=lambda p: (self.rank[id(p)], abs(p.start - anchor) if anchor is not None else p.start))
-        how = "named in the sentence" if not _in_actor(best, event) else "named in the sentence (an actor's name)"
-        return msgspec.structs.replace(best, method=f"{how}; {best.method}")
+                return msgspec.structs.replace(best, method=f"named in the sentence; {best.method}")
+        return None
+
+    def _actors_name(self, event: Event, here: _SentencePlaces) -> Place | None:
+        """When every place of the sentence is an actor's own words ("Beijing bans ..."): the best of those."""
+        anchor = self._verb_offset(event)
+        skip = here.in_actors(event)
+        best = min((p for p in here.places if id(p) in skip),
+                   key=lambda p: (self.rank[id(p)], abs(p.start - anchor) if anchor is not None else p.start),
+                   default=None)
+        return best and msgspec.structs.replace(
+            best, method=f"named in the sentence (an actor's name); {best.method}")
+
+    def _located(self) -> Whereabouts:
+        if self.whereabouts is None:
+            self.whereabouts = Whereabouts(self.doc, [(p, self.span[id(p)]) for here in self.by_sentence.values()
+                                                      for p in here.places if id(p) in self.span])
+        return self.whereabouts
+
+    def _in_speakers_words(self, event: Event, here: _SentencePlaces | None) -> Place | None:
+        """A statement's place named in its speaker's own phrase ("Officials in Kabul said")."""
+        verb = self._verb(event)
+        if verb is None or here is None:
+            return None
+        found = self._located().in_speakers_words(verb, [(p, self.span[id(p)]) for p in here.places
+                                                        if id(p) in self.span])
+        return found and msgspec.structs.replace(found, method=f"where the speaker's words put them; {found.method}")
+
+    def _whereabouts(self, event: Event) -> Place | None:
+        """Where the article put the person behind the event (`whereabouts.py`)."""
+        verb = self._verb(event)
+        if verb is None:
+            return None
+        found = self._located().of(verb, event.sentence_index)
+        return found and msgspec.structs.replace(
+            found, method=f"where the article put the speaker or doer ({found.name!r}); {found.method}")
 
     def _own_clause(self, event: Event, here: _SentencePlaces) -> Place | None:
         """A place in the event's own clause: the object of a locative preposition ("in", "at", "near", ...)
         hanging from the event's verb or its objects, with no other verb between ("met in Hanoi",
-        "shelled villages near Gao"); not a place inside an actor's words."""
+        "shelled villages near Gao"), a town before a country ("at a jail in Timor's capital Dili"). A
+        place after a locative is a place even when the coder also took it as an actor ("demonstrated in
+        Kirkuk"). A statement or decision takes only a place on its verb: "close the consulate in X" says
+        what the decision concerns, not where it was made; a meeting also where its parties go ("to")."""
         verb = self._verb(event)
         if verb is None:
             return None
-        skip = here.in_actors(event)
-        for place in here.places:
-            span = self.span.get(id(place))
-            if id(place) not in skip and span is not None and _hangs_from(span.root, verb):
-                return msgspec.structs.replace(place, method=f"in the event's clause; {place.method}")
-        return None
+        direct = event.root_code in _DECLARED
+        where = _GOAL_WHERE if event.root_code == "04" or verb.lemma_ in _MOTION else _WHERE
+        found = [place for place in here.places
+                 if (span := self.span.get(id(place))) is not None and _hangs_from(span.root, verb, direct, where)]
+        if not found:
+            return None
+        place = min(found, key=lambda p: p.feature == "country")
+        return msgspec.structs.replace(place, method=f"in the event's clause; {place.method}")
 
     def _seat_of(self, actor) -> Place | None:
         """A national government's statement or decision is made in its capital, the seat of government."""
@@ -183,14 +227,17 @@ class Locator:
         return None
 
     def locate(self, event: Event) -> Place | None:
-        """The event's location (module doc): its own clause's place; for a statement or decision the
-        dateline when it is the speaker's country, else the speaker's country; for an act the sentence's
-        place, the dateline, then the target's (source's) country."""
+        """The event's location (module doc): its own clause's place; for a statement or decision where
+        the article put its speaker, the dateline when it is the speaker's country, else the speaker's
+        seat of government or country; for an act the sentence's place, where the article put its doer,
+        the dateline, then the target's (source's) country."""
         here = self.by_sentence.get(event.sentence_index)
         if here is not None and (own := self._own_clause(event, here)) is not None:
             return own
         dateline = self.dateline
         if event.root_code in _DECLARED:
+            if (found := self._in_speakers_words(event, here) or self._whereabouts(event)) is not None:
+                return found
             source_country = event.source.country if event.source is not None else None
             if dateline is not None and source_country and dateline.country_iso3 == source_country:
                 return msgspec.structs.replace(dateline, method="article dateline, the speaker's country; "
@@ -198,8 +245,12 @@ class Locator:
             found = self._seat_of(event.source) or self._country_of(event.source, "source")
             if found is not None:
                 return found
-        if here is not None:
-            return self._named_in_sentence(event, here)
+        if here is not None and (found := self._named_in_sentence(event, here)) is not None:
+            return found
+        if (found := self._whereabouts(event)) is not None:
+            return found
+        if here is not None and (found := self._actors_name(event, here)) is not None:
+            return found
         if dateline is not None:
             return msgspec.structs.replace(dateline, method="article dateline; " + dateline.method)
         return self._country_of(event.target, "target") or self._country_of(event.source, "source")

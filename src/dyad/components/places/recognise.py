@@ -12,9 +12,10 @@ import itertools
 import re
 
 import msgspec
+import numpy
 from spacy.tokens import Doc
 
-from dyad.resources.gazetteer import REGION, Gazetteer
+from dyad.resources.gazetteer import COUNTRY, REGION, Gazetteer
 
 _TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _LEADING = re.compile(r"^(?:the|a|an|downtown|central|northern|southern|eastern|western|north|south|east|west|"
@@ -42,6 +43,7 @@ class Mention(msgspec.Struct):
     label: str
     kind: str = "toponym"
     within: str | None = None
+    town: bool = False  # its words say it is a settlement ("the town of Gao"), not the region of that name
 
 
 def well_known(gazetteer: Gazetteer, text: str) -> bool:
@@ -106,7 +108,10 @@ def _unlabelled_mentions(doc: Doc, gazetteer: Gazetteer, taken: list[bool]) -> l
     """Demonyms and well-known place names the tagger left unlabelled or inside an organisation's name."""
     mentions: list[Mention] = []
     n = len(doc)
-    proper = [t.tag_ in _PROPER and t.ent_type_ not in _NOT_PLACES for t in doc]
+    strings = doc.vocab.strings
+    tags_ents = doc.to_array(["TAG", "ENT_TYPE"])  # read as numbers: no Token object for most words
+    proper = (numpy.isin(tags_ents[:, 0], [strings.add(tag) for tag in _PROPER])
+              & ~numpy.isin(tags_ents[:, 1], [strings.add(label) for label in _NOT_PLACES])).tolist()
     i = 0
     while i < n:
         if taken[i] or not proper[i]:
@@ -133,12 +138,68 @@ def _unlabelled_mentions(doc: Doc, gazetteer: Gazetteer, taken: list[bool]) -> l
     return mentions
 
 
+# Words after which a name is a place whatever the tagger made of it ("near Gao", "the town of Gao").
+_PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "at", "around", "from", "to"})
+_PLACE_NOUNS = frozenset({"town", "city", "village", "province", "district", "region", "capital"})
+_SETTLEMENT_NOUNS = frozenset({"town", "city", "village"})
+
+
+def _country_of(gazetteer: Gazetteer, text: str, kind: str) -> int | None:
+    if kind == "adjective":
+        return gazetteer.demonym(text)
+    found = gazetteer.candidates(text)
+    return gazetteer.index.country[found[0][0]] if found else None
+
+
+def _located_names(doc: Doc, gazetteer: Gazetteer, taken: list[bool], found: list[Mention]) -> list[Mention]:
+    """Towns the tagger took for persons or missed, where the grammar and the article agree: a name
+    after a locative preposition or "the town of" that the gazetteer knows as a town of a country the
+    article already names ("militants attacked a Malian convoy near Gao": Gao, Mali, not a person)."""
+    tags_deps = doc.to_array(["TAG", "DEP"])  # read as numbers: most documents have no such name at all
+    strings = doc.vocab.strings
+    proper = [strings.add(tag) for tag in _PROPER]
+    is_object = (tags_deps[:, 1] == strings.add("pobj")) & numpy.isin(tags_deps[:, 0], proper)
+    candidates = [i for i in numpy.flatnonzero(is_object).tolist() if not taken[i]]
+    if not candidates:
+        return []
+    countries = {c for text, kind in {(m.text, m.kind) for m in found}
+                 if (c := _country_of(gazetteer, text, kind)) is not None}
+    if not countries:
+        return []
+    index = gazetteer.index
+    mentions: list[Mention] = []
+    for i in candidates:
+        token = doc[i]
+        if taken[i]:
+            continue
+        marker = token.head
+        if not (marker.lower_ in _PLACE_PREPOSITIONS or (
+                marker.lower_ == "of" and marker.head.lower_ in _PLACE_NOUNS)):
+            continue
+        start = token.i  # the name: the proper nouns ending at the preposition's object
+        while start > marker.i + 1 and doc[start - 1].tag_ in _PROPER and not taken[start - 1]:
+            start -= 1
+        span = doc[start: token.i + 1]
+        if len(span.text) < _MIN_NAME_CHARS:
+            continue
+        if any(index.country[e] in countries and index.feature[e] < COUNTRY and index.feature[e] != REGION
+               for e, alternate in gazetteer.candidates(span.text) if not alternate):
+            mentions.append(Mention(span.text, span.start_char, span.end_char, start, token.ent_type_))
+            taken[start: token.i + 1] = [True] * len(span)
+    return mentions
+
+
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
-    """Toponym and demonym mentions in text order: entities, and gazetteer names the tagger did not label."""
+    """Toponym and demonym mentions in text order: entities, gazetteer names the tagger did not label,
+    and towns it took for persons where the article agrees."""
     taken = [False] * len(doc)
     mentions = _entity_mentions(doc, gazetteer, taken)
     mentions += _unlabelled_mentions(doc, gazetteer, taken)
+    mentions += _located_names(doc, gazetteer, taken, mentions)
     mentions.sort(key=lambda m: m.start)
+    for m in mentions:
+        if m.token >= 2 and doc[m.token - 1].lower_ == "of" and doc[m.token - 2].lower_ in _SETTLEMENT_NOUNS:
+            m.town = True
     # containment, as in "Aleppo, Syria" or "Springfield, Ill."
     for first, second in itertools.pairwise(mentions):
         if (first.kind == second.kind == "toponym" and second.start - first.end <= _CONTAINER_GAP
