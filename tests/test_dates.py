@@ -177,3 +177,15 @@ def test_an_article_without_any_date_says_so_and_its_events_are_undated(nlp):
     result = code_text("Rebel fighters attacked government troops near the border.", nlp=nlp)
     assert result.events and any("no publication date" in w for w in result.warnings)
     assert all(e.date is None and e.date_method == "none" for e in result.events)
+
+
+def test_an_appeal_made_days_before_the_news_is_not_given_the_news_day(nlp):
+    from dyad.pipeline import code_text
+
+    text = ("Islamist militants attacked an army base near the town of Gao on Sunday, the Malian army said, "
+            "days after the United Nations urged the government to protect civilians in the region.")
+    events = code_text(text, date="2024-05-14", nlp=nlp).events
+    attack = next(e for e in events if e.code.startswith("19"))
+    appeal = next(e for e in events if e.code.startswith("02"))
+    assert attack.date == dt.date(2024, 5, 12)
+    assert appeal.date is None and appeal.date_method.startswith("none")

@@ -333,3 +333,19 @@ def test_an_act_is_placed_where_it_happened_not_at_the_dateline(nlp):
     text = "LONDON (Reuters) - Russian forces shelled the Ukrainian city of Kharkiv on Tuesday, officials said."
     (shelling,) = [e for e in code_text(text, date="2026-03-04", nlp=nlp).events if e.code.startswith("19")]
     assert shelling.location.name == "Kharkiv" and shelling.location.country_iso2 == "UA"
+
+
+def test_a_pledge_is_made_where_its_speaker_is_not_at_a_foreign_dateline(nlp):
+    from dyad.pipeline import code_text
+
+    result = code_text("BUDAPEST (AP) - Germany pledged more aid to Ukraine on Monday.", date="2026-03-04", nlp=nlp)
+    (pledge,) = [e for e in result.events if e.code.startswith("03")]
+    assert pledge.location.country_iso2 == "DE" and "source's country" in pledge.location.method
+
+
+def test_a_name_holding_the_town_before_it_is_the_region_not_its_namesake_city(nlp):
+    doc = nlp("Protesters marched in Seattle, Washington, on Monday.")
+    washington = next(p for p in doc._.places if p.name == "Washington")
+    assert washington.feature == "region" and washington.country_iso2 == "US"
+    capital = nlp("Russian envoys left Washington on Saturday.")
+    assert next(p for p in capital._.places if p.name == "Washington").admin1 == "District of Columbia"

@@ -16,7 +16,7 @@ from dyad.components.places.recognise import find_mentions
 from dyad.components.places.resolve import article_context, resolve
 from dyad.extensions import record_error, sentence_index_of
 from dyad.records import Place
-from dyad.resources.gazetteer import FEATURES, Gazetteer, load_gazetteer
+from dyad.resources.gazetteer import FEATURES, Gazetteer, load_gazetteer, normalise
 
 
 def geoparse(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Place]:
@@ -36,6 +36,7 @@ def geoparse(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Place]:
             place.name, place.kind, place.method = dateline, "dateline", "dateline: " + place.method
             place.start = place.end = -1
             places.append(place)
+    contained: Place | None = None  # the place just resolved inside the next mention ("Seattle, Washington")
     for m in mentions:
         if m.kind == "adjective":
             d = gazetteer.demonym(m.text)
@@ -46,9 +47,25 @@ def geoparse(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Place]:
                 place = Place(name=m.text, method="not in the gazetteer")
             elif m.town and place.feature == "region":
                 place = _the_town(gazetteer, m.text, place)
+            elif contained is not None and place.feature == "city":
+                place = _the_container(gazetteer, m.text, contained, place)
         place.start, place.end, place.sentence_index = m.start, m.end, sentence_of[m.token]
         places.append(place)
+        contained = place if m.within else None
     return places
+
+
+def _the_container(gazetteer: Gazetteer, name: str, inside: Place, resolved: Place) -> Place:
+    """"Seattle, Washington": a name that holds the town before it is the region the town lies in (the
+    state, not the capital city of that name), when the gazetteer knows such a region."""
+    if not inside.admin1 or normalise(inside.admin1) != normalise(name):
+        return resolved
+    index = gazetteer.index
+    for entry, _ in gazetteer.candidates(name):
+        country = index.countries[index.country[entry]] if index.country[entry] >= 0 else None
+        if FEATURES[index.feature[entry]] == "region" and country and country.iso2 == inside.country_iso2:
+            return gazetteer.place(entry, name, "region, holding the town named before it")
+    return resolved
 
 
 def _the_town(gazetteer: Gazetteer, name: str, region: Place) -> Place:
