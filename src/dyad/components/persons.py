@@ -89,6 +89,8 @@ class People:
         self.persons = sorted(self.persons + self._titled_names(), key=lambda e: e.start)
         self.genders: dict[str, str | None] = {}  # a full name, lower-cased -> 'f', 'm' or None
         self.resolved: dict[int, Span | None] = {}  # a pronoun or role noun -> its person
+        self._full_names: dict[tuple[int, int], str] = {}  # a name's (start, end) -> its full name
+        self._person_words: list[tuple[int, str, list[str]]] | None = None
         self.persons_in: list[list[Span]] = [[] for _ in sents]
         for ent in self.persons:
             if ent.start not in inside:
@@ -234,17 +236,24 @@ class People:
 
     def full_name(self, name: Span) -> str:
         """A bare surname takes the longest earlier name ending with it ("Clinton" -> "Hillary Clinton")."""
+        key = (name.start, name.end)
+        if key in self._full_names:
+            return self._full_names[key]
         text = _POSSESSIVE.sub("", name.text) if name.text.endswith(("’s", "'s", "’", "'")) else name.text
         words = text.split()
         if len(words) > 1:
+            self._full_names[key] = text
             return text
+        if self._person_words is None:  # each person's text and words, read once (Span.text is rebuilt)
+            self._person_words = [(ent.start, ent.text, ent.text.lower().split()) for ent in self.persons]
         longest = given_first = text
-        for ent in self.persons:
-            if ent.start >= name.start:
+        word = words[-1].lower() if words else ""
+        for start, ent_text, ent_words in self._person_words:
+            if start >= name.start:
                 break
-            ent_words = ent.text.split()
-            if len(ent_words) > 1 and ent_words[-1].lower() == words[-1].lower() and len(ent.text) > len(longest):
-                longest = ent.text
-            elif len(ent_words) > 1 and ent_words[0].lower() == words[0].lower():
-                given_first = ent.text  # a family name written first ("Li" -> "Li Wenzu"): the latest such name
-        return longest if longest != text else given_first
+            if len(ent_words) > 1 and ent_words[-1] == word and len(ent_text) > len(longest):
+                longest = ent_text
+            elif len(ent_words) > 1 and ent_words[0] == word:
+                given_first = ent_text  # a family name written first ("Li" -> "Li Wenzu"): the latest such name
+        self._full_names[key] = found = longest if longest != text else given_first
+        return found
