@@ -83,6 +83,12 @@ def _latest(month: int, day: int, published: dt.date) -> dt.date | None:
     return None
 
 
+def _days(match: re.Match) -> int:
+    """The days a counted span says: "two days", "3 weeks"."""
+    n = _NUMBERS.get(match["n"].lower()) or int(match["n"])
+    return n * (7 if match["unit"].lower().startswith("week") else 1)
+
+
 def _interpret(kind: str, match: re.Match, published: dt.date | None) -> tuple[dt.date, str] | None:
     said = match.group(0)
     if "month" in match.groupdict() and not match["month"][0].isupper():
@@ -111,8 +117,7 @@ def _interpret(kind: str, match: re.Match, published: dt.date | None) -> tuple[d
         date = _latest(_month(match["month"]), day, published)
         return (date, f"'{said}' = latest such date on or before publication") if date else None
     if kind == "ago":
-        n = _NUMBERS.get(match["n"].lower()) or int(match["n"])
-        days = n * (7 if match["unit"].lower().startswith("week") else 1)
+        days = _days(match)
         return published - dt.timedelta(days=days), f"'{said}' = publication date - {days} days"
     if kind == "relative":
         word = match["word"].lower()
@@ -188,6 +193,20 @@ def resolve_date(sentence: str, published: dt.date | None,
 _NARRATIVE_DAYS = 7
 
 
+def _recent_day(expression: Expression, published: dt.date) -> bool:
+    """A day (not a month or year) at most `_NARRATIVE_DAYS` before publication: the news's, not history's."""
+    return expression[5] == "day" and dt.timedelta(0) <= published - expression[3] <= dt.timedelta(
+        days=_NARRATIVE_DAYS)
+
+
+def _expressions_of(sentences, index: int, published: dt.date | None, expressions: dict[int, list]) -> list:
+    """A sentence's `date_expressions`, read once per document (`expressions` caches them by index)."""
+    found = expressions.get(index)
+    if found is None:
+        found = expressions[index] = date_expressions(sentences[index].text.strip(), published)
+    return found
+
+
 def _narrative_days(sentences, published: dt.date,
                     expressions: dict[int, list]) -> dict[int, tuple[dt.date, str, str]]:
     """For each sentence without a date of its own, the day of the news its paragraph is telling: the
@@ -196,11 +215,8 @@ def _narrative_days(sentences, published: dt.date,
     out: dict[int, tuple[dt.date, str, str]] = {}
     carried = None
     for index, sentence in enumerate(sentences):
-        found = expressions.get(index)
-        if found is None:
-            found = expressions[index] = date_expressions(sentence.text.strip(), published)
-        recent = [f for f in found if dt.timedelta(0) <= published - f[3] <= dt.timedelta(days=_NARRATIVE_DAYS)
-                  and f[3] != published and f[5] == "day"]
+        found = _expressions_of(sentences, index, published, expressions)
+        recent = [f for f in found if _recent_day(f, published) and f[3] != published]
         if recent:
             carried = (recent[-1][3], f"the paragraph's day ({recent[-1][4]})", "day")
         elif not found and carried is not None:
@@ -215,11 +231,9 @@ def _news_day(sentences, published: dt.date, expressions: dict[int, list]) -> tu
     its headline or lead paragraph names ("Malaysian authorities ordered ... on Thursday"), if any."""
     paragraphs = 0
     for index, sentence in enumerate(sentences):
-        found = expressions.get(index)
-        if found is None:
-            found = expressions[index] = date_expressions(sentence.text.strip(), published)
+        found = _expressions_of(sentences, index, published, expressions)
         for f in found:
-            if dt.timedelta(0) <= published - f[3] <= dt.timedelta(days=_NARRATIVE_DAYS) and f[5] == "day":
+            if _recent_day(f, published):
                 return f[3], f"the day of the news the lead reports ({f[4]})", "day"
         paragraphs += ends_paragraph(sentence[-1])
         if paragraphs >= 2:  # the headline and the lead paragraph
@@ -277,17 +291,13 @@ def _offset_date(doc: Doc, sentences, index: int, sentence_text: str, verb, publ
             for earlier in range(index - 1, -1, -1):
                 if not any(t.lemma_ == noun.lemma_ for t in sentences[earlier]):
                     continue
-                found = expressions.get(earlier)
-                if found is None:
-                    found = expressions[earlier] = date_expressions(sentences[earlier].text.strip(), published)
-                days = [f for f in found if f[5] == "day"]
+                days = [f for f in _expressions_of(sentences, earlier, published, expressions) if f[5] == "day"]
                 if days:
                     anchor = days[0][3]
                     break
         if anchor is None:
             return None, f"none: '{said}', a day the article does not give", None
-        n = _NUMBERS.get(match["n"].lower()) or int(match["n"])
-        days = n * (7 if match["unit"].lower().startswith("week") else 1)
+        days = _days(match)
         sign = 1 if match["direction"].lower() == "after" else -1
         how = f"'{said}' = {anchor.isoformat()} {'+-'[sign < 0]} {days} days"
         return anchor + dt.timedelta(days=sign * days), how, "day"

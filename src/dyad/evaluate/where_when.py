@@ -39,11 +39,8 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def _gold_place(gold: GoldLocation, gazetteer: Any):
     """The gazetteer's best-known place of the gold's name in the gold's country, or None."""
-    country = gazetteer.by_iso2.get(gold.country)
-    for entry, _ in gazetteer.candidates(gold.name):
-        if gazetteer.index.country[entry] == country:
-            return gazetteer.place(entry, gold.name, "gold")
-    return None
+    entry = gazetteer.namesake(gold.name, gold.country)
+    return None if entry is None else gazetteer.place(entry, gold.name, "gold")
 
 
 def location_right(gold: GoldLocation, place: Any, gazetteer: Any) -> bool:

@@ -116,6 +116,18 @@ class Gazetteer:
                     break
         return [(v >> 1, bool(v & 1)) for v in found or ()]
 
+    def namesake(self, text: str, iso2: str | None, feature: str | None = None,
+                 primary: bool = False) -> int | None:
+        """The best-known entry of a name in one country (ISO alpha-2), of one feature ("city", "region")
+        when given, and, with `primary`, by its main name only (not an alternate name); else None."""
+        ix = self.index
+        for entry, alternate in self.candidates(text):  # best-known first
+            c = ix.country[entry]
+            if (c >= 0 and ix.countries[c].iso2 == iso2 and (feature is None or FEATURES[ix.feature[entry]] == feature)
+                    and not (primary and alternate)):
+                return entry
+        return None
+
     def demonym(self, text: str) -> int | None:
         """The country (index into `index.countries`) a demonym ("Syrian") names."""
         return self.index.adjectives.get(normalise(text))

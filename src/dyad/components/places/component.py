@@ -16,7 +16,7 @@ from dyad.components.places.recognise import find_mentions
 from dyad.components.places.resolve import article_context, resolve
 from dyad.extensions import record_error, sentence_index_of
 from dyad.records import Place
-from dyad.resources.gazetteer import FEATURES, Gazetteer, load_gazetteer, normalise
+from dyad.resources.gazetteer import Gazetteer, load_gazetteer, normalise
 
 
 def geoparse(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Place]:
@@ -60,23 +60,16 @@ def _the_container(gazetteer: Gazetteer, name: str, inside: Place, resolved: Pla
     state, not the capital city of that name), when the gazetteer knows such a region."""
     if not inside.admin1 or normalise(inside.admin1) != normalise(name):
         return resolved
-    index = gazetteer.index
-    for entry, _ in gazetteer.candidates(name):
-        country = index.countries[index.country[entry]] if index.country[entry] >= 0 else None
-        if FEATURES[index.feature[entry]] == "region" and country and country.iso2 == inside.country_iso2:
-            return gazetteer.place(entry, name, "region, holding the town named before it")
-    return resolved
+    entry = gazetteer.namesake(name, inside.country_iso2, "region")
+    return resolved if entry is None else gazetteer.place(entry, name, "region, holding the town named before it")
 
 
 def _the_town(gazetteer: Gazetteer, name: str, region: Place) -> Place:
     """"the town of Gao": the biggest town of that name in the region's country, not the region."""
-    index = gazetteer.index
-    for entry, alternate in gazetteer.candidates(name):  # best-known first
-        country = index.countries[index.country[entry]] if index.country[entry] >= 0 else None
-        if not alternate and FEATURES[index.feature[entry]] == "city" and country and (
-                country.iso2 == region.country_iso2):
-            return gazetteer.place(entry, name, "city, as its words say ('the town of'); " + region.method)
-    return region
+    entry = gazetteer.namesake(name, region.country_iso2, "city", primary=True)
+    if entry is None:
+        return region
+    return gazetteer.place(entry, name, "city, as its words say ('the town of'); " + region.method)
 
 
 class PlaceResolver:
