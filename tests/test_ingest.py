@@ -200,7 +200,7 @@ def test_warnings_are_stored_counted_by_status_and_kept_by_recode(tmp_path, nlp)
 
 
 def test_schema_page_names_every_table_view_and_version():
-    from dyad.corpus.store import META, SCHEMA, SCHEMA_VERSION, VIEWS
+    from dyad.corpus.schema import META, SCHEMA, SCHEMA_VERSION, VIEWS
 
     page = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text()
     assert all(f"`{name}`" in page for name in [*SCHEMA, *VIEWS, META])

@@ -155,8 +155,8 @@ def test_same_aggregated_events(runs):
 
 
 def test_spark_schemas_come_from_the_store_schema():
+    from dyad.corpus.schema import SCHEMA, columns
     from dyad.corpus.spark import spark_schema
-    from dyad.corpus.store import SCHEMA, columns
 
     for table in SCHEMA:
         assert spark_schema(table).fieldNames() == columns(table)

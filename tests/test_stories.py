@@ -39,3 +39,33 @@ def test_same_topic_different_story_stays_apart():
               "shops and homes after the town fell. The alliance's commander spoke by telephone from the hills.")
     stories = group_stories([("a", first), ("b", second)])
     assert stories["a"] != stories["b"]
+
+
+def _coded(article_id: str, text: str):
+    from dyad.records import Article, Result
+
+    return Result(article=Article(id=article_id, text=text), status="coded")
+
+
+def test_stories_kept_current_batch_by_batch_equal_a_full_regroup():
+    """New articles joining stories, an update that breaks a story apart and one that merges two, each
+    written with `stories=True`, leave the groups a whole-corpus regroup gives."""
+    from dyad.corpus.store import Store
+
+    other = article(OTHER, ["Ministers defended the spending plan in a late session of the upper house."])
+    chain = [article(LEAD, BODY[:3]), article(LEAD, BODY[1:4]), article(LEAD, BODY[2:])]
+    store = Store(":memory:")
+    stories = lambda: dict(store.connection.execute("SELECT article_id, story_id FROM stories").fetchall())  # noqa: E731
+    batches = [[_coded("m", chain[0]), _coded("z", other)], [_coded("b", chain[1])], [_coded("k", chain[2])],
+               [_coded("b", other)],  # the bridge rewritten: m and k fall apart, b joins z
+               [_coded("q", chain[1])]]  # a new bridge joins m and k again
+    seen = []
+    for batch in batches:
+        store.add(batch, stories=True)
+        seen.append(stories())
+        store.update_stories()
+        assert seen[-1] == stories()
+    assert seen[2]["m"] == seen[2]["k"] == "b" and seen[3]["m"] != seen[3]["k"]
+    assert stories()["b"] == stories()["z"] == "b" and stories()["m"] == stories()["k"] == stories()["q"] == "k"
+    assert store.count("story_bands") == 5 * 37  # every coded article's band keys are kept
+    store.close()

@@ -11,7 +11,8 @@ from pathlib import Path
 import msgspec
 
 from dyad.corpus.layouts import LAYOUTS, layout_sql
-from dyad.corpus.store import TABLES, Store
+from dyad.corpus.schema import TABLES
+from dyad.corpus.store import Store
 from dyad.records import Event, Quote, Result, to_json
 
 

@@ -204,7 +204,7 @@ def load_parquet(folder: str | Path, db: str | Path, wait: float = WAIT_SECONDS)
     come from the export when the store held nothing else, else the whole store is regrouped.
     Parses are not in the export, so `recode` does not cover the loaded articles. An export made by
     an older dyad loads too: the columns it lacks stay NULL."""
-    from dyad.corpus.store import TABLES, columns
+    from dyad.corpus.schema import TABLES, columns
 
     folder = Path(folder)
     articles = _parquet_source(folder, "articles")

@@ -33,7 +33,7 @@ import sys
 import time
 from collections.abc import Iterator
 
-from dyad.corpus.store import SCHEMA, TABLES
+from dyad.corpus.schema import SCHEMA, TABLES
 
 # DuckDB column types (dyad.corpus.store.SCHEMA) -> Spark SQL types (pyspark.sql.types class names);
 # a DuckDB list (`VARCHAR[]`) is a Spark array of its element's type
@@ -77,33 +77,15 @@ def _shingle_hash(shingle: str) -> int:
 
 
 def minhash_row(article_id: str, text: str) -> dict | None:
-    """An article's LSH band keys (hex, band i at position i, exactly the keys datasketch's MinHashLSH
-    files it under for `LSH_THRESHOLD`/`NUM_PERM`) and its 5-shingles hashed to 64 bits (for the exact
-    Jaccard; a collision among 10^8 articles' shingles is improbable, ~2^-64 per pair of shingles).
+    """An article's LSH band keys (`stories.bands_of`) and its 5-shingles hashed to 64 bits (for the
+    exact Jaccard; a collision among 10^8 articles' shingles is improbable, ~2^-64 per pair of shingles).
     None for a text without words (its own story, as in `group_stories`)."""
-    from dyad.corpus.stories import shingles, signature
+    from dyad.corpus.stories import bands_of, shingles
 
     own = shingles(text)
     if not own:
         return None
-    lsh = _lsh()
-    values = signature(own).hashvalues
-    bands = [lsh._H(values[start:end]).hex() for start, end in lsh.hashranges]
-    return {"article_id": article_id, "bands": bands, "shingles": sorted({_shingle_hash(s) for s in own})}
-
-
-_LSH = None
-
-
-def _lsh():
-    global _LSH
-    if _LSH is None:
-        from datasketch import MinHashLSH
-
-        from dyad.corpus.stories import LSH_THRESHOLD, NUM_PERM
-
-        _LSH = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    return _LSH
+    return {"article_id": article_id, "bands": bands_of(own), "shingles": sorted({_shingle_hash(s) for s in own})}
 
 
 def _item(kind: str, data: str, origin: str):
@@ -121,7 +103,7 @@ def code_rows(kinds: list[str], datas: list[str], origins: list[str]) -> tuple[l
     article. Plain Python (no Spark), so the test suite and the worker share it."""
     import msgspec
 
-    from dyad.corpus.store import columns, rows_of
+    from dyad.corpus.schema import columns, rows_of
     from dyad.knowledge import KNOWLEDGE_VERSION
     from dyad.pipeline import process
     from dyad.version import __version__

@@ -12,125 +12,28 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from dyad.records import Result, to_json
+from dyad.corpus.schema import (
+    BANDS_INDEX,
+    META,
+    META_DDL,
+    MIGRATIONS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    TABLES,
+    VIEWS,
+    columns,
+    ddl,
+    rows_of,
+    schema_version,
+)
+from dyad.records import Result
 from dyad.version import __version__
-
-# The tables: name -> ((column, DuckDB type), ...), in the order `rows_of` fills them. The DDL, the
-# Arrow batches, the Parquet loads and the Spark schemas (dyad.corpus.spark) are all made from it.
-# A column or table added here needs a migration (MIGRATIONS below; docs/schema.md, "Versions").
-SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
-    "articles": (("id", "VARCHAR"), ("url", "VARCHAR"), ("source", "VARCHAR"), ("title", "VARCHAR"), ("date", "DATE"),
-        ("dateline", "VARCHAR"), ("language", "VARCHAR"), ("origin", "VARCHAR"), ("status", "VARCHAR"),
-        ("reason", "VARCHAR"), ("text", "VARCHAR"), ("dyad_version", "VARCHAR"), ("knowledge_version", "VARCHAR"),
-        ("warnings", "VARCHAR[]")),
-    "events": (("event_id", "VARCHAR"), ("article_id", "VARCHAR"), ("sentence_index", "INTEGER"),
-        ("sentence", "VARCHAR"), ("date", "DATE"), ("date_method", "VARCHAR"), ("source_text", "VARCHAR"),
-        ("source_code", "VARCHAR"), ("source_country", "VARCHAR"), ("target_text", "VARCHAR"),
-        ("target_code", "VARCHAR"), ("target_country", "VARCHAR"), ("code", "VARCHAR"), ("root_code", "VARCHAR"),
-        ("quad_class", "INTEGER"), ("goldstein", "DOUBLE"), ("confidence", "DOUBLE"), ("plover_event", "VARCHAR"),
-        ("plover_mode", "VARCHAR"), ("plover_context", "VARCHAR"), ("location_name", "VARCHAR"),
-        ("location_country", "VARCHAR"), ("location_fips", "VARCHAR"), ("location_adm1", "VARCHAR"),
-        ("location_feature", "VARCHAR"), ("latitude", "DOUBLE"), ("longitude", "DOUBLE"), ("geonames_id", "BIGINT"),
-        ("rule", "VARCHAR"), ("record", "JSON"), ("date_precision", "VARCHAR")),
-    "sentences": (("article_id", "VARCHAR"), ("sentence_index", "INTEGER"), ("start_char", "INTEGER"),
-        ("end_char", "INTEGER"), ("text", "VARCHAR")),
-    "actors": (("article_id", "VARCHAR"), ("sentence_index", "INTEGER"), ("start_char", "INTEGER"),
-        ("end_char", "INTEGER"), ("text", "VARCHAR"), ("code", "VARCHAR"), ("country", "VARCHAR"),
-        ("evidence", "VARCHAR"), ("basis", "VARCHAR")),
-    "quotes": (("article_id", "VARCHAR"), ("sentence_index", "INTEGER"), ("start_char", "INTEGER"),
-        ("end_char", "INTEGER"), ("text", "VARCHAR"), ("speaker", "VARCHAR"), ("speaker_name", "VARCHAR"),
-        ("speaker_code", "VARCHAR"), ("cue", "VARCHAR")),
-    "places": (("article_id", "VARCHAR"), ("sentence_index", "INTEGER"), ("start_char", "INTEGER"),
-        ("end_char", "INTEGER"), ("name", "VARCHAR"), ("kind", "VARCHAR"), ("country_iso2", "VARCHAR"),
-        ("country_iso3", "VARCHAR"), ("latitude", "DOUBLE"), ("longitude", "DOUBLE"), ("geonames_id", "BIGINT"),
-        ("feature", "VARCHAR"), ("method", "VARCHAR")),
-    "stories": (("article_id", "VARCHAR"), ("story_id", "VARCHAR")),
-    # the parse of each coded article (a spaCy DocBin, see ingest.PARSE_ATTRS) so `recode` skips parsing
-    "parses": (("article_id", "VARCHAR"), ("doc", "BLOB")),
-    "cameo_codes": (("code", "VARCHAR"), ("name", "VARCHAR")),
-}
-# each table's primary key, where it has one
-KEYS = {"articles": "id", "events": "event_id", "stories": "article_id", "parses": "article_id", "cameo_codes": "code"}
-
-
-def columns(table: str) -> list[str]:
-    """The column names of a store table, in `SCHEMA` order."""
-    return [name for name, _ in SCHEMA[table]]
-
-
-def ddl(table: str) -> str:
-    """The CREATE TABLE statement of a store table, from `SCHEMA` and `KEYS`."""
-    key = KEYS.get(table)
-    body = ", ".join(f"{name} {kind}{' PRIMARY KEY' if name == key else ''}" for name, kind in SCHEMA[table])
-    return f"CREATE TABLE {table} ({body})"
-
-
-# GDELT-style aggregation: one event per (date, source, target, code, location) with its counts;
-# every mention (events row) links to its aggregate through the same aggregate_id.
-VIEWS = {
-    "event_mentions": """SELECT e.*, md5(concat_ws('|', e.date, e.source_code, e.target_code, e.code,
-            e.location_name)) AS aggregate_id, s.story_id, a.source AS news_source, a.url
-        FROM events e JOIN articles a ON a.id = e.article_id LEFT JOIN stories s ON s.article_id = e.article_id""",
-    "aggregated_events": """SELECT aggregate_id, date, source_code, target_code, code,
-            any_value(root_code) AS root_code, any_value(quad_class) AS quad_class, any_value(goldstein) AS goldstein,
-            any_value(plover_event) AS plover_event, location_name, any_value(location_country) AS location_country,
-            any_value(latitude) AS latitude, any_value(longitude) AS longitude,
-            count(*) AS mentions, count(DISTINCT article_id) AS articles,
-            count(DISTINCT coalesce(news_source, article_id)) AS sources,
-            count(DISTINCT coalesce(story_id, article_id)) AS stories, min(event_id) AS first_mention
-        FROM event_mentions GROUP BY aggregate_id, date, source_code, target_code, code, location_name""",
-    # a story with every source and URL that carried it
-    "story_summary": """SELECT s.story_id, count(*) AS articles, list(DISTINCT a.source) FILTER (a.source IS NOT NULL)
-            AS sources, list(DISTINCT a.url) FILTER (a.url IS NOT NULL) AS urls, min(a.date) AS first_date,
-            max(a.date) AS last_date
-        FROM stories s JOIN articles a ON a.id = s.article_id GROUP BY s.story_id""",
-    # what the exchange layouts (layouts.py) read: mentions with code names and city names
-    "event_mentions_geo": """SELECT m.*, c.name AS code_name,
-            CASE WHEN m.location_feature = 'city' THEN m.location_name END AS location_city
-        FROM event_mentions m LEFT JOIN cameo_codes c ON c.code = m.code""",
-}
-# per-article tables, written with each batch (stories are regrouped over the corpus, codes are fixed)
-TABLES = tuple(t for t in SCHEMA if t not in ("stories", "cameo_codes", "parses"))
-
-# ---------------------------------------------------------------- versions
-
-# The schema version is a row of its own table, which any DuckDB client (Python, R, the shell) can read:
-# DuckDB has no `user_version` pragma as SQLite has. A store made before versions were recorded has no
-# such table and is version 1. `dyad_version` is the dyad that created or last upgraded the store.
-META = "dyad_meta"
-META_DDL = f"CREATE TABLE {META} (schema_version INTEGER NOT NULL, dyad_version VARCHAR)"
-
-
-def _v2_actor_basis(con: duckdb.DuckDBPyConnection) -> None:
-    """Version 2: `actors.basis`, how the actor was coded (`records.ActorBasis`). Actors stored before
-    it hold NULL there until `dyad recode` (or a re-ingest) writes them again."""
-    con.execute("ALTER TABLE actors ADD COLUMN basis VARCHAR")
-
-
-def _v3_article_warnings(con: duckdb.DuckDBPyConnection) -> None:
-    """Version 3: `articles.warnings`, what a reader should know about an article coded anyway
-    (`Result.warnings`). Articles stored before it hold NULL there (not recorded) until `dyad recode`
-    (the coding's warnings) or a re-ingest (all of them) writes them again."""
-    con.execute("ALTER TABLE articles ADD COLUMN warnings VARCHAR[]")
-
-
-def _v4_event_date_precision(con: duckdb.DuckDBPyConnection) -> None:
-    """Version 4: `events.date_precision`, what the event's date fixes ("day", "month", "year";
-    `Event.date_precision`). Every date stored before it was a day, so dated events get "day"."""
-    con.execute("ALTER TABLE events ADD COLUMN date_precision VARCHAR")
-    con.execute("UPDATE events SET date_precision = 'day' WHERE date IS NOT NULL")
-
-
-# MIGRATIONS[i] upgrades a store of version i + 1 to version i + 2, on the open connection, inside the
-# one transaction of the whole upgrade. Every column or table SCHEMA gains appends one here.
-MIGRATIONS = (_v2_actor_basis, _v3_article_warnings, _v4_event_date_precision)
-SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 
 class StoreError(Exception):
@@ -181,55 +84,12 @@ def _busy_message(path: str, error: str, waited: float) -> str:
             "wait for it to finish or stop it, then run this again")
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    """The store's schema version: 1 for a store made before versions were recorded, None when the
-    database holds no dyad store at all."""
-    tables = {row[0] for row in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'main'").fetchall()}
-    if META in tables:
-        return con.execute(f"SELECT max(schema_version) FROM {META}").fetchone()[0]
-    return 1 if "articles" in tables else None
-
-
 def migrate(path: str | Path, wait: float = WAIT_SECONDS) -> tuple[int, int]:
     """Upgrade the store at `path` in place (`dyad migrate`); (version before, version after)."""
     store = Store(path, wait=wait)
     store.close()
     return store.upgraded_from or SCHEMA_VERSION, SCHEMA_VERSION
 
-
-
-def rows_of(result: Result, versions: tuple[str, str]) -> dict[str, list[tuple]]:
-    """The store rows of one Result: table name -> tuples in `SCHEMA` column order, for every table of
-    `TABLES` (possibly empty). `versions` is (dyad version, knowledge version) for the articles row.
-    The one place a Result becomes rows: `Store.add` and the Spark job (`dyad.corpus.spark`) both use it."""
-    a = result.article
-    rows: dict[str, list[tuple]] = {table: [] for table in TABLES}
-    rows["articles"].append((a.id, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin,
-                             result.status, result.reason, a.text, *versions, result.warnings))
-    for e in result.events:
-        t, loc = e.target, e.location
-        rows["events"].append((
-            e.event_id, e.article_id or a.id, e.sentence_index, e.sentence, e.date, e.date_method,
-            e.source.text, e.source.code, e.source.country, t.text if t else None, t.code if t else None,
-            t.country if t else None, e.code, e.root_code, e.quad_class, e.goldstein, e.confidence, e.plover.event,
-            e.plover.mode, e.plover.context, loc.name if loc else None, loc.country_iso3 if loc else None,
-            loc.country_fips if loc else None, loc.admin1 if loc else None, loc.feature if loc else None,
-            loc.latitude if loc else None, loc.longitude if loc else None, loc.geonames_id if loc else None,
-            e.provenance.rule, to_json(e).decode(), e.date_precision))
-    for s in result.sentences:
-        rows["sentences"].append((a.id, s.index, s.start, s.end, a.text[s.start:s.end]))
-    for x in result.actors:
-        rows["actors"].append((a.id, x.sentence_index, x.start, x.end, x.text, x.code, x.country, x.evidence,
-                               x.basis))
-    for q in result.quotes:
-        rows["quotes"].append((a.id, q.sentence_index, q.start, q.end, q.text, q.speaker, q.speaker_name,
-                               q.speaker_code, q.cue))
-    for p in result.places:
-        rows["places"].append((a.id, p.sentence_index, p.start, p.end, p.name, p.kind, p.country_iso2,
-                               p.country_iso3, p.latitude, p.longitude, p.geonames_id, p.feature, p.method))
-    return rows
 
 
 def _arrow(table: str, rows: list[tuple]) -> pa.Table:
@@ -293,15 +153,19 @@ class Store:
         con = self.connection
         for table in SCHEMA:
             con.execute(ddl(table))
+        con.execute(BANDS_INDEX)
         con.execute(META_DDL)
         names = cameo_table()
         con.register("codes", pa.table({"code": list(names), "name": [c.name for c in names.values()]}))
         con.execute("INSERT INTO cameo_codes SELECT * FROM codes")
         con.unregister("codes")
 
-    def add(self, results: Iterable[Result], parses: dict[str, bytes] | None = None) -> int:
+    def add(self, results: Iterable[Result], parses: dict[str, bytes] | None = None, *, stories: bool = False,
+            also: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> int:
         """Write a batch in one transaction; re-adding an article replaces it (and its parse, when
-        `parses` gives one). Returns the number of events written."""
+        `parses` gives one). `stories`: the batch's articles join their stories in the same transaction
+        (`update_stories(changed)`), else a caller regroups later; `also(connection)` writes more in it
+        (dyad watch's pages and sources). Returns the number of events written."""
         from dyad.knowledge import KNOWLEDGE_VERSION
 
         versions = (__version__, KNOWLEDGE_VERSION)
@@ -312,9 +176,10 @@ class Store:
         if not batch["articles"]:
             return 0
         con = self.connection
+        ids = [row[0] for row in batch["articles"]]
         with self.transaction():
             # Arrow batches: DuckDB takes a columnar batch in one call, where row-wise inserts cost a call a row
-            con.register("batch_ids", pa.table({"id": [row[0] for row in batch["articles"]]}))
+            con.register("batch_ids", pa.table({"id": ids}))
             for table in TABLES:
                 key = "id" if table == "articles" else "article_id"
                 con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM batch_ids)")
@@ -328,8 +193,21 @@ class Store:
                     verb = "INSERT OR REPLACE" if table == "events" else "INSERT"
                     con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM batch_rows")
                     con.unregister("batch_rows")
+            number = con.execute("SELECT coalesce(max(batch), 0) + 1 FROM batches").fetchone()[0]
+            con.execute("INSERT INTO batches VALUES (?, now(), ?, ?)", [number, len(ids), len(batch["events"])])
+            con.execute("INSERT OR REPLACE INTO article_batches SELECT id, ? FROM batch_ids", [number])
+            con.execute("INSERT OR IGNORE INTO event_batches SELECT event_id, ? FROM events "
+                        "WHERE article_id IN (SELECT id FROM batch_ids)", [number])
             con.unregister("batch_ids")
+            if stories:
+                self._join_stories(ids)
+            if also is not None:
+                also(con)
         return len(batch["events"])
+
+    def last_batch(self) -> int:
+        """The number of the last batch written (0 for none): it changes with every commit of `add`."""
+        return self.connection.execute("SELECT coalesce(max(batch), 0) FROM batches").fetchone()[0]
 
     @contextlib.contextmanager
     def transaction(self):
@@ -342,21 +220,83 @@ class Store:
             raise
         self.connection.execute("COMMIT")
 
-    def update_stories(self) -> int:
-        """Regroup every coded article into stories (near-duplicates); returns the number of stories
-        with more than one article. Whole-corpus, so the groups never depend on ingest order."""
-        from dyad.corpus.stories import group_stories
-
-        texts = self.connection.execute("SELECT id, text FROM articles WHERE status = 'coded'").fetchall()
-        story = group_stories(texts)
-        con = self.connection
-        with self.transaction():
-            con.execute("DELETE FROM stories")
-            if story:
-                con.register("batch_rows", pa.table({"article_id": list(story), "story_id": list(story.values())}))
-                con.execute("INSERT INTO stories SELECT * FROM batch_rows")
-                con.unregister("batch_rows")
+    def update_stories(self, changed: Iterable[str] | None = None) -> int:
+        """Group coded articles into stories (near-duplicates); returns the number of stories with more
+        than one article. Without `changed`, the whole corpus is regrouped; with it, only the stories the
+        changed (new, replaced or removed) articles touch, which gives the same groups
+        (`_join_stories`). Either way the groups never depend on ingest order."""
+        if changed is None:
+            with self.transaction():
+                self._regroup(None)
+        else:
+            with self.transaction():
+                self._join_stories(list(changed))
         return self.multi_article_stories()
+
+    def _regroup(self, articles: list[str] | None) -> None:
+        """Group `articles` (None: every coded article) from scratch, writing their band keys and stories."""
+        from dyad.corpus.stories import band_keys, group_stories
+
+        con = self.connection
+        if articles is None:
+            texts = con.execute("SELECT id, text FROM articles WHERE status = 'coded'").fetchall()
+            con.execute("DELETE FROM stories")
+            con.execute("DELETE FROM story_bands")
+        else:
+            con.register("regrouped", pa.table({"id": articles}))
+            texts = con.execute("SELECT id, text FROM articles WHERE status = 'coded' AND id IN "
+                                "(SELECT id FROM regrouped)").fetchall()
+            con.execute("DELETE FROM stories WHERE article_id IN (SELECT id FROM regrouped)")
+            con.unregister("regrouped")
+        story = group_stories(texts)
+        if story:
+            con.register("batch_rows", pa.table({"article_id": list(story), "story_id": list(story.values())}))
+            con.execute("INSERT INTO stories SELECT * FROM batch_rows")
+            con.unregister("batch_rows")
+        if articles is None:
+            self._write_bands({article_id: band_keys(text) for article_id, text in texts})
+
+    def _write_bands(self, keys: dict[str, list[str] | None]) -> None:
+        rows = [(article_id, band, key) for article_id, bands in keys.items() for band, key in enumerate(bands or ())]
+        if rows:
+            self.connection.register("band_rows", pa.table({"article_id": [r[0] for r in rows],
+                                                            "band": [r[1] for r in rows], "key": [r[2] for r in rows]}))
+            self.connection.execute("INSERT INTO story_bands SELECT * FROM band_rows")
+            self.connection.unregister("band_rows")
+
+    def _join_stories(self, changed: list[str]) -> None:
+        """Regroup only what `changed` articles touch, inside the caller's transaction. A story none of
+        them was in and none of their LSH candidates is in has no pair with them (a pair is a candidate
+        whatever else is indexed), so regrouping the touched stories gives what a full regroup gives."""
+        from dyad.corpus.stories import band_keys
+
+        con = self.connection
+        unbanded = "SELECT NOT EXISTS (SELECT 1 FROM story_bands) AND EXISTS (SELECT 1 FROM stories)"
+        if con.execute(unbanded).fetchone()[0]:
+            self._regroup(None)  # a store from before band keys were kept (schema 4): once, in full
+            return
+        # articles never grouped (a batch written without stories) join now too
+        ungrouped = "SELECT id FROM articles WHERE status = 'coded' AND id NOT IN (SELECT article_id FROM stories)"
+        changed = sorted(set(changed) | {row[0] for row in con.execute(ungrouped).fetchall()})
+        if not changed:
+            return
+        con.register("changed", pa.table({"id": changed}))
+        con.execute("DELETE FROM story_bands WHERE article_id IN (SELECT id FROM changed)")
+        texts = con.execute("SELECT id, text FROM articles WHERE status = 'coded' AND id IN (SELECT id FROM changed)"
+                            ).fetchall()
+        self._write_bands({article_id: band_keys(text) for article_id, text in texts})
+        touched = [row[0] for row in con.execute("""
+            WITH candidates AS (
+                SELECT DISTINCT o.article_id FROM story_bands c JOIN story_bands o ON o.band = c.band AND o.key = c.key
+                WHERE c.article_id IN (SELECT id FROM changed)),
+            stories_touched AS (
+                SELECT story_id FROM stories WHERE article_id IN (SELECT id FROM changed)
+                   OR article_id IN (SELECT article_id FROM candidates))
+            SELECT id FROM changed UNION SELECT article_id FROM candidates
+            UNION SELECT article_id FROM stories
+                WHERE story_id IN (SELECT story_id FROM stories_touched)""").fetchall()]
+        con.unregister("changed")
+        self._regroup(touched)
 
     def multi_article_stories(self) -> int:
         """The number of stories with more than one article."""

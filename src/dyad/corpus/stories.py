@@ -78,3 +78,24 @@ def group_stories(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
                 if ra != rb:
                     parent[max(ra, rb)] = min(ra, rb)
     return {a: _find(parent, a) for a in sets}
+
+
+
+_LSH: MinHashLSH | None = None
+
+
+def bands_of(shingle_set: set[str]) -> list[str]:
+    """The LSH band keys (hex, band i at position i) of a non-empty shingle set: exactly the keys
+    datasketch's MinHashLSH files it under for `LSH_THRESHOLD`/`NUM_PERM`, so two articles are LSH
+    candidates when they share one. The store keeps them (`story_bands`); `dyad spark` joins on them."""
+    global _LSH
+    if _LSH is None:
+        _LSH = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    values = signature(shingle_set).hashvalues
+    return [_LSH._H(values[start:end]).hex() for start, end in _LSH.hashranges]
+
+
+def band_keys(text: str) -> list[str] | None:
+    """`bands_of` an article's text; None for a text without words (its own story, as in `group_stories`)."""
+    own = shingles(text)
+    return bands_of(own) if own else None

@@ -293,7 +293,8 @@ def recode_command(db: str, dictionaries: tuple[str, ...], wait: float) -> None:
 @click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
 def status_command(db: str) -> None:
     """Articles per status (coded, skipped with reason, failed with error) and table sizes."""
-    from dyad.corpus.store import TABLES, Store
+    from dyad.corpus.schema import TABLES
+    from dyad.corpus.store import Store
 
     store = Store(db, read_only=True)  # a store in use or of another version: DyadGroup says what to do
     table = Table(title=f"{db}", box=None)
