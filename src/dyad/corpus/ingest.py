@@ -68,7 +68,7 @@ def _new_items(items: Iterable[Article | Result], known: set[str], summary: Inge
         yield item
 
 
-def _code_batch(batch: list[Article | Result], timeout: float | None) -> tuple[list[Result], dict[str, bytes]]:
+def code_batch(batch: list[Article | Result], timeout: float | None = None) -> tuple[list[Result], dict[str, bytes]]:
     """Results of a batch, and the serialised parse of each coded article (for `recode`)."""
     from dyad.pipeline import parse, result_from_doc
 
@@ -114,13 +114,13 @@ def _coded_batches(batches: Iterator[list], jobs: int,
     thread), so a slow article holds its batch up for at most about twice the timeout."""
     if jobs <= 1:
         for batch in batches:
-            yield _code_batch(batch, timeout)
+            yield code_batch(batch, timeout)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB and spaCy
     with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_warm_worker) as pool:
         pending: list[futures.Future] = []
         for batch in batches:
-            pending.append(pool.submit(_code_batch, batch, timeout))
+            pending.append(pool.submit(code_batch, batch, timeout))
             if len(pending) >= PENDING_PER_WORKER * jobs:
                 yield pending.pop(0).result()
         for future in pending:

@@ -35,6 +35,7 @@ from dyad.surfaces.terminal import (
     timeout_option,
     wait_option,
 )
+from dyad.surfaces.watch_cli import is_dyad_archive, print_watch_status, replay_archives, sources_group, watch_command
 from dyad.version import __version__
 
 
@@ -249,6 +250,13 @@ def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | N
         return
 
     require_paths(paths)
+    archives = [path for path in paths if is_dyad_archive(path)]
+    if archives:  # what dyad watch archived re-ingests through the watcher's own decisions
+        replayed = replay_archives(archives, db, timeout=timeout or None, wait=wait)
+        stderr.print(f"dyad: replayed {len(archives)} dyad watch archive(s): {replayed} -> {db}", markup=False)
+        paths = tuple(path for path in paths if path not in archives)
+        if not paths:
+            return
     total = count_inputs(paths)
     columns = [TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} articles/s"), TimeElapsedColumn(), TimeRemainingColumn()]
@@ -306,6 +314,7 @@ def status_command(db: str) -> None:
     console.print(fit(table, console))
     console.print(f"articles with warnings: {store.with_warnings():,}")
     console.print("  ".join(f"{t}: {store.count(t):,}" for t in TABLES))
+    print_watch_status(store.connection, console)
     store.close()
 
 
@@ -440,6 +449,8 @@ def spark_command(input_path: str, output: str, master: str | None, partitions: 
 
 main.add_command(query_group)
 main.add_command(evaluate)
+main.add_command(sources_group)
+main.add_command(watch_command)
 
 if __name__ == "__main__":
     main()

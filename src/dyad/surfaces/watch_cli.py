@@ -1,0 +1,267 @@
+"""`dyad sources` and `dyad watch`: name news sources once, leave dyad running, keep the store current.
+
+Thin shells over `dyad.live` (sources, the fetcher, the watcher); what they print is the library's
+records as tables and log lines.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from dyad.surfaces.terminal import fit, stderr, stdout_console
+
+_DB = click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(dir_okay=False),
+                   help="The store that holds the sources (made when absent).")
+
+
+def _fetcher_options(command):
+    command = click.option("--contact", default=None, metavar="EMAIL|URL",
+                           help="Who to contact about this crawler, sent in the User-Agent (sites block "
+                           "anonymous crawlers sooner).")(command)
+    return click.option("--delay", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+                        help="Seconds between two requests to one host (default 5; a source's own `delay` "
+                        "and a site's robots.txt Crawl-delay can raise it).")(command)
+
+
+def _fetcher(contact: str | None, delay: float | None, archive=None):
+    from dyad.live.fetch import DEFAULT_DELAY, Fetcher
+
+    record = None
+    if archive is not None:
+        record = archive.record_exchange
+    return Fetcher(contact=contact, delay=DEFAULT_DELAY if delay is None else delay, on_exchange=record)
+
+
+@click.group("sources")
+def sources_group() -> None:
+    """The feeds and sitemaps `dyad watch` follows, kept in the store.
+
+    \b
+    Examples:
+      dyad sources add https://www.example-news.org/ --db news.duckdb     # its feeds and sitemaps
+      dyad sources add https://example.org/world.rss --label World --interval 30m
+      dyad sources import examples/sources.toml --db news.duckdb
+      dyad sources export sources.toml --db news.duckdb
+    """
+
+
+@sources_group.command("add")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@_DB
+@click.option("--label", default=None, help="A name for the source(s) in tables and the explorer.")
+@click.option("--language", default=None, metavar="CODE", help="The sources' language (ISO 639-1), e.g. en.")
+@click.option("--interval", default="15m", show_default=True, metavar="DURATION",
+              help="Time between two polls: seconds or 30s, 15m, 1h.")
+@click.option("--as-is", is_flag=True, help="Take each URL as a feed or sitemap without looking at the site.")
+@_fetcher_options
+def sources_add(urls, db, label, language, interval, as_is, contact, delay) -> None:
+    """Follow sites, feeds or sitemaps: a site's feeds come from its page's <link> tags, its sitemaps
+    from robots.txt and the usual paths (fetched politely, robots.txt obeyed)."""
+    from dyad.corpus.store import Store
+    from dyad.live.sources import Source, SourceError, discover, save_sources, seconds
+
+    try:
+        every = seconds(interval)
+    except SourceError as error:
+        raise click.BadParameter(str(error), param_hint="--interval") from None
+    found: list[Source] = []
+    if as_is:
+        found = [Source(url=url, kind="sitemap" if "sitemap" in url.lower() else "feed") for url in urls]
+    else:
+        with _fetcher(contact, delay) as fetcher:
+            for url in urls:
+                try:
+                    found.extend(discover(url, fetcher))
+                except SourceError as error:
+                    raise click.ClickException(str(error)) from None
+    for source in found:
+        source.label, source.language, source.interval, source.delay = label, language, every, delay
+    store = Store(db)
+    try:
+        with store.transaction():
+            new = save_sources(store.connection, found)
+    finally:
+        store.close()
+    for source in found:
+        click.echo(f"{source.kind:8} {source.url}")
+    stderr.print(f"dyad: {new} new source(s), {len(found) - new} updated -> {db}", markup=False)
+
+
+@sources_group.command("list")
+@_DB
+def sources_list(db: str) -> None:
+    """The sources and their health: last poll, last success, failures, items seen, articles stored."""
+    table = Table(box=None)
+    for column in ("source", "kind", "label", "every", "last poll", "last success", "failures", "items",
+                   "stored", "last error"):
+        table.add_column(column)
+    for row in _health(db):
+        table.add_row(*[_cell(value) for value in row])
+    console = stdout_console()
+    console.print(fit(table, console))
+
+
+def _health(db: str) -> list[tuple]:
+    from dyad.corpus.store import Store
+
+    store = Store(db, read_only=True)
+    try:
+        return store.connection.execute(
+            "SELECT url, kind, label, interval_seconds, last_poll, last_success, consecutive_failures, items_seen, "
+            "articles_stored, last_error FROM sources ORDER BY url").fetchall()
+    finally:
+        store.close()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        return f"{value:g}s"
+    return str(value)
+
+
+@sources_group.command("remove")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@_DB
+def sources_remove(urls, db) -> None:
+    """Stop following sources (what was stored from them stays)."""
+    from dyad.corpus.store import Store
+    from dyad.live.sources import remove_sources
+
+    store = Store(db)
+    try:
+        with store.transaction():
+            removed = remove_sources(store.connection, urls)
+    finally:
+        store.close()
+    stderr.print(f"dyad: {removed} source(s) removed from {db}", markup=False)
+    if removed < len(urls):
+        raise SystemExit(1)
+
+
+@sources_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.toml")
+@_DB
+def sources_export(path: Path, db: str) -> None:
+    """Write the sources and their settings to a TOML file (`dyad sources import` reads it back)."""
+    from dyad.corpus.store import Store
+    from dyad.live.sources import export_toml, load_sources
+
+    store = Store(db, read_only=True)
+    try:
+        sources = load_sources(store.connection)
+    finally:
+        store.close()
+    export_toml(sources, path)
+    stderr.print(f"dyad: {len(sources)} source(s) -> {path}", markup=False)
+
+
+@sources_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.toml")
+@_DB
+def sources_import(path: Path, db: str) -> None:
+    """Add or update the sources of a TOML file ([[source]] tables: url, kind, label, language, interval,
+    delay; a [defaults] table for all)."""
+    from dyad.corpus.store import Store
+    from dyad.live.sources import SourceError, import_toml, save_sources
+
+    try:
+        sources = import_toml(path)
+    except SourceError as error:
+        raise click.ClickException(str(error)) from None
+    store = Store(db)
+    try:
+        with store.transaction():
+            new = save_sources(store.connection, sources)
+    finally:
+        store.close()
+    stderr.print(f"dyad: {new} new source(s), {len(sources) - new} updated from {path} -> {db}", markup=False)
+
+
+@click.command("watch")
+@_DB
+@click.option("--once", is_flag=True, help="One poll of every source, then exit (for cron and tests).")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the WARC archive every response is written to (default: STORE.warc/ beside the store).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Articles coded and committed together.")
+@_fetcher_options
+def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int | None, contact, delay) -> None:
+    """Follow the store's sources: poll each when due, fetch new articles politely (robots.txt, a delay per
+    host, conditional requests), archive every response as WARC, code and store new articles in batches.
+    One log line per poll; SIGTERM or Ctrl-C finishes the batch being coded and stops.
+
+    \b
+    Examples:
+      dyad sources import examples/sources.toml --db news.duckdb
+      dyad watch --db news.duckdb
+      dyad watch --db news.duckdb --once        # one poll, for cron
+    """
+    from dyad.corpus.store import Store
+    from dyad.live.archive import Archive
+    from dyad.live.recorder import BATCH_SIZE
+    from dyad.live.watch import Watcher, archive_folder, install_signals
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s dyad watch: %(message)s", datefmt="%H:%M:%S")
+    store = Store(db)
+    if not store.connection.execute("SELECT count(*) FROM sources").fetchone()[0]:
+        store.close()
+        raise click.ClickException(f"{db} follows no source: add some with `dyad sources add URL --db {db}` "
+                                   f"or `dyad sources import FILE.toml --db {db}`")
+    archive = Archive(archive_dir or archive_folder(db))
+    fetcher = _fetcher(contact, delay, archive)
+    watcher = Watcher(store, fetcher, archive=archive, batch_size=batch_size or BATCH_SIZE)
+    install_signals(watcher)
+    try:
+        watcher.run(once=once)
+    finally:
+        fetcher.close()
+        archive.close()
+        store.close()
+
+
+def print_watch_status(con, console) -> None:
+    """`dyad status`'s part for a watched store: each source's health and every URL that failed, with why."""
+    sources = con.execute("SELECT url, last_poll, last_success, consecutive_failures, items_seen, articles_stored, "
+                          "last_error FROM sources ORDER BY url").fetchall()
+    if not sources:
+        return
+    table = Table(title="sources", box=None)
+    for column in ("source", "last poll", "last success", "failures", "items", "stored", "last error"):
+        table.add_column(column)
+    for row in sources:
+        table.add_row(*[_cell(value) for value in row])
+    console.print(fit(table, console))
+    failed = con.execute("SELECT url, status, reason, fetched_at FROM pages WHERE status IN ('failed', 'disallowed') "
+                         "ORDER BY status, url").fetchall()
+    if failed:
+        table = Table(title=f"URLs not stored ({len(failed)})", box=None)
+        for column in ("url", "status", "reason", "when"):
+            table.add_column(column)
+        for row in failed:
+            table.add_row(*[_cell(value) for value in row])
+        console.print(fit(table, console))
+
+
+def is_dyad_archive(path: str) -> bool:
+    """A WARC file `dyad watch` wrote (its warcinfo names dyad): `dyad ingest` replays it through the
+    watcher's decisions rather than reading it as a generic archive."""
+    from dyad.live.archive import written_by_dyad
+
+    return str(path).endswith((".warc", ".warc.gz")) and Path(path).is_file() and written_by_dyad(Path(path))
+
+
+def replay_archives(paths, db: str, *, timeout: float | None, wait: float) -> str:
+    from dyad.live.recorder import replay
+
+    def damaged(path, message):
+        stderr.print(f"dyad: {path}: {message}", markup=False, soft_wrap=True)
+
+    counts = replay(sorted(Path(p) for p in paths), db, timeout=timeout, on_error=damaged, wait=wait)
+    return ", ".join(f"{n} {what}" for what, n in counts.items())
