@@ -217,11 +217,19 @@ def _kind(path: Path) -> str | None:
     return None if name.endswith(".gz") else SUFFIXES.get(path.suffix.lower())
 
 
-def _warc_page(record, origin: str) -> Item | None:
-    """One WARC record: its HTML page, or None for a record that holds none (a request, an image, DNS).
-    Its HTTP headers are parsed here, not by warcio's iterator, so a bad record fails alone."""
+def warc_http_headers(record):
+    """A response record's HTTP status and headers, parsed from its stream here rather than by warcio's iterator
+    (open it with no_record_parse=True), so a record with bad headers fails alone, not the archive."""
     from warcio.recordloader import ArcWarcRecordLoader
     from warcio.statusandheaders import StatusAndHeadersParser
+
+    record.http_headers = StatusAndHeadersParser(ArcWarcRecordLoader.HTTP_TYPES, verify=False).parse(record.raw_stream)
+    return record.http_headers
+
+
+def _warc_page(record, origin: str) -> Item | None:
+    """One WARC record: its HTML page, or None for a record that holds none (a request, an image, DNS)."""
+    from warcio.recordloader import ArcWarcRecordLoader
 
     if record.rec_type != "response":
         return None
@@ -230,7 +238,7 @@ def _warc_page(record, origin: str) -> Item | None:
         return _rejected(origin, "failed", "WARC response record without a WARC-Target-URI header")
     if not url.startswith(ArcWarcRecordLoader.HTTP_SCHEMES):
         return None
-    record.http_headers = StatusAndHeadersParser(ArcWarcRecordLoader.HTTP_TYPES, verify=False).parse(record.raw_stream)
+    warc_http_headers(record)
     if "html" not in (record.http_headers.get_header("Content-Type") or "").lower():
         return None
     data = record.content_stream().read()
@@ -239,7 +247,7 @@ def _warc_page(record, origin: str) -> Item | None:
     return from_html(data, origin, url=url)
 
 
-def _warc_error(error: Exception) -> str:
+def warc_error(error: Exception) -> str:
     """warcio's message as one line: its explanations run over several."""
     message = str(error)
     if "non-chunked gzip" in message:
@@ -263,12 +271,12 @@ def read_warc(path: Path) -> Iterator[Item]:
                 try:
                     item = _warc_page(record, origin)
                 except Exception as error:  # warcio raises several types for a damaged record
-                    item = _rejected(origin, "failed", f"unreadable WARC record: {_warc_error(error)}")
+                    item = _rejected(origin, "failed", f"unreadable WARC record: {warc_error(error)}")
                 if item is not None:
                     pages += 1
                     yield item
     except Exception as error:  # warcio raises several types for a damaged archive
-        yield _rejected(str(path), "failed", f"unreadable WARC archive after {records} records: {_warc_error(error)}")
+        yield _rejected(str(path), "failed", f"unreadable WARC archive after {records} records: {warc_error(error)}")
         return
     if pages == 0:  # nothing silently: an archive without pages is reported
         yield _rejected(str(path), "skipped", f"no HTML response in this WARC archive ({records} records read)")
