@@ -53,6 +53,7 @@ class Capture(msgspec.Struct, kw_only=True):
     body: bytes = b""
     published: datetime | None = None  # an item date: the date its feed or sitemap gave the article
     via: str | None = None  # an item date: the feed or sitemap that listed the article
+    truncated: str | None = None  # WARC-Truncated: why the body stops short ("length": over the size cap)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -95,11 +96,14 @@ class Archive:
         self._closed = False
 
     def record_exchange(self, url: str, method: str, request_headers: Headers, status: int, reason: str,
-                        response_headers: Headers, body: bytes, started: datetime, role: str) -> None:
+                        response_headers: Headers, body: bytes, started: datetime, role: str,
+                        truncated: str | None = None) -> None:
         """A request record and its response record (WARC-Concurrent-To links them), dated `started`, the response
         marked with its role. `body` is the decoded content (the fetcher undoes gzip, br): Content-Encoding and
         Transfer-Encoding are dropped from the stored headers and Content-Length is the stored body's length, so
-        the record is a valid HTTP message for any replay tool; the wire's own encoding is not kept."""
+        the record is a valid HTTP message for any replay tool; the wire's own encoding is not kept.
+        `truncated`: the fetch stopped reading the body (WARC 1.1's WARC-Truncated: "length" past the size
+        cap, "time" past the time limit), so a replay does not take the part for the page."""
         from warcio.statusandheaders import StatusAndHeaders
 
         if role not in ROLES:
@@ -117,7 +121,8 @@ class Archive:
             response = writer.create_warc_record(
                 url, "response", payload=io.BytesIO(body), length=len(body),
                 http_headers=StatusAndHeaders(f"{status} {reason}".strip(), stored, protocol="HTTP/1.1"),
-                warc_headers_dict={"WARC-Type": "response", "WARC-Date": date, ROLE_FIELD: role})
+                warc_headers_dict={"WARC-Type": "response", "WARC-Date": date, ROLE_FIELD: role,
+                                   **({"WARC-Truncated": truncated} if truncated else {})})
             request = writer.create_warc_record(
                 url, "request", payload=io.BytesIO(b""), length=0,
                 http_headers=StatusAndHeaders(f"{method.upper()} {target} HTTP/1.1", sent, is_http_request=True),
@@ -188,6 +193,19 @@ class Archive:
 
     def __exit__(self, *_) -> None:
         self.close()
+
+
+def written_by_dyad(path: Path) -> bool:
+    """Whether a WARC file is one `dyad watch` wrote: its first record is a warcinfo naming dyad."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    try:
+        with path.open("rb") as handle:
+            first = next(iter(ArchiveIterator(handle, no_record_parse=True)), None)
+            return (first is not None and first.rec_type == "warcinfo"
+                    and b"software: dyad/" in first.content_stream().read(4096))
+    except Exception:  # warcio raises several types for what is not a WARC file: then it is not ours
+        return False
 
 
 def _report(path: Path, message: str) -> None:
@@ -274,7 +292,8 @@ def _capture(record) -> tuple[Capture | None, str | None]:
     headers: dict[str, str] = {}
     for name, value in http.headers:
         headers[name.lower()] = f"{headers[name.lower()]}, {value}" if name.lower() in headers else value
-    return Capture(kind="response", url=url, role=role, date=date, status=status, headers=headers, body=body), None
+    return Capture(kind="response", url=url, role=role, date=date, status=status, headers=headers, body=body,
+                   truncated=fields.get_header("WARC-Truncated")), None
 
 
 def _item_date(url: str, date: datetime, block: bytes) -> Capture:
