@@ -95,21 +95,30 @@ class Archive:
         self._serial = 0
         self._closed = False
 
+    def record(self, exchange, role: str) -> None:
+        """One `dyad.live.fetch.Exchange` (the fetcher's `on_exchange`): its body as it came off the wire,
+        so its Content-Encoding is kept (a replay decodes it)."""
+        self.record_exchange(exchange.url, exchange.method, exchange.request_headers, exchange.status,
+                             exchange.reason, exchange.response_headers, exchange.body, exchange.started_at, role,
+                             truncated=exchange.truncated, decoded=False)
+
     def record_exchange(self, url: str, method: str, request_headers: Headers, status: int, reason: str,
                         response_headers: Headers, body: bytes, started: datetime, role: str,
-                        truncated: str | None = None) -> None:
+                        truncated: str | None = None, decoded: bool = True) -> None:
         """A request record and its response record (WARC-Concurrent-To links them), dated `started`, the response
         marked with its role. `body` is the decoded content (the fetcher undoes gzip, br): Content-Encoding and
         Transfer-Encoding are dropped from the stored headers and Content-Length is the stored body's length, so
         the record is a valid HTTP message for any replay tool; the wire's own encoding is not kept.
         `truncated`: the fetch stopped reading the body (WARC 1.1's WARC-Truncated: "length" past the size
-        cap, "time" past the time limit), so a replay does not take the part for the page."""
+        cap, "time" past the time limit), so a replay does not take the part for the page. `decoded=False`: the
+        body is the wire's payload, still in its Content-Encoding, which is then kept."""
         from warcio.statusandheaders import StatusAndHeaders
 
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}: one of {', '.join(sorted(ROLES))}")
         date = _warc_date(started)
-        stored = [(name, value) for name, value in _pairs(response_headers) if name.lower() not in WIRE_HEADERS]
+        dropped = WIRE_HEADERS if decoded else WIRE_HEADERS - {"content-encoding"}
+        stored = [(name, value) for name, value in _pairs(response_headers) if name.lower() not in dropped]
         stored.append(("Content-Length", str(len(body))))
         sent = _pairs(request_headers)
         parts = urlsplit(url)
@@ -285,7 +294,8 @@ def _capture(record) -> tuple[Capture | None, str | None]:
         if kind == "metadata":
             return _item_date(url, date, record.raw_stream.read()), None
         http = warc_http_headers(record)
-        body = record.content_stream().read()
+        # a body cut at the size cap is not read: it is not the page, and a cut gzip stream does not decode
+        body = b"" if fields.get_header("WARC-Truncated") else record.content_stream().read()
         status = int(http.get_statuscode())
     except Exception as error:  # warcio and int() raise several types for damaged headers
         return None, warc_error(error)

@@ -24,7 +24,8 @@ from protego import Protego
 from dyad.live.urls import host_of
 from dyad.version import __version__
 
-PROJECT_URL = "https://github.com/dyad-project/dyad"  # setting: where a webmaster reads what dyad is (placeholder)
+# what a webmaster reads about the crawler in the User-Agent: dyad names itself and who runs it (`--contact`)
+ABOUT = "news event coder"
 ROBOTS_TOKEN = "dyad"  # our product token, matched against robots.txt `User-agent:` lines (RFC 9309 2.2.1)
 ROBOTS_TTL = 24 * 3600.0  # RFC 9309 2.4: a cached robots.txt SHOULD NOT be used longer than 24 hours
 ROBOTS_RECHECK = 600.0  # an unreachable robots.txt is asked again after 10 min: an outage costs minutes, not a day
@@ -125,9 +126,9 @@ class _Wire(httpx.SyncByteStream):
 
 
 def default_user_agent(contact: str | None = None) -> str:
-    """`dyad/0.1.0 (+https://...; contact: me@example.org)`: who we are and how to reach whoever runs us."""
-    about = PROJECT_URL + (f"; contact: {contact}" if contact else "")
-    return f"{ROBOTS_TOKEN}/{__version__} (+{about})"
+    """`dyad/0.1.0 (news event coder; contact: me@example.org)`: who we are and how to reach whoever runs us."""
+    about = ABOUT + (f"; contact: {contact}" if contact else "")
+    return f"{ROBOTS_TOKEN}/{__version__} ({about})"
 
 
 def _retry_after(value: str | None) -> float | None:

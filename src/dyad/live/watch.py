@@ -60,16 +60,24 @@ class PollReport(msgspec.Struct):
 
 class Watcher:
     """Keeps a store current from its sources. `archive`: a `dyad.live.archive.Archive` every response is
-    written to; `on_commit(batch)`: called after each committed batch (the server's cache key)."""
+    written to (give the fetcher `on_exchange=watcher.archived`, so the fetcher may be set after);
+    `on_commit(batch)`: called after each committed batch (the server's cache key)."""
 
-    def __init__(self, store: Store, fetcher: Fetcher, *, archive=None, batch_size: int = BATCH_SIZE,
+    def __init__(self, store: Store, fetcher: Fetcher | None, *, archive=None, batch_size: int = BATCH_SIZE,
                  timeout: float | None = None, on_commit: Callable[[int], None] | None = None,
                  on_article: Callable[[], None] | None = None):
         self.store, self.fetcher, self.archive = store, fetcher, archive
         self.batch_size, self.timeout, self.on_commit, self.on_article = batch_size, timeout, on_commit, on_article
         self.stopping = threading.Event()
+        self.role = threading.local()  # what the current thread is fetching, for the archive's records
         self.polls = 0
         self.last_batch = store.last_batch()
+
+    def archived(self, exchange) -> None:
+        """The fetcher's `on_exchange`: every response into the archive, with what it was fetched as."""
+        if self.archive is not None:
+            robots = exchange.url.split("?")[0].endswith("/robots.txt")
+            self.archive.record(exchange, "robots" if robots else getattr(self.role, "name", "page"))
 
     def stop(self, *_args) -> None:
         """Finish the batch being coded, then stop (a signal handler)."""
@@ -199,8 +207,8 @@ class Watcher:
 
     def _listing(self, url: str, kind: str, source: src.Source, known: dict) -> tuple[Fetched, PageRow]:
         state = known.get(url)
-        fetched = self.fetcher.fetch(url, etag=state[3] if state else None, last_modified=state[4] if state else None,
-                                     role=kind)
+        self.role.name = kind
+        fetched = self.fetcher.fetch(url, etag=state[3] if state else None, last_modified=state[4] if state else None)
         row = PageRow(url=url, kind=kind, source=source.url, http_status=fetched.status,
                       etag=fetched.headers.get("etag"), last_modified=fetched.headers.get("last-modified"),
                       status="unchanged" if fetched.not_modified else "stored" if fetched.ok else "failed",
@@ -251,8 +259,9 @@ class Watcher:
             if self.archive is not None and link.published is not None:
                 self.archive.record_item_date(url, source.url, link.published)
             conditional = state is not None and state[0] == "article"
+            self.role.name = "article"
             article = self.fetcher.fetch(url, etag=state[3] if conditional else None,
-                                         last_modified=state[4] if conditional else None, role="article")
+                                         last_modified=state[4] if conditional else None)
             inbox.put(("article", source, url, link, article))
         inbox.put(("source", source, rows, error, len(links)))
 

@@ -27,13 +27,10 @@ def _fetcher_options(command):
                         "and a site's robots.txt Crawl-delay can raise it).")(command)
 
 
-def _fetcher(contact: str | None, delay: float | None, archive=None):
-    from dyad.live.fetch import DEFAULT_DELAY, Fetcher
+def _fetcher(contact: str | None, delay: float | None, on_exchange=None):
+    from dyad.live.fetch import Fetcher
 
-    record = None
-    if archive is not None:
-        record = archive.record_exchange
-    return Fetcher(contact=contact, delay=DEFAULT_DELAY if delay is None else delay, on_exchange=record)
+    return Fetcher(contact=contact, on_exchange=on_exchange, **({} if delay is None else {"delay": delay}))
 
 
 @click.group("sources")
@@ -215,8 +212,8 @@ def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int
         raise click.ClickException(f"{db} follows no source: add some with `dyad sources add URL --db {db}` "
                                    f"or `dyad sources import FILE.toml --db {db}`")
     archive = Archive(archive_dir or archive_folder(db))
-    fetcher = _fetcher(contact, delay, archive)
-    watcher = Watcher(store, fetcher, archive=archive, batch_size=batch_size or BATCH_SIZE)
+    watcher = Watcher(store, None, archive=archive, batch_size=batch_size or BATCH_SIZE)
+    fetcher = watcher.fetcher = _fetcher(contact, delay, on_exchange=watcher.archived)
     install_signals(watcher)
     try:
         watcher.run(once=once)
