@@ -262,7 +262,7 @@ def test_the_user_agent_names_dyad_its_version_and_the_contact(site, fetcher):
     fetcher(contact="me@example.org").fetch(site.url("/a"))
     agent = site.hits[-1][2]["user-agent"]
     assert agent == default_user_agent("me@example.org")
-    assert agent.startswith(f"dyad/{__version__} (+http") and agent.endswith("; contact: me@example.org)")
+    assert agent.startswith(f"dyad/{__version__} (") and agent.endswith("; contact: me@example.org)")
 
 
 # timeouts and size caps

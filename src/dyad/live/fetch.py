@@ -98,9 +98,9 @@ class _Robots:
 
 @dataclass
 class _Host:
-    turn: threading.Lock = field(default_factory=threading.Lock)  # guards last_start
+    turn: threading.Lock = field(default_factory=threading.Lock)  # held for a whole request: one at a time per host
     robots_lock: threading.Lock = field(default_factory=threading.Lock)  # one robots.txt fetch per host at a time
-    last_start: float | None = None
+    last_end: float | None = None  # when the host's last response ended
     delay: float | None = None  # set_delay's override of the fetcher's delay
     crawl_delay: float = 0.0  # robots.txt Crawl-delay for us
     robots: dict[str, _Robots] = field(default_factory=dict)  # by scheme: http and https robots.txt differ
@@ -270,7 +270,15 @@ class Fetcher:
             host = host_of(url)
         except ValueError as exc:
             return _Reply(error=str(exc))
-        self._wait_turn(host)
+        state = self._host(host)
+        with state.turn:
+            self._wait_turn(state)
+            try:
+                return self._request(url, headers, max_bytes, prefix_ok)
+            finally:
+                state.last_end = self._clock()
+
+    def _request(self, url: str, headers: dict[str, str], max_bytes: int, prefix_ok: bool) -> _Reply:
         started, deadline = _now(), self._clock() + self._total
         try:
             with self._client.stream("GET", url, headers=headers) as response:
@@ -351,16 +359,14 @@ class Fetcher:
         with self._hosts_lock:
             return self._hosts.setdefault(host, _Host())
 
-    def _wait_turn(self, host: str) -> None:
-        """Take the host's next start time, then sleep until it: one host's requests start its delay apart."""
-        state = self._host(host)
-        with state.turn:
-            now = self._clock()
-            delay = max(self.delay if state.delay is None else state.delay, state.crawl_delay)
-            start = now if state.last_start is None else max(now, state.last_start + delay)
-            state.last_start = start
-        if start > now:
-            self._sleep(start - now)
+    def _wait_turn(self, state: _Host) -> None:
+        """Sleep until the host's delay has passed since its last response ended (the caller holds its
+        turn). Counted from the end, not the start: the site then sees its requests at least the delay
+        apart however long each took to travel, and never two at once."""
+        now = self._clock()
+        delay = max(self.delay if state.delay is None else state.delay, state.crawl_delay)
+        if state.last_end is not None and state.last_end + delay > now:
+            self._sleep(state.last_end + delay - now)
 
     def _robots_verdict(self, url: str) -> str | None:
         """None if robots.txt allows `url`, else why not. Raises ValueError for a URL that is not http(s)."""
