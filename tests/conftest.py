@@ -1,9 +1,14 @@
+import sys
 from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `from tests.support.newssite import NewsSite` (tests/ is not a package)
+    sys.path.append(str(ROOT))
+
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
