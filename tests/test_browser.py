@@ -6,9 +6,7 @@ each view go to tests/output/browser/ (git-ignored).
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -26,33 +24,42 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (the dev extra)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def seed_watch(db: Path) -> None:
+    """Two sources (one failing, its error a script) and the URLs `dyad watch` failed on, as it writes them."""
+    from dyad.corpus.store import Store
+
+    now = dt.datetime.now(dt.UTC)
+    store = Store(db)
+    store.connection.execute(
+        "INSERT INTO sources (url, kind, site, label, interval_seconds, last_poll, next_poll, last_success, "
+        "last_error, last_error_at, consecutive_failures, items_seen, articles_stored) VALUES "
+        "('https://wire.example/rss.xml', 'rss', 'wire.example', 'Example Wire', 300, ?, ?, ?, NULL, NULL, 0, 48, "
+        "17), "
+        "('https://down.example/sitemap.xml', 'sitemap', 'down.example', NULL, 900, ?, ?, ?, "
+        "'HTTP 503 <script>window.__xss = 1</script>', ?, 3, 5, 0)",
+        [now - dt.timedelta(minutes=4), now + dt.timedelta(minutes=1), now - dt.timedelta(minutes=4),
+         now - dt.timedelta(minutes=2), now + dt.timedelta(minutes=13), now - dt.timedelta(hours=5),
+         now - dt.timedelta(minutes=2)])
+    store.connection.executemany(
+        "INSERT INTO pages (url, kind, source, fetched_at, http_status, status, reason) VALUES "
+        "(?, 'article', 'https://down.example/sitemap.xml', ?, ?, 'failed', ?)",
+        [(f"https://down.example/news/{n}", now - dt.timedelta(minutes=10 * n + 2), 404, "HTTP 404 Not Found")
+         for n in range(4)] + [("https://down.example/<img src=x onerror=alert(1)>", now - dt.timedelta(hours=2),
+                                None, "no article text found")])
+    store.close()
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    import uvicorn
-
     from dyad.article.readers import read_inputs
     from dyad.corpus.ingest import ingest
-    from dyad.surfaces.server import create_app
+    from dyad.surfaces.server import BackgroundServer, create_app
 
     db = tmp_path_factory.mktemp("browser") / "store.duckdb"
     ingest(read_inputs([str(ARTICLES)]), db)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    seed_watch(db)
+    with BackgroundServer(create_app(db), port=0) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +157,27 @@ def test_timeline_and_map(page):
     shot(page, "map")
 
 
+def test_sources_show_their_health_and_failed_urls(page):
+    page.goto("/")
+    page.click("header nav a[href='/sources']")
+    page.wait_for_url("**/sources")
+    assert page.locator("header nav a.active").inner_text().strip() == "Sources"
+    rows = page.locator("#sources tbody tr")
+    assert rows.count() == 2
+    assert rows.first.locator("td.health").inner_text().strip() == "failing"  # failing first
+    last_poll, next_poll = (rows.first.locator("td").nth(n).inner_text() for n in (3, 4))
+    assert last_poll.endswith("ago") and next_poll.startswith("in ")
+    assert "<script>" in rows.first.locator("td.error-text").inner_text()
+    assert "Example Wire" in rows.nth(1).inner_text() and rows.nth(1).locator("td.health").inner_text().strip() == "ok"
+    failed = cells(page, "#failed-pages tbody td.url")
+    assert failed[:2] == ["https://down.example/news/0", "https://down.example/news/1"] and len(failed) == 5
+    assert "<img src=x onerror=alert(1)>" in failed[-1]
+    _assert_inert(page)
+    shot(page, "sources")
+
+
 XSS_VIEWS = ["/articles/srv-xss-1", "/events", "/events?q=naval", "/events?source=TUR&target=GRC", "/quotes",
-             "/stories", "/map", "/rule?name=dyad:events/verbs.tsv:130"]
+             "/stories", "/map", "/rule?name=dyad:events/verbs.tsv:130", "/sources"]
 
 
 def _assert_inert(page) -> None:
@@ -192,4 +218,4 @@ def test_screenshots_were_written():
     if not OUTPUT.exists():
         pytest.skip("no browser run")
     names = {p.stem for p in OUTPUT.glob("*.png")}
-    assert {"events", "events-dyad", "article-event", "code", "timeline", "map"} <= names
+    assert {"events", "events-dyad", "article-event", "code", "timeline", "map", "sources"} <= names

@@ -404,12 +404,17 @@ def serve_command(db: str, host: str, port: int) -> None:
       dyad serve --db dyad.duckdb            # then open http://127.0.0.1:8000/
       curl -s 'http://127.0.0.1:8000/api/events?source=TUR&target=GRC'
     """
+    from dyad.corpus.store import StoreBusyError
     from dyad.surfaces.server import serve
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         stderr.print(f"dyad: serving on {host}: anyone who can reach it can read the store and code text",
                      markup=False)
-    serve(db, host=host, port=port)  # a store in use or of another version: DyadGroup says what to do
+    try:
+        serve(db, host=host, port=port)  # a store of another version: DyadGroup says what to do
+    except StoreBusyError as error:  # DuckDB lets no other process read a store being written
+        raise click.ClickException(f"{error}. To explore a store while `dyad watch` writes it, serve it from "
+                                   "the watcher: dyad watch --serve") from None
 
 
 @main.command("spark")

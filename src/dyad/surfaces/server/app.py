@@ -1,6 +1,7 @@
 """The explorer and the HTTP API over a dyad store: one ASGI application (FastAPI).
 
-Safe by default: the store is opened read-only and each request gets its own cursor; every filter
+Safe by default: each request reads on a cursor of its own in a read-only transaction (`reading.py`),
+of a store opened read-only or of the connection of the process writing it (`dyad watch --serve`); every filter
 reaches DuckDB as a bound parameter (`dyad.corpus.queries`, `queries.py`); pages are Jinja2 templates
 with autoescaping and a Content-Security-Policy that allows only this server's own script and styles,
 so article text (untrusted) is shown as text and nothing in it can run; request bodies over
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,93 +32,21 @@ from dyad.corpus import queries as common
 from dyad.corpus.store import Store
 from dyad.surfaces.server import geo, queries, render
 from dyad.surfaces.server.errors import invalid_request
+from dyad.surfaces.server.middleware import MAX_BODY, BodyLimit, SecurityHeaders
+from dyad.surfaces.server.reading import ResultCache, reading, store_path
 
 HERE = Path(__file__).parent
-MAX_BODY = 1_000_000  # bytes: set by hand, far above any news article posted to /api/code or /code
 CACHE_SIZE = 4096  # API answers kept: set by hand; measured with benchmarks/serve.py (--cache-size 0 to compare)
 PAGE_SIZE = 50  # API rows per page unless asked: set by hand
 LIST_PAGE_SIZE = 100  # rows per explorer list page: set by hand
 MAX_PAGE = 100_000  # the last page number accepted: a bound on OFFSET, far past any store served
 HOME_DYADS, TIMELINE_DYADS = 15, 10  # the top dyads the home and timeline pages list: set by hand
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 _encoder = msgspec.json.Encoder()
 
 
 def json_response(data: Any, status_code: int = 200) -> Response:
     return Response(_encoder.encode(data), status_code=status_code, media_type="application/json")
-
-
-class BodyLimit:
-    """413 for a request body over `max_bytes`, declared (Content-Length) or streamed (chunked)."""
-
-    def __init__(self, app, max_bytes: int = MAX_BODY):
-        self.app, self.max_bytes = app, max_bytes
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            return await self._reject(send)
-        seen, started, rejected = 0, False, False
-
-        async def limited_receive():
-            # past the limit: answer 413 now and tell the app the client has gone
-            nonlocal seen, rejected
-            if rejected:
-                return {"type": "http.disconnect"}
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes and not started:
-                    rejected = True
-                    await self._reject(send)
-                    return {"type": "http.disconnect"}
-            return message
-
-        async def tracking_send(message):
-            nonlocal started
-            if rejected:
-                return  # the 413 has been sent; whatever the app answers after it is dropped
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except Exception:
-            if not rejected:
-                raise
-
-    async def _reject(self, send):
-        body = _encoder.encode({"detail": f"request body larger than {self.max_bytes} bytes"})
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
-
-
-class SecurityHeaders:
-    """The same defensive headers on every response."""
-
-    HEADERS = ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-               (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"))
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-
-        async def with_headers(message):
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *self.HEADERS]}
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 class CodeRequest(BaseModel):
@@ -189,13 +118,9 @@ class EventQuery(BaseModel):
 
 
 def cursor(request: Request):
-    """A cursor of the app's read-only connection for this request (DuckDB connections are not shared
-    across threads; cursors are their thread-safe duplicates)."""
-    cur = request.app.state.connection.cursor()
-    try:
+    """This request's cursor of the app's connection, in a read-only transaction (`reading`)."""
+    with reading(request.app.state.connection) as cur:
         yield cur
-    finally:
-        cur.close()
 
 
 Con = Annotated[duckdb.DuckDBPyConnection, Depends(cursor)]
@@ -207,45 +132,25 @@ Period = Annotated[str, Query(pattern=f"^({'|'.join(common.PERIODS)})$", descrip
 PageParam = Annotated[int, Query(ge=1, le=MAX_PAGE, alias="page")]  # the HTML pages: `page` names a helper there
 
 
-class ResultCache:
-    """API answers by path and query string, least recently used first out.
+def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConnection | None = None,
+               last_batch: Callable[[], int] | None = None, max_body: int = MAX_BODY, cache_size: int = CACHE_SIZE,
+               nlp=None) -> FastAPI:
+    """The application over a store: the one at `db`, opened read-only and closed with the app, or the
+    open `connection` of the process writing it (`dyad watch --serve`), read on cursors and left open.
 
-    Sound because the store is opened read-only: DuckDB lets no process write the file while this
-    server holds it, so an answer cannot change for as long as the server runs.
+    Up to `cache_size` API answers are kept, keyed by the last committed batch: for `db`, read once (no
+    process can write the store while it is open here); with `connection`, `last_batch()` says it, cheaply
+    and only once the batch has committed (`ResultCache`). A `connection` without `last_batch` is served
+    uncached, since nothing would say when an answer goes stale.
     """
-
-    def __init__(self, size: int):
-        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
-
-    async def answer(self, request: Request, query) -> Response:
-        """The cached answer, or `query(cursor)` run in a worker thread on a cursor of its own."""
-        key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
-        with self._lock:
-            body = self._items.get(key)
-            if body is not None:
-                self._items.move_to_end(key)
-        if body is None:
-            body = await run_in_threadpool(self._compute, request.app.state.connection, query)
-            if self.size > 0:
-                with self._lock:
-                    self._items[key] = body
-                    while len(self._items) > self.size:
-                        self._items.popitem(last=False)
-        return Response(body, media_type="application/json")
-
-    @staticmethod
-    def _compute(connection, query) -> bytes:
-        cur = connection.cursor()
-        try:
-            return _encoder.encode(query(cur))
-        finally:
-            cur.close()
-
-
-def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = CACHE_SIZE, nlp=None) -> FastAPI:
-    """The application over the store at `db` (opened read-only); `cache_size` API answers are kept."""
-    connection = Store(db, read_only=True).connection  # a store of another schema version is refused here
-    cache = ResultCache(cache_size)
+    if (db is None) == (connection is None):
+        raise TypeError("create_app takes a store path (db) or an open connection, one of them")
+    owned = connection is None
+    if owned:
+        store = Store(db, read_only=True)  # a store of another schema version is refused here
+        connection, batch = store.connection, store.last_batch()
+        last_batch = lambda: batch  # noqa: E731 (the store cannot change while it is open here)
+    cache = ResultCache(cache_size, last_batch)
     coder = Coder(nlp)
     templates = _templates()
 
@@ -253,7 +158,8 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = CA
     async def lifespan(app):  # noqa: ARG001 (FastAPI's lifespan signature)
         threading.Thread(target=geo.countries, daemon=True).start()  # warm the map's outlines
         yield
-        connection.close()
+        if owned:
+            connection.close()
 
     app = FastAPI(title="dyad", summary="Political events coded from news: the store, as an API.",
                   docs_url=None, redoc_url=None, lifespan=lifespan)  # the docs UIs load scripts from CDNs
@@ -263,6 +169,7 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = CA
     app.add_exception_handler(RequestValidationError, invalid_request)
 
     app.state.connection = connection
+    app.state.db = store_path(connection)  # names the store in the commands pages suggest
 
     def html(template: str, status_code: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(templates.get_template(template).render(**context), status_code=status_code)
@@ -271,6 +178,9 @@ def create_app(db: str | Path, *, max_body: int = MAX_BODY, cache_size: int = CA
     _add_questions(app, cache)
     _add_pages(app, html)
     _add_lists_and_code(app, html, coder)
+    from dyad.surfaces.server import sources  # here: its routes use this module's parameters
+
+    sources.add_routes(app, html)
     return app
 
 

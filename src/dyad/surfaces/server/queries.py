@@ -16,10 +16,11 @@ from dataclasses import dataclass, fields
 
 from dyad.corpus.queries import LIKE, code_prefix, dyad_series, escape_like, starts
 
-__all__ = ["EVENT_COLUMNS", "MAX_PAGE_SIZE", "EventFilter", "actors", "article", "event", "events",
-           "locations", "overview", "places", "quotes", "root_codes", "series", "stories"]
+__all__ = ["EVENT_COLUMNS", "MAX_PAGE_SIZE", "EventFilter", "actors", "article", "event", "events", "failed_pages",
+           "locations", "overview", "places", "quotes", "root_codes", "series", "sources", "stories"]
 
 MAX_PAGE_SIZE = 200  # rows per page or list at most: set by hand; measured with benchmarks/serve.py (p99 <= 300 ms)
+MAX_SOURCES = 10_000  # sources listed at most: far past any watch list, a bound on the page
 MAX_LOCATIONS = 2000  # the map's points at most: set by hand; the map stays legible and fast to draw
 EVENT_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "date", "date_method", "source_text",
                  "source_code", "source_country", "target_text", "target_code", "target_country", "code",
@@ -257,3 +258,31 @@ def overview(con) -> dict:
         "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events), "
         "(SELECT min(date) FROM events), (SELECT max(date) FROM events)").fetchone()
     return {"articles": counts[0], "events": counts[1], "first_date": counts[2], "last_date": counts[3]}
+
+
+def sources(con, limit: int = MAX_SOURCES) -> dict:
+    """The sources `dyad watch` follows with their health, failing ones first, and its pages by status."""
+    rows = _dicts(con.execute("""
+        SELECT url, kind, site, label, language, interval_seconds, added_at, last_poll, next_poll, last_success,
+               last_error, last_error_at, coalesce(consecutive_failures, 0) AS consecutive_failures,
+               coalesce(items_seen, 0) AS items_seen, coalesce(articles_stored, 0) AS articles_stored,
+               CASE WHEN consecutive_failures > 0 THEN 'failing' WHEN last_poll IS NULL THEN 'not polled yet'
+                    ELSE 'ok' END AS health
+        FROM sources ORDER BY coalesce(consecutive_failures, 0) > 0 DESC, lower(coalesce(label, site, url)), url
+        LIMIT ?""", [limit]))
+    pages = dict(con.execute("SELECT coalesce(status, 'unknown'), count(*) FROM pages GROUP BY 1 ORDER BY 1"
+                             ).fetchall())
+    return {"total": con.execute("SELECT count(*) FROM sources").fetchone()[0], "sources": rows,
+            "pages_by_status": pages}
+
+
+def failed_pages(con, page: int = 1, per_page: int = 50) -> dict:
+    """One page of the URLs `dyad watch` failed to fetch or read, newest first, with why and when."""
+    per_page, offset = _page(page, per_page)
+    total = con.execute("SELECT count(*) FROM pages WHERE status = ?", ["failed"]).fetchone()[0]
+    rows = _dicts(con.execute("""
+        SELECT p.url, p.kind, p.source, coalesce(s.label, s.site) AS source_label, p.http_status, p.reason,
+               coalesce(p.fetched_at, p.first_seen) AS failed_at
+        FROM pages p LEFT JOIN sources s ON s.url = p.source WHERE p.status = ?
+        ORDER BY failed_at DESC NULLS LAST, p.url LIMIT ? OFFSET ?""", ["failed", per_page, offset]))
+    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "failed": rows}

@@ -1,0 +1,96 @@
+"""How requests read the store: each on a cursor of its own in a read-only transaction, and API answers
+kept in a cache keyed by the store's last committed batch.
+
+The server reads either a store it opened read-only (`dyad serve`: no process can write it meanwhile) or
+the connection of the process writing it (`dyad watch --serve`: DuckDB lets no other process open a
+store being written). Both work the same way here: a read-only transaction gives a request one snapshot
+for all its statements (a page's total and rows agree even if a batch commits meanwhile) and refuses any
+write, even on a writable connection; the batch number in the cache key retires every answer a commit
+could change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+
+import duckdb
+import msgspec
+from fastapi import Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+_encoder = msgspec.json.Encoder()
+
+
+@contextlib.contextmanager
+def reading(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of `connection` in a read-only transaction, closed (the transaction ended) after.
+
+    A cursor, because DuckDB connections are not shared across threads and cursors are their
+    thread-safe duplicates."""
+    cur = connection.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION READ ONLY")
+        yield cur
+    finally:
+        cur.close()  # ends the transaction: it wrote nothing, so nothing is lost
+
+
+def store_path(connection: duckdb.DuckDBPyConnection) -> str:
+    """The path of the store file `connection` opened ("STORE" for one in memory)."""
+    with reading(connection) as cur:
+        path = cur.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                           ).fetchone()
+    return path[0] if path and path[0] else "STORE"
+
+
+class ResultCache:
+    """API answers by the store's last committed batch, path and query string, least recently used first out.
+
+    `last_batch()` says the number of the last batch committed; it is called on the event loop for every
+    answer, so it must be cheap (`dyad watch` passes a number it keeps in memory), and it must give the
+    new number only once the batch has committed: then an answer is never older than its key, and when the
+    number moves on every older answer is dropped, so no stale answer survives a commit. Without
+    `last_batch` nothing is cached (nothing would say when an answer goes stale).
+    """
+
+    def __init__(self, size: int, last_batch: Callable[[], int] | None):
+        self.size = size if last_batch is not None else 0
+        self.last_batch = last_batch
+        self._items: OrderedDict = OrderedDict()
+        self._batch: int | None = None  # the batch the kept answers were computed at
+        self._lock = threading.Lock()
+
+    async def answer(self, request: Request, query) -> Response:
+        """The cached answer, or `query(cursor)` run in a worker thread on a cursor of its own."""
+        if self.size <= 0:
+            return self._response(await run_in_threadpool(self._compute, request.app.state.connection, query))
+        batch = self.last_batch()
+        key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
+        with self._lock:
+            if self._batch is None or batch > self._batch:
+                self._items.clear()  # a batch committed: every kept answer may be stale
+                self._batch = batch
+            body = self._items.get(key) if batch == self._batch else None
+            if body is not None:
+                self._items.move_to_end(key)
+        if body is None:
+            body = await run_in_threadpool(self._compute, request.app.state.connection, query)
+            with self._lock:
+                if batch == self._batch:  # else a later batch committed meanwhile: not kept
+                    self._items[key] = body
+                    while len(self._items) > self.size:
+                        self._items.popitem(last=False)
+        return self._response(body)
+
+    @staticmethod
+    def _response(body: bytes) -> Response:
+        return Response(body, media_type="application/json")
+
+    @staticmethod
+    def _compute(connection, query) -> bytes:
+        with reading(connection) as cur:
+            return _encoder.encode(query(cur))
