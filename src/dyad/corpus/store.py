@@ -80,7 +80,7 @@ def _busy_message(path: str, error: str, waited: float) -> str:
     holder = _LOCK_HOLDER.search(error)
     pid = f"PID {holder.group(2)}, {Path(holder.group(1)).name}: " if holder else ""
     after = f" (waited {waited:g} s)" if waited else ""
-    return (f"{path}: another dyad process has this store open ({pid}an ingest, recode or serve?){after}; "
+    return (f"{path}: another dyad process has this store open ({pid}an ingest, recode, watch or serve?){after}; "
             "wait for it to finish or stop it, then run this again")
 
 

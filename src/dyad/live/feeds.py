@@ -49,6 +49,14 @@ class Link(msgspec.Struct):
     url: str  # absolute (resolved against the listing's URL), otherwise as written: not canonical
     published: datetime | None = None  # aware, UTC; a date without a time is its midnight UTC
     title: str | None = None
+    # when the listing says the article last changed (Atom updated, JSON Feed date_modified, sitemap lastmod):
+    # a later one than stored means an updated article, fetched again
+    updated: datetime | None = None
+
+    @property
+    def latest(self) -> datetime | None:
+        """The latest date the listing gives the article: what a stored page is compared with."""
+        return max((d for d in (self.published, self.updated) if d is not None), default=None)
 
 
 class Listing(msgspec.Struct):
@@ -149,11 +157,12 @@ class _Links:
         self.links: list[Link] = []
         self.seen: set[str] = set()
 
-    def add(self, href: object, published: datetime | None, title: str | None) -> None:
+    def add(self, href: object, published: datetime | None, title: str | None,
+            updated: datetime | None = None) -> None:
         url = _absolute(href, self.base)
         if url is not None and url not in self.seen:
             self.seen.add(url)
-            self.links.append(Link(url=url, published=published, title=title))
+            self.links.append(Link(url=url, published=published, title=title, updated=updated))
 
 
 def _json_feed(body: bytes, url: str) -> Listing:
@@ -174,7 +183,7 @@ def _json_feed(body: bytes, url: str) -> Listing:
         if isinstance(item, dict):
             href = item.get("url") if isinstance(item.get("url"), str) else item.get("external_url")
             links.add(href, _date(item.get("date_published")) or _date(item.get("date_modified")),
-                      _title(item.get("title")))
+                      _title(item.get("title")), _date(item.get("date_modified")))
     return Listing(kind="feed", links=links.links)
 
 
@@ -186,11 +195,12 @@ def _feed(body: bytes, url: str, content_type: str | None) -> Listing:
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
     links = _Links(url)
     for entry in parsed.entries:
-        when = entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("created_parsed")
+        # dict.get: FeedParserDict maps a missing key to another (updated -> published), with a warning
+        when = entry.get("published_parsed") or dict.get(entry, "updated_parsed") or entry.get("created_parsed")
         title = entry.get("title")
         if "html" in (entry.get("title_detail") or {}).get("type", "") and title and "<" in title:
             title = _text_of_html(title)  # an Atom title of type="html"
-        links.add(entry.get("link"), _struct_date(when), _title(title))
+        links.add(entry.get("link"), _struct_date(when), _title(title), _struct_date(dict.get(entry, "updated_parsed")))
     problem = parsed.get("bozo_exception")
     # feedparser also flags harmless things (a text/plain content type, a wrong charset declaration)
     broken = parsed.get("bozo") and not isinstance(problem, feedparser.ThingsNobodyCaresAboutButMe)
@@ -264,7 +274,7 @@ def _sitemap_entry(element, space: str, into: _Links, dates: dict[str, datetime]
     published = _date(element.findtext(f"{{{NEWS_NAMESPACE}}}news/{{{NEWS_NAMESPACE}}}publication_date"))
     title = _title(element.findtext(f"{{{NEWS_NAMESPACE}}}news/{{{NEWS_NAMESPACE}}}title"))
     before = len(into.links)
-    into.add(element.findtext(f"{space}loc"), published or lastmod, title)
+    into.add(element.findtext(f"{space}loc"), published or lastmod, title, lastmod)
     if element.tag == f"{space}sitemap" and len(into.links) > before and lastmod is not None:
         dates[into.links[-1].url] = lastmod
 

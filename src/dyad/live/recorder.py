@@ -83,14 +83,17 @@ class Recorder:
         self._row(url, source, status="unchanged", published=published, keep=True)
 
     def page(self, url: str, source: str | None, body: bytes, *, final_url: str | None = None,
-             published: dt.datetime | None = None, etag: str | None = None, last_modified: str | None = None,
-             http_status: int = 200) -> None:
-        """An article page fetched in full. `url`: the canonical URL asked for; `final_url`: after redirects."""
+             published: dt.datetime | None = None, listed: dt.datetime | None = None, etag: str | None = None,
+             last_modified: str | None = None, http_status: int = 200) -> None:
+        """An article page fetched in full. `url`: the canonical URL asked for; `final_url`: after redirects;
+        `published`: the listing's publication date (the article's date when the page gives none); `listed`:
+        the latest date the listing gives it (kept: a later one means the article was updated)."""
         from dyad.article.readers import from_html
 
         address = canonical(final_url or url)
         item = from_html(body, origin=address, url=address)
-        row = PageRow(url=url, source=source, etag=etag, last_modified=last_modified, published=published,
+        listed = listed or published
+        row = PageRow(url=url, source=source, etag=etag, last_modified=last_modified, published=listed,
                       http_status=http_status)
         if isinstance(item, Result):  # nothing an article could be made of: stored as skipped/failed, listed
             row.update(article_id=item.article.id, status=item.status, reason=item.reason)
@@ -100,7 +103,7 @@ class Recorder:
         row.update(article_id=item.id, content_hash=text_hash)
         if self.stored_hash.get(url) == text_hash:
             self.counts["unchanged"] += 1
-            self._row(url, source, status="unchanged", etag=etag, last_modified=last_modified, published=published,
+            self._row(url, source, status="unchanged", etag=etag, last_modified=last_modified, published=listed,
                       keep=True)
             return
         twin = self.by_text.get((host_of(address), text_hash))

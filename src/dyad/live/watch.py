@@ -168,13 +168,14 @@ class Watcher:
         report.fetched += 1
         if fetched.not_modified:
             report.not_modified += 1
-            recorder.unchanged(url, source.url, published=link.published)
+            recorder.unchanged(url, source.url, published=link.latest)
         elif not fetched.ok:
             recorder.failed(url, source.url, fetched.error or f"HTTP {fetched.status}", status=fetched.status)
         else:
             report.new += 1
             recorder.page(url, source.url, fetched.body, final_url=fetched.final_url, published=link.published,
-                          etag=fetched.headers.get("etag"), last_modified=fetched.headers.get("last-modified"))
+                          listed=link.latest, etag=fetched.headers.get("etag"),
+                          last_modified=fetched.headers.get("last-modified"))
             if self.on_article is not None:
                 self.on_article()
         if self.stopping.is_set() and recorder.pending:
@@ -269,9 +270,8 @@ class Watcher:
 def _updated(link: Link, state: tuple) -> bool:
     """A page fetched before is fetched again (conditionally) only when its listing dates it later than
     the date it was stored with: an updated article. Failures are not retried every poll."""
-    published = state[2]
-    return (state[1] == "stored" and link.published is not None and published is not None
-            and link.published > published)
+    listed, stored = link.latest, state[2]
+    return state[1] == "stored" and listed is not None and stored is not None and listed > stored
 
 
 def install_signals(watcher: Watcher) -> None:

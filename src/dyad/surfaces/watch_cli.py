@@ -188,8 +188,14 @@ def sources_import(path: Path, db: str) -> None:
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of the WARC archive every response is written to (default: STORE.warc/ beside the store).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Articles coded and committed together.")
+@click.option("--serve", is_flag=True, help="Serve the explorer and API from this process meanwhile (DuckDB lets "
+              "no other process open a store being written).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: the address to listen on.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="With --serve: the port.")
 @_fetcher_options
-def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int | None, contact, delay) -> None:
+def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int | None, serve: bool, host: str,
+                  port: int, contact, delay) -> None:
     """Follow the store's sources: poll each when due, fetch new articles politely (robots.txt, a delay per
     host, conditional requests), archive every response as WARC, code and store new articles in batches.
     One log line per poll; SIGTERM or Ctrl-C finishes the batch being coded and stops.
@@ -215,9 +221,19 @@ def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int
     watcher = Watcher(store, None, archive=archive, batch_size=batch_size or BATCH_SIZE)
     fetcher = watcher.fetcher = _fetcher(contact, delay, on_exchange=watcher.archived)
     install_signals(watcher)
+    server = None
     try:
+        if serve:
+            from dyad.surfaces.server.app import create_app
+            from dyad.surfaces.server.background import BackgroundServer
+
+            app = create_app(connection=store.connection, last_batch=lambda: watcher.last_batch)
+            server = BackgroundServer(app, host=host, port=port)
+            logging.getLogger("dyad.watch").info("explorer and API at %s", server.start())
         watcher.run(once=once)
     finally:
+        if server is not None:
+            server.stop()
         fetcher.close()
         archive.close()
         store.close()
