@@ -33,7 +33,8 @@ def test_rss2_items_resolved_deduplicated_and_dated():
         Link("https://gazette.example/2024/05/14/ferry-line", datetime(2024, 5, 14, 8, 30, tzinfo=UTC),
              "Council approves the new ferry line"),  # the first of two items with one URL; spaces folded
         Link("https://gazette.example/2024/05/14/quota-protest?utm_source=rss",  # relative, as written
-             datetime(2024, 5, 14, 7, 15, tzinfo=UTC), "Fishermen protest quota cuts"),
+             datetime(2024, 5, 14, 7, 15, tzinfo=UTC), "Fishermen protest quota cuts",
+             updated=datetime(2024, 5, 14, 7, 15, tzinfo=UTC)),  # a dc:date: feedparser's updated
         Link("https://gazette.example/2024/05/13/envoy", None, "Mayor meets the envoy of Marlovia"),  # a permalink guid
     ]  # the mailto: link and the item without a link are dropped
 
