@@ -43,7 +43,8 @@ def test_rss1_rdf():
     listing = _read("rss1.rdf", "https://wire.example/rss")
     assert listing.error is None
     assert listing.links == [Link("https://wire.example/a/1", datetime(2024, 5, 12, 17, 0, tzinfo=UTC),
-                                  "Dam talks resume between Osterland and Marlovia")]
+                                  "Dam talks resume between Osterland and Marlovia",
+                                  updated=datetime(2024, 5, 12, 17, 0, tzinfo=UTC))]  # its dc:date
 
 
 def test_atom_published_before_updated_relative_links_and_html_titles():
@@ -51,7 +52,8 @@ def test_atom_published_before_updated_relative_links_and_html_titles():
     assert listing.error is None
     assert listing.links == [
         Link("https://bulletin.example/news/border-crossing", datetime(2024, 5, 14, 6, 0, tzinfo=UTC),
-             "Border crossing reopens"),  # xml:base; the alternate link, not the enclosure
+             "Border crossing reopens", updated=datetime(2024, 5, 14, 8, 0, tzinfo=UTC)),  # xml:base; the
+        # alternate link, not the enclosure
         Link("https://bulletin.example/news/minister-resigns", datetime(2024, 5, 13, 20, 0, tzinfo=UTC),
              "Minister resigns"),  # only <updated>; an HTML title as its text
     ]
@@ -102,7 +104,8 @@ def test_news_sitemap():
     assert listing.kind == "sitemap" and listing.error is None and listing.sitemaps == []
     assert listing.links == [
         Link("https://daily.example/world/2024/05/14/summit-ends", datetime(2024, 5, 14, 12, 5, tzinfo=UTC),
-             "Summit ends with a joint statement"),  # news:publication_date before lastmod; not the image
+             "Summit ends with a joint statement",  # news:publication_date before lastmod; not the image
+             updated=datetime(2024, 5, 14, 16, 0, tzinfo=UTC)),  # lastmod: when it last changed
         Link("https://daily.example/world/2024/05/14/sanctions?a=1&b=2", datetime(2024, 5, 14, tzinfo=UTC), None),
         Link("https://daily.example/world/2024/05/13/election", None, None),
     ]
