@@ -10,6 +10,7 @@ fetched again. SIGTERM/SIGINT finish the batch being coded, flush the archive an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import queue
 import signal
@@ -50,12 +51,30 @@ class PollReport(msgspec.Struct):
     events: int = 0
     seconds: float = 0.0
     next_poll: dt.datetime | None = None
+    peak_memory_mb: float | None = None  # the process's peak resident memory during the poll (Linux)
 
     def line(self) -> str:
         when = self.next_poll.astimezone().strftime("%H:%M:%S") if self.next_poll else "none due"
+        memory = f", peak memory {self.peak_memory_mb:.0f} MB" if self.peak_memory_mb else ""
         return (f"poll {self.number}: {self.sources} sources, fetched {self.fetched}, not modified "
                 f"{self.not_modified}, new {self.new}, coded {self.coded}, duplicates {self.duplicate}, failed "
-                f"{self.failed}, events {self.events} in {self.seconds:.1f} s; next poll {when}")
+                f"{self.failed}, events {self.events} in {self.seconds:.1f} s{memory}; next poll {when}")
+
+
+def _reset_peak_memory() -> None:
+    """Linux: start the peak resident memory (VmHWM) afresh, so each poll reports its own peak."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_memory_mb() -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 class Watcher:
@@ -104,6 +123,7 @@ class Watcher:
     def poll(self, due: list[src.Source]) -> PollReport:
         """One poll of `due` sources: host threads fetch, this thread codes and commits."""
         self.polls += 1
+        _reset_peak_memory()
         started = time.monotonic()
         report = PollReport(number=self.polls, sources=len(due))
         recorder = Recorder(self.store, batch_size=self.batch_size, timeout=self.timeout, on_commit=self._committed)
@@ -135,6 +155,7 @@ class Watcher:
         report.events = recorder.counts["events"]
         report.failed = recorder.counts["failed"]
         report.seconds = time.monotonic() - started
+        report.peak_memory_mb = _peak_memory_mb()
         report.next_poll = src.next_wake(self.store.connection)
         return report
 

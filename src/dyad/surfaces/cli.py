@@ -35,7 +35,7 @@ from dyad.surfaces.terminal import (
     timeout_option,
     wait_option,
 )
-from dyad.surfaces.watch_cli import is_dyad_archive, print_watch_status, replay_archives, sources_group, watch_command
+from dyad.surfaces.watch_cli import dyad_archives, print_watch_status, replay_archives, sources_group, watch_command
 from dyad.version import __version__
 
 
@@ -250,11 +250,10 @@ def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | N
         return
 
     require_paths(paths)
-    archives = [path for path in paths if is_dyad_archive(path)]
+    archives, paths = dyad_archives(paths)
     if archives:  # what dyad watch archived re-ingests through the watcher's own decisions
         replayed = replay_archives(archives, db, timeout=timeout or None, wait=wait)
-        stderr.print(f"dyad: replayed {len(archives)} dyad watch archive(s): {replayed} -> {db}", markup=False)
-        paths = tuple(path for path in paths if path not in archives)
+        stderr.print(f"dyad: replayed {len(archives)} dyad watch archive file(s): {replayed} -> {db}", markup=False)
         if not paths:
             return
     total = count_inputs(paths)

@@ -19,6 +19,9 @@ _DB = click.option("--db", default="dyad.duckdb", show_default=True, type=click.
 
 
 def _fetcher_options(command):
+    command = click.option("--timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+                           help="Seconds to wait for a server's next bytes (read timeout; default 20). A whole "
+                           "response has three times as long.")(command)
     command = click.option("--contact", default=None, metavar="EMAIL|URL",
                            help="Who to contact about this crawler, sent in the User-Agent (sites block "
                            "anonymous crawlers sooner).")(command)
@@ -27,10 +30,13 @@ def _fetcher_options(command):
                         "and a site's robots.txt Crawl-delay can raise it).")(command)
 
 
-def _fetcher(contact: str | None, delay: float | None, on_exchange=None):
+def _fetcher(contact: str | None, delay: float | None, timeout: float | None = None, on_exchange=None):
     from dyad.live.fetch import Fetcher
 
-    return Fetcher(contact=contact, on_exchange=on_exchange, **({} if delay is None else {"delay": delay}))
+    settings = {} if delay is None else {"delay": delay}
+    if timeout is not None:
+        settings.update(read_timeout=timeout, connect_timeout=timeout, total_timeout=3 * timeout)
+    return Fetcher(contact=contact, on_exchange=on_exchange, **settings)
 
 
 @click.group("sources")
@@ -55,7 +61,7 @@ def sources_group() -> None:
               help="Time between two polls: seconds or 30s, 15m, 1h.")
 @click.option("--as-is", is_flag=True, help="Take each URL as a feed or sitemap without looking at the site.")
 @_fetcher_options
-def sources_add(urls, db, label, language, interval, as_is, contact, delay) -> None:
+def sources_add(urls, db, label, language, interval, as_is, contact, delay, timeout) -> None:
     """Follow sites, feeds or sitemaps: a site's feeds come from its page's <link> tags, its sitemaps
     from robots.txt and the usual paths (fetched politely, robots.txt obeyed)."""
     from dyad.corpus.store import Store
@@ -69,7 +75,7 @@ def sources_add(urls, db, label, language, interval, as_is, contact, delay) -> N
     if as_is:
         found = [Source(url=url, kind="sitemap" if "sitemap" in url.lower() else "feed") for url in urls]
     else:
-        with _fetcher(contact, delay) as fetcher:
+        with _fetcher(contact, delay, timeout) as fetcher:
             for url in urls:
                 try:
                     found.extend(discover(url, fetcher))
@@ -195,7 +201,7 @@ def sources_import(path: Path, db: str) -> None:
               help="With --serve: the port.")
 @_fetcher_options
 def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int | None, serve: bool, host: str,
-                  port: int, contact, delay) -> None:
+                  port: int, contact, delay, timeout) -> None:
     """Follow the store's sources: poll each when due, fetch new articles politely (robots.txt, a delay per
     host, conditional requests), archive every response as WARC, code and store new articles in batches.
     One log line per poll; SIGTERM or Ctrl-C finishes the batch being coded and stops.
@@ -219,7 +225,7 @@ def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int
                                    f"or `dyad sources import FILE.toml --db {db}`")
     archive = Archive(archive_dir or archive_folder(db))
     watcher = Watcher(store, None, archive=archive, batch_size=batch_size or BATCH_SIZE)
-    fetcher = watcher.fetcher = _fetcher(contact, delay, on_exchange=watcher.archived)
+    fetcher = watcher.fetcher = _fetcher(contact, delay, timeout, on_exchange=watcher.archived)
     install_signals(watcher)
     server = None
     try:
@@ -262,12 +268,20 @@ def print_watch_status(con, console) -> None:
         console.print(fit(table, console))
 
 
-def is_dyad_archive(path: str) -> bool:
-    """A WARC file `dyad watch` wrote (its warcinfo names dyad): `dyad ingest` replays it through the
-    watcher's decisions rather than reading it as a generic archive."""
+def dyad_archives(paths) -> tuple[list[Path], tuple[str, ...]]:
+    """The WARC files `dyad watch` wrote among `paths` (a file, or a folder of them such as STORE.warc/),
+    which `dyad ingest` replays through the watcher's decisions, and the other paths, read as usual."""
     from dyad.live.archive import written_by_dyad
 
-    return str(path).endswith((".warc", ".warc.gz")) and Path(path).is_file() and written_by_dyad(Path(path))
+    archives, others = [], []
+    for path in map(Path, paths):
+        files = sorted(path.glob("*.warc.gz")) if path.is_dir() else [path]
+        ours = [f for f in files if f.name.endswith((".warc", ".warc.gz")) and f.is_file() and written_by_dyad(f)]
+        if ours and len(ours) == len(files):
+            archives.extend(ours)
+        else:
+            others.append(str(path))
+    return archives, tuple(others)
 
 
 def replay_archives(paths, db: str, *, timeout: float | None, wait: float) -> str:
@@ -276,5 +290,5 @@ def replay_archives(paths, db: str, *, timeout: float | None, wait: float) -> st
     def damaged(path, message):
         stderr.print(f"dyad: {path}: {message}", markup=False, soft_wrap=True)
 
-    counts = replay(sorted(Path(p) for p in paths), db, timeout=timeout, on_error=damaged, wait=wait)
+    counts = replay(sorted(paths), db, timeout=timeout, on_error=damaged, wait=wait)
     return ", ".join(f"{n} {what}" for what, n in counts.items())
