@@ -26,6 +26,9 @@ DEFAULT_INTERVAL = 900.0
 # A source failing again waits interval * 2^failures, at most this long: a dead feed is tried a few
 # times a day, not every 15 minutes, and comes back by itself when it recovers. A setting.
 MAX_BACKOFF_SECONDS = 6 * 3600.0
+# Sources due within this many seconds of each other are polled together: one poll (and one log line)
+# for sources added together, not one each a moment apart. A setting.
+DUE_TOGETHER_SECONDS = 5.0
 KINDS = ("feed", "sitemap")
 _SETTINGS = ("kind", "site", "label", "language", "interval", "delay")
 
@@ -129,9 +132,10 @@ def remove_sources(con: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> int:
 
 
 def due_sources(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[Source]:
-    """Sources whose next poll has come (never polled ones first)."""
+    """Sources whose next poll has come, or comes within DUE_TOGETHER_SECONDS (never polled ones first)."""
     rows = con.execute("SELECT url FROM sources WHERE next_poll IS NULL OR next_poll <= ? "
-                       "ORDER BY next_poll NULLS FIRST, url", [now]).fetchall()
+                       "ORDER BY next_poll NULLS FIRST, url", [now + dt.timedelta(seconds=DUE_TOGETHER_SECONDS)]
+                       ).fetchall()
     wanted = {r[0] for r in rows}
     return [s for s in load_sources(con) if s.url in wanted]
 

@@ -218,6 +218,7 @@ def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int
     from dyad.live.watch import Watcher, archive_folder, install_signals
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s dyad watch: %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request: the poll's line says it all
     store = Store(db)
     if not store.connection.execute("SELECT count(*) FROM sources").fetchone()[0]:
         store.close()
