@@ -47,7 +47,7 @@ lint: $(STAMP_DEV)
 
 # Speed and memory budgets: the pipeline budget against spaCy alone, cold start, dictionary and
 # gazetteer loading, legacy coding, near-duplicates, corpus ingest (each skips what needs ../shared),
-# run-on pages (bounded cost per article).
+# run-on pages (bounded cost per article), update files of dyad watch (bounded memory, 1M-event store).
 bench: $(STAMP_RUN)
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/cold_start.py
@@ -57,6 +57,7 @@ bench: $(STAMP_RUN)
 	$(BIN)/python benchmarks/stories.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/long_sentences.py
+	$(BIN)/python benchmarks/updates.py
 
 # Accuracy against ../shared gold data: every issue's bar in one table (skipped when it is absent).
 eval: $(STAMP_RUN)

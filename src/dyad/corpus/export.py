@@ -10,7 +10,7 @@ from pathlib import Path
 
 import msgspec
 
-from dyad.corpus.layouts import LAYOUTS, layout_sql
+from dyad.corpus.layouts import GDELT_LAYOUTS, LAYOUTS, layout_sql
 from dyad.corpus.schema import TABLES
 from dyad.corpus.store import Store
 from dyad.records import Event, Quote, Result, to_json
@@ -42,7 +42,7 @@ def _date_filter(since: dt.date | None, until: dt.date | None) -> tuple[str, lis
 def _tsv(value) -> str:
     if value is None:
         return ""
-    return str(value).replace("\t", " ").replace("\n", " ")
+    return str(value).replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
 # Rows fetched at a time while streaming an export: bounds memory on a large store; not tuned.
@@ -79,7 +79,7 @@ def export_store(db: str | Path, output_format: str, output: str = "-", *, since
                  until: dt.date | None = None, one_a_day: bool = False) -> None:
     """jsonl: one event record per line; csv: the flat event columns; parquet: a folder with one
     dataset per table, events partitioned by year and month (`events/year=2024/month=2/...`);
-    gdelt, phoenix, icews: those layouts as tab-separated text (see layouts.py)."""
+    gdelt, gdelt-mentions, phoenix, icews: those layouts as tab-separated text (see layouts.py)."""
     if output_format not in ("jsonl", "csv", "parquet", *LAYOUTS):
         raise ValueError(f"unknown export format {output_format!r}")
     if output_format == "parquet" and output == "-":
@@ -103,7 +103,7 @@ def export_store(db: str | Path, output_format: str, output: str = "-", *, since
         else:
             relation = con.execute(layout_sql(output_format, where, one_a_day), params)
             with _opened(output) as handle:
-                if output_format != "gdelt":  # GDELT's files carry no header
+                if output_format not in GDELT_LAYOUTS:  # GDELT's files carry no header
                     handle.write("\t".join(d[0] for d in relation.description) + "\n")
                 handle.writelines("\t".join(_tsv(v) for v in row) + "\n" for row in _rows(relation))
     finally:

@@ -82,10 +82,11 @@ def ddl(table: str) -> str:
 
 
 # GDELT-style aggregation: one event per (date, source, target, code, location) with its counts;
-# every mention (events row) links to its aggregate through the same aggregate_id.
+# every mention (events row) links to its aggregate through the same aggregate_id, this of an events row `e`
+# (also computed from `events` alone where a query must not join articles: dyad.corpus.layouts)
+AGGREGATE_ID = "md5(concat_ws('|', e.date, e.source_code, e.target_code, e.code, e.location_name))"
 VIEWS = {
-    "event_mentions": """SELECT e.*, md5(concat_ws('|', e.date, e.source_code, e.target_code, e.code,
-            e.location_name)) AS aggregate_id, s.story_id, a.source AS news_source, a.url
+    "event_mentions": f"""SELECT e.*, {AGGREGATE_ID} AS aggregate_id, s.story_id, a.source AS news_source, a.url
         FROM events e JOIN articles a ON a.id = e.article_id LEFT JOIN stories s ON s.article_id = e.article_id""",
     "aggregated_events": """SELECT aggregate_id, date, source_code, target_code, code,
             any_value(root_code) AS root_code, any_value(quad_class) AS quad_class, any_value(goldstein) AS goldstein,

@@ -335,10 +335,11 @@ def migrate_command(db: str, wait: float) -> None:
 
 @main.command("export")
 @click.option("--db", default="dyad.duckdb", show_default=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv", "parquet", "gdelt", "phoenix", "icews"]),
-              default="jsonl", show_default=True,
+@click.option("--format", "output_format", default="jsonl", show_default=True,
+              type=click.Choice(["jsonl", "csv", "parquet", "gdelt", "gdelt-mentions", "phoenix", "icews"]),
               help="jsonl: event records; csv: the flat event table; parquet: every table; gdelt: GDELT 2.0's "
-              "61 columns, one row per aggregated event; phoenix (26 columns) and icews: one row per mention.")
+              "61 columns, one row per aggregated event; gdelt-mentions: GDELT 2.0's mentions table (16 "
+              "columns); phoenix (26 columns) and icews: one row per mention.")
 @click.option("--output", "-o", default="-", show_default=True,
               help="File (jsonl, csv) or folder (parquet); '-' is standard output.")
 @click.option("--since", callback=parse_date, metavar="YYYY-MM-DD", help="Events on or after this date.")
