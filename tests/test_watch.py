@@ -205,3 +205,14 @@ def test_a_failing_source_backs_off(tmp_path):
     assert waits == [120, 240, 480]
     assert (record_poll(store.connection, source, now, error=None, items=3, stored=3) - now).total_seconds() == 60
     store.close()
+
+
+def test_update_files_are_written_for_each_ended_interval(watched, tmp_path):
+    watched.watcher.export_dir, watched.watcher.every = tmp_path, dt.timedelta(seconds=1)
+    try:
+        watched.watcher.write_updates()
+    finally:
+        watched.watcher.export_dir = None
+    names = (tmp_path / "lastupdate.txt").read_text().split()
+    assert names[2].endswith(".export.CSV.zip") and names[5].endswith(".mentions.CSV.zip")
+    assert all((tmp_path / name).is_file() for name in (names[2], names[5]))

@@ -38,7 +38,7 @@ from dyad.corpus.schema import SCHEMA, TABLES
 # DuckDB column types (dyad.corpus.store.SCHEMA) -> Spark SQL types (pyspark.sql.types class names);
 # a DuckDB list (`VARCHAR[]`) is a Spark array of its element's type
 SPARK_TYPES = {"VARCHAR": "StringType", "INTEGER": "IntegerType", "BIGINT": "LongType", "DOUBLE": "DoubleType",
-               "DATE": "DateType", "JSON": "StringType", "BLOB": "BinaryType"}
+               "DATE": "DateType", "JSON": "StringType", "BLOB": "BinaryType", "TIMESTAMPTZ": "TimestampType"}
 # the per-article MinHash row each coded article adds to the coded output (not a store table)
 MINHASH = "_minhash"
 # Articles per `dyad.pipeline.process` call inside a partition, hence per Arrow batch out (process pipes

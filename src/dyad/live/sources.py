@@ -105,8 +105,10 @@ def save_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) -> i
         exists = con.execute("SELECT count(*) FROM sources WHERE url = ?", [url]).fetchone()[0]
         values = [source.kind, source.site, source.label, source.language, source.interval, source.delay]
         if exists:
+            # a shorter interval takes effect now, not after the poll the old one scheduled
             con.execute("UPDATE sources SET kind = ?, site = ?, label = ?, language = ?, interval_seconds = ?, "
-                        "delay_seconds = ? WHERE url = ?", [*values, url])
+                        "delay_seconds = ?, next_poll = least(next_poll, last_poll + to_seconds(?)) WHERE url = ?",
+                        [*values, source.interval, url])
         else:
             new += 1
             con.execute("INSERT INTO sources (url, kind, site, label, language, interval_seconds, delay_seconds, "

@@ -84,8 +84,10 @@ class Watcher:
 
     def __init__(self, store: Store, fetcher: Fetcher | None, *, archive=None, batch_size: int = BATCH_SIZE,
                  timeout: float | None = None, on_commit: Callable[[int], None] | None = None,
-                 on_article: Callable[[], None] | None = None):
+                 on_article: Callable[[], None] | None = None, export_dir: Path | None = None,
+                 every: dt.timedelta = dt.timedelta(minutes=15)):
         self.store, self.fetcher, self.archive = store, fetcher, archive
+        self.export_dir, self.every = export_dir, every
         self.batch_size, self.timeout, self.on_commit, self.on_article = batch_size, timeout, on_commit, on_article
         self.stopping = threading.Event()
         self.role = threading.local()  # what the current thread is fetching, for the archive's records
@@ -114,11 +116,25 @@ class Watcher:
                 log.info(report.line())
                 if after_poll is not None:
                     after_poll(report)
+            self.write_updates()
             if once:
                 return
             wake = src.next_wake(self.store.connection)
             pause = 60.0 if wake is None else max(0.0, (wake - utcnow()).total_seconds())
+            if self.export_dir is not None:
+                pause = min(pause, self.every.total_seconds() - utcnow().timestamp() % self.every.total_seconds())
             self.stopping.wait(min(pause, 60.0))
+
+    def write_updates(self) -> None:
+        """GDELT-style update files for every interval that has ended (`--export-dir`): written between
+        batches, by the thread that commits them, so no batch of an interval is still being written."""
+        if self.export_dir is None:
+            return
+        from dyad.corpus.updates import due_updates, last_update_end, write_update
+
+        for start, end in due_updates(last_update_end(self.export_dir), utcnow(), self.every):
+            files = write_update(self.store.connection, self.export_dir, start, end)
+            log.info("update %s: %s", end.strftime("%Y%m%d%H%M%S"), ", ".join(f.name for f in files))
 
     def poll(self, due: list[src.Source]) -> PollReport:
         """One poll of `due` sources: host threads fetch, this thread codes and commits."""

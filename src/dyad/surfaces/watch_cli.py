@@ -6,6 +6,7 @@ records as tables and log lines.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -199,9 +200,14 @@ def sources_import(path: Path, db: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: the address to listen on.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
               help="With --serve: the port.")
+@click.option("--export-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write GDELT-style update files here: each interval's new events (gdelt layout), their "
+              "mentions (gdelt-mentions) and lastupdate.txt.")
+@click.option("--every", default="15m", show_default=True, metavar="DURATION",
+              help="With --export-dir: the update interval (on wall-clock multiples, as GDELT's :00/:15/:30/:45).")
 @_fetcher_options
 def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int | None, serve: bool, host: str,
-                  port: int, contact, delay, timeout) -> None:
+                  port: int, export_dir: Path | None, every: str, contact, delay, timeout) -> None:
     """Follow the store's sources: poll each when due, fetch new articles politely (robots.txt, a delay per
     host, conditional requests), archive every response as WARC, code and store new articles in batches.
     One log line per poll; SIGTERM or Ctrl-C finishes the batch being coded and stops.
@@ -215,6 +221,7 @@ def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int
     from dyad.corpus.store import Store
     from dyad.live.archive import Archive
     from dyad.live.recorder import BATCH_SIZE
+    from dyad.live.sources import SourceError, seconds
     from dyad.live.watch import Watcher, archive_folder, install_signals
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s dyad watch: %(message)s", datefmt="%H:%M:%S")
@@ -225,7 +232,12 @@ def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int
         raise click.ClickException(f"{db} follows no source: add some with `dyad sources add URL --db {db}` "
                                    f"or `dyad sources import FILE.toml --db {db}`")
     archive = Archive(archive_dir or archive_folder(db))
-    watcher = Watcher(store, None, archive=archive, batch_size=batch_size or BATCH_SIZE)
+    try:
+        interval = dt.timedelta(seconds=seconds(every))
+    except SourceError as error:
+        raise click.BadParameter(str(error), param_hint="--every") from None
+    watcher = Watcher(store, None, archive=archive, batch_size=batch_size or BATCH_SIZE, export_dir=export_dir,
+                      every=interval)
     fetcher = watcher.fetcher = _fetcher(contact, delay, timeout, on_exchange=watcher.archived)
     install_signals(watcher)
     server = None
