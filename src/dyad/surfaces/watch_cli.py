@@ -40,6 +40,18 @@ def _fetcher(contact: str | None, delay: float | None, timeout: float | None = N
     return Fetcher(contact=contact, on_exchange=on_exchange, **settings)
 
 
+def _write(db: str, change):
+    """`change(connection)` on the store, in one transaction; its answer."""
+    from dyad.corpus.store import Store
+
+    store = Store(db)
+    try:
+        with store.transaction():
+            return change(store.connection)
+    finally:
+        store.close()
+
+
 @click.group("sources")
 def sources_group() -> None:
     """The feeds and sitemaps `dyad watch` follows, kept in the store.
@@ -65,7 +77,6 @@ def sources_group() -> None:
 def sources_add(urls, db, label, language, interval, as_is, contact, delay, timeout) -> None:
     """Follow sites, feeds or sitemaps: a site's feeds come from its page's <link> tags, its sitemaps
     from robots.txt and the usual paths (fetched politely, robots.txt obeyed)."""
-    from dyad.corpus.store import Store
     from dyad.live.sources import Source, SourceError, discover, save_sources, seconds
 
     try:
@@ -84,12 +95,7 @@ def sources_add(urls, db, label, language, interval, as_is, contact, delay, time
                     raise click.ClickException(str(error)) from None
     for source in found:
         source.label, source.language, source.interval, source.delay = label, language, every, delay
-    store = Store(db)
-    try:
-        with store.transaction():
-            new = save_sources(store.connection, found)
-    finally:
-        store.close()
+    new = _write(db, lambda con: save_sources(con, found))
     for source in found:
         click.echo(f"{source.kind:8} {source.url}")
     stderr.print(f"dyad: {new} new source(s), {len(found) - new} updated -> {db}", markup=False)
@@ -136,15 +142,9 @@ def _cell(value) -> str:
 @_DB
 def sources_remove(urls, db) -> None:
     """Stop following sources (what was stored from them stays)."""
-    from dyad.corpus.store import Store
     from dyad.live.sources import remove_sources
 
-    store = Store(db)
-    try:
-        with store.transaction():
-            removed = remove_sources(store.connection, urls)
-    finally:
-        store.close()
+    removed = _write(db, lambda con: remove_sources(con, urls))
     stderr.print(f"dyad: {removed} source(s) removed from {db}", markup=False)
     if removed < len(urls):
         raise SystemExit(1)
@@ -173,19 +173,13 @@ def sources_export(path: Path, db: str) -> None:
 def sources_import(path: Path, db: str) -> None:
     """Add or update the sources of a TOML file ([[source]] tables: url, kind, label, language, interval,
     delay; a [defaults] table for all)."""
-    from dyad.corpus.store import Store
     from dyad.live.sources import SourceError, import_toml, save_sources
 
     try:
         sources = import_toml(path)
     except SourceError as error:
         raise click.ClickException(str(error)) from None
-    store = Store(db)
-    try:
-        with store.transaction():
-            new = save_sources(store.connection, sources)
-    finally:
-        store.close()
+    new = _write(db, lambda con: save_sources(con, sources))
     stderr.print(f"dyad: {new} new source(s), {len(sources) - new} updated from {path} -> {db}", markup=False)
 
 
