@@ -57,6 +57,7 @@ bench: $(STAMP_RUN)
 	$(BIN)/python benchmarks/stories.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/long_sentences.py
+	$(BIN)/python benchmarks/live.py
 	$(BIN)/python benchmarks/updates.py
 
 # Accuracy against ../shared gold data: every issue's bar in one table (skipped when it is absent).
