@@ -59,15 +59,20 @@ class Recorder:
         self.rows: list[PageRow] = []  # pages rows without an article to code (failed, unchanged, duplicate)
         self.state_writers: list[Callable] = []  # what a source's poll leaves, written with the next commit
         self.counts = {"coded": 0, "skipped": 0, "failed": 0, "unchanged": 0, "duplicate": 0, "events": 0}
-        con = store.connection
+        self.stored: dict[str | None, int] = {}  # source -> its articles queued to store (its health's count)
+        # URL -> (kind, status, listed date, etag, last_modified) of every page fetched before: what a poll
+        # skips, and what a conditional request sends
+        self.known: dict[str, tuple] = {}
         # (host, text hash) -> article id of every stored article page: "the same page under another URL"
         self.by_text: dict[tuple[str, str], str] = {}
         self.stored_hash: dict[str, str] = {}  # URL -> text hash of its stored article
-        for url, article_id, text_hash in con.execute(
-                "SELECT url, article_id, content_hash FROM pages WHERE kind = 'article' AND status = 'stored'"
+        for url, kind, status, listed, etag, modified, article_id, text_hash in store.connection.execute(
+                "SELECT url, kind, status, published, etag, last_modified, article_id, content_hash FROM pages"
                 ).fetchall():
-            self.stored_hash[url] = text_hash
-            self.by_text.setdefault((host_of(url), text_hash), article_id)
+            self.known[url] = (kind, status, listed, etag, modified)
+            if kind == "article" and status == "stored":
+                self.stored_hash[url] = text_hash
+                self.by_text.setdefault((host_of(url), text_hash), article_id)
 
     # ------------------------------------------------------------ decisions
 
@@ -116,6 +121,7 @@ class Recorder:
             item.date = published.date()  # the feed's date for the item, when the page gives none
         self.by_text[(host_of(address), text_hash)] = item.id
         self.stored_hash[url] = text_hash
+        self.stored[source] = self.stored.get(source, 0) + 1
         row.update(status="stored")
         self._queue(item, row)
 

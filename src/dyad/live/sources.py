@@ -128,8 +128,8 @@ def remove_sources(con: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> int:
     """Stop following these sources (what was stored from them stays). Returns how many were removed."""
     removed = 0
     for url in urls:
-        removed += con.execute("DELETE FROM sources WHERE url = ? OR url = ? RETURNING url",
-                               [url, canonical(url)]).fetchall().__len__()
+        removed += len(con.execute("DELETE FROM sources WHERE url = ? OR url = ? RETURNING url",
+                                   [url, canonical(url)]).fetchall())
     return removed
 
 

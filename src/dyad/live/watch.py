@@ -84,11 +84,11 @@ class Watcher:
 
     def __init__(self, store: Store, fetcher: Fetcher | None, *, archive=None, batch_size: int = BATCH_SIZE,
                  timeout: float | None = None, on_commit: Callable[[int], None] | None = None,
-                 on_article: Callable[[], None] | None = None, export_dir: Path | None = None,
+                 export_dir: Path | None = None,
                  every: dt.timedelta = dt.timedelta(minutes=15)):
         self.store, self.fetcher, self.archive = store, fetcher, archive
         self.export_dir, self.every = export_dir, every
-        self.batch_size, self.timeout, self.on_commit, self.on_article = batch_size, timeout, on_commit, on_article
+        self.batch_size, self.timeout, self.on_commit = batch_size, timeout, on_commit
         self.stopping = threading.Event()
         self.role = threading.local()  # what the current thread is fetching, for the archive's records
         self.polls = 0
@@ -143,7 +143,7 @@ class Watcher:
         started = time.monotonic()
         report = PollReport(number=self.polls, sources=len(due))
         recorder = Recorder(self.store, batch_size=self.batch_size, timeout=self.timeout, on_commit=self._committed)
-        known = self._known_pages()
+        known = recorder.known
         inbox: queue.Queue = queue.Queue(maxsize=4 * self.batch_size)
         by_host: dict[str, list[src.Source]] = defaultdict(list)
         for source in due:
@@ -180,12 +180,6 @@ class Watcher:
         if self.on_commit is not None:
             self.on_commit(batch)
 
-    def _known_pages(self) -> dict[str, tuple]:
-        """URL -> (kind, status, published, etag, last_modified) of every page fetched before."""
-        rows = self.store.connection.execute(
-            "SELECT url, kind, status, published, etag, last_modified FROM pages").fetchall()
-        return {r[0]: r[1:] for r in rows}
-
     # ------------------------------------------------------------ the main thread's side
 
     def _take(self, message: tuple, recorder: Recorder, report: PollReport) -> None:
@@ -213,19 +207,15 @@ class Watcher:
             recorder.page(url, source.url, fetched.body, final_url=fetched.final_url, published=link.published,
                           listed=link.latest, etag=fetched.headers.get("etag"),
                           last_modified=fetched.headers.get("last-modified"))
-            if self.on_article is not None:
-                self.on_article()
         if self.stopping.is_set() and recorder.pending:
             recorder.flush()  # a signal: what was fetched is coded and committed before the workers stop
 
     def _source_state(self, source: src.Source, listing_rows: list[PageRow], error: str | None, items: int,
                       recorder: Recorder) -> Callable:
-        stored_before = recorder.counts["coded"]
-
         def write(con) -> None:
+            # every article the listing sent is queued before this is written, so its count is complete
             write_pages(con, listing_rows)
-            src.record_poll(con, source, utcnow(), error=error, items=items,
-                            stored=recorder.counts["coded"] - stored_before)
+            src.record_poll(con, source, utcnow(), error=error, items=items, stored=recorder.stored.pop(source.url, 0))
         return write
 
     # ------------------------------------------------------------ a host thread's side

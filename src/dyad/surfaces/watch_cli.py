@@ -105,26 +105,38 @@ def sources_add(urls, db, label, language, interval, as_is, contact, delay, time
 @_DB
 def sources_list(db: str) -> None:
     """The sources and their health: last poll, last success, failures, items seen, articles stored."""
-    table = Table(box=None)
-    for column in ("source", "kind", "label", "every", "last poll", "last success", "failures", "items",
-                   "stored", "last error"):
-        table.add_column(column)
-    for row in _health(db):
-        table.add_row(*[_cell(value) for value in row])
-    console = stdout_console()
-    console.print(fit(table, console))
-
-
-def _health(db: str) -> list[tuple]:
     from dyad.corpus.store import Store
 
     store = Store(db, read_only=True)
     try:
-        return store.connection.execute(
-            "SELECT url, kind, label, interval_seconds, last_poll, last_success, consecutive_failures, items_seen, "
-            "articles_stored, last_error FROM sources ORDER BY url").fetchall()
+        table = _query_table(store.connection, *_HEALTH)
     finally:
         store.close()
+    console = stdout_console()
+    console.print(fit(table, console) if table else f"{db} follows no source: `dyad sources add URL --db {db}`")
+
+
+# each source's settings and health, as `sources list` and `status` show them
+_HEALTH = ("SELECT url, kind, label, interval_seconds, last_poll, last_success, consecutive_failures, items_seen, "
+           "articles_stored, last_error FROM sources ORDER BY url",
+           ("source", "kind", "label", "every", "last poll", "last success", "failures", "items", "stored",
+            "last error"))
+# every URL dyad watch did not store, with why
+_NOT_STORED = ("SELECT url, status, reason, fetched_at FROM pages WHERE status IN ('failed', 'disallowed') "
+               "ORDER BY status, url", ("url", "status", "reason", "when"))
+
+
+def _query_table(con, query: str, columns: tuple[str, ...], title: str | None = None) -> Table | None:
+    """A query's rows as a table (None when it has none)."""
+    rows = con.execute(query).fetchall()
+    if not rows:
+        return None
+    table = Table(title=title and f"{title} ({len(rows)})", box=None)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*[_cell(value) for value in row])
+    return table
 
 
 def _cell(value) -> str:
@@ -253,26 +265,11 @@ def watch_command(db: str, once: bool, archive_dir: Path | None, batch_size: int
 
 
 def print_watch_status(con, console) -> None:
-    """`dyad status`'s part for a watched store: each source's health and every URL that failed, with why."""
-    sources = con.execute("SELECT url, last_poll, last_success, consecutive_failures, items_seen, articles_stored, "
-                          "last_error FROM sources ORDER BY url").fetchall()
-    if not sources:
-        return
-    table = Table(title="sources", box=None)
-    for column in ("source", "last poll", "last success", "failures", "items", "stored", "last error"):
-        table.add_column(column)
-    for row in sources:
-        table.add_row(*[_cell(value) for value in row])
-    console.print(fit(table, console))
-    failed = con.execute("SELECT url, status, reason, fetched_at FROM pages WHERE status IN ('failed', 'disallowed') "
-                         "ORDER BY status, url").fetchall()
-    if failed:
-        table = Table(title=f"URLs not stored ({len(failed)})", box=None)
-        for column in ("url", "status", "reason", "when"):
-            table.add_column(column)
-        for row in failed:
-            table.add_row(*[_cell(value) for value in row])
-        console.print(fit(table, console))
+    """`dyad status`'s part for a watched store: each source's health and every URL not stored, with why."""
+    for query, columns, title in ((*_HEALTH, "sources"), (*_NOT_STORED, "URLs not stored")):
+        table = _query_table(con, query, columns, title)
+        if table is not None:
+            console.print(fit(table, console))
 
 
 def dyad_archives(paths) -> tuple[list[Path], tuple[str, ...]]:
