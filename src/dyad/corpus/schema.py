@@ -49,7 +49,7 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
     "article_batches": (("article_id", "VARCHAR"), ("batch", "BIGINT")),  # the last batch that wrote the article
     "event_batches": (("event_id", "VARCHAR"), ("batch", "BIGINT")),  # the first batch that stored the event
     # each coded article's MinHash LSH band keys (stories.band_keys), so new articles join stories without
-    # a regroup of the corpus (`Store.update_stories(changed)`)
+    # a regroup of the corpus (`Store.add(..., stories=True)`)
     "story_bands": (("article_id", "VARCHAR"), ("band", "INTEGER"), ("key", "VARCHAR")),
     # dyad watch: the feeds and sitemaps followed, with their health (dyad.live.sources)
     "sources": (("url", "VARCHAR"), ("kind", "VARCHAR"), ("site", "VARCHAR"), ("label", "VARCHAR"),

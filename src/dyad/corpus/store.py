@@ -164,7 +164,7 @@ class Store:
             also: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> int:
         """Write a batch in one transaction; re-adding an article replaces it (and its parse, when
         `parses` gives one). `stories`: the batch's articles join their stories in the same transaction
-        (`update_stories(changed)`), else a caller regroups later; `also(connection)` writes more in it
+        (`_join_stories`), else a caller regroups later (`update_stories`); `also(connection)` writes more in it
         (dyad watch's pages and sources). Returns the number of events written."""
         from dyad.knowledge import KNOWLEDGE_VERSION
 
@@ -220,17 +220,12 @@ class Store:
             raise
         self.connection.execute("COMMIT")
 
-    def update_stories(self, changed: Iterable[str] | None = None) -> int:
-        """Group coded articles into stories (near-duplicates); returns the number of stories with more
-        than one article. Without `changed`, the whole corpus is regrouped; with it, only the stories the
-        changed (new, replaced or removed) articles touch, which gives the same groups
-        (`_join_stories`). Either way the groups never depend on ingest order."""
-        if changed is None:
-            with self.transaction():
-                self._regroup(None)
-        else:
-            with self.transaction():
-                self._join_stories(list(changed))
+    def update_stories(self) -> int:
+        """Regroup every coded article into stories (near-duplicates); returns the number of stories with
+        more than one article. Whole-corpus, so the groups never depend on ingest order; a batch written
+        with `add(stories=True)` joins its stories without it, to the same groups (`_join_stories`)."""
+        with self.transaction():
+            self._regroup(None)
         return self.multi_article_stories()
 
     def _regroup(self, articles: list[str] | None) -> None:
