@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 for _name in ("article", "actors", "events", "quotes", "places", "actor_at", "national_objects", "dyad_errors",
               "dyad_warnings"):
@@ -26,16 +26,35 @@ def ends_paragraph(token: Token) -> bool:
     return "\n" in token.whitespace_ or (token.is_space and "\n" in token.text)
 
 
+def sentences(doc: Doc) -> list[Span]:
+    """The document's sentences; made once per document and cached on it (`doc.sents` walks the tokens
+    on every access)."""
+    cached = doc.user_data.get("dyad_sentences")
+    if cached is None:
+        cached = doc.user_data["dyad_sentences"] = list(doc.sents)
+    return cached
+
+
 def sentence_index_of(doc: Doc) -> list[int]:
     """Per token, the index of its sentence; computed once per document and cached on it."""
     cached = doc.user_data.get("dyad_sentence_index")
     if cached is None:
         cached = [0] * len(doc)
-        for index, sent in enumerate(doc.sents):
+        for index, sent in enumerate(sentences(doc)):
             for i in range(sent.start, sent.end):
                 cached[i] = index
         doc.user_data["dyad_sentence_index"] = cached
     return cached
+
+
+def doc_text(doc: Doc) -> str:
+    """The document's text: its article's, which the pipeline made it from, when that is the text (the same
+    length as the tokens span), else `doc.text`. spaCy rebuilds `doc.text` from every token on each access,
+    which on a whole article costs more than some stages (`python benchmarks/pipeline.py`)."""
+    article = doc._.article
+    if article is not None and len(doc) and len(article.text) == doc[-1].idx + len(doc[-1].text_with_ws):
+        return article.text
+    return doc.text
 
 
 def record_error(doc: Doc, stage: str, error: BaseException) -> None:

@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from dyad.extensions import ends_paragraph, record_error
+from dyad.extensions import sentences as all_sentences
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name} | {
@@ -332,7 +333,7 @@ class DateResolver:
                 verb = event.provenance.spans.get("verb")
                 if verb:
                     if sentences is None:
-                        sentences = list(doc.sents)
+                        sentences = all_sentences(doc)
                     if event.sentence_index < len(sentences):
                         sent = sentences[event.sentence_index]
                         i = sent.start + verb[0]
@@ -356,7 +357,7 @@ class DateResolver:
                     continue
                 if not found and published is not None:
                     if narrative is None:
-                        sentences = sentences or list(doc.sents)
+                        sentences = sentences or all_sentences(doc)
                         narrative = _narrative_days(sentences, published, expressions)
                     if (carried := narrative.get(event.sentence_index)) is not None:
                         event.date, event.date_method, event.date_precision = carried

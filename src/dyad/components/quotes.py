@@ -15,12 +15,14 @@ article by salience and agreement (`persons.py`). Single quotation marks count a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from dyad.components.arrays import where
 from dyad.components.persons import MAX_NAME_TOKENS, PEOPLE_KEY, ROLE_NOUNS, SUBJECTS, People, definite
-from dyad.extensions import record_error, sentence_index_of
+from dyad.extensions import doc_text, record_error, sentence_index_of, sentences
 from dyad.knowledge.tables import read_text
 from dyad.records import Actor, Quote
 
@@ -73,7 +75,7 @@ class QuoteExtractor:
         return doc
 
     def _extract(self, doc: Doc) -> list[Quote]:
-        text = doc.text
+        text = doc_text(doc)
         passages = []
         for start, end in _quotation_spans(text):
             while end > start and text[end - 1].isspace():
@@ -85,7 +87,7 @@ class QuoteExtractor:
         inside = set()
         for _, _, span in passages:
             inside.update(range(span.start, span.end))
-        context = _Context(doc, inside)
+        context = _Context(doc, inside, text)
         quotes: list[Quote] = []
         previous: tuple[int, _Speaker] | None = None
         for start, end, span in passages:
@@ -171,16 +173,18 @@ def _continues(text: str, previous_end: int, start: int) -> bool:
 class _Context:
     """Per-document lookups shared by all quotes of an article."""
 
-    def __init__(self, doc: Doc, inside: set[int]):
+    def __init__(self, doc: Doc, inside: set[int], text: str):
         self.doc = doc
         self.inside = inside
-        self.sents = list(doc.sents)
+        self.sents = sentences(doc)
         self.sentence_of = sentence_index_of(doc)
         self.actors = doc._.actors or []
         self.actor_at = doc._.actor_at or {}
-        self.text = doc.text  # doc.text and doc.ents are rebuilt on every access: read them once
+        self.text = text  # doc.text and doc.ents are rebuilt on every access: read them once
         self.ents = list(doc.ents)
         self.people = People(doc, inside, self.sents, self.sentence_of, self.ents)
+        # the only words that can credit a quote: a speech verb's lemma or "according" (to)
+        self.cue_words = sorted({*where(doc, "LEMMA", CUE_LEMMAS), *where(doc, "LOWER", ("according",))})
         doc.user_data[PEOPLE_KEY] = self.people  # the places stage asks who "he" is too: resolved once
         self.persons = self.people.persons
 
@@ -221,8 +225,11 @@ class _Context:
             candidates.append(first - 1)  # The minister said: (new paragraph) “...”
         best = None
         for index in candidates:
-            for token in self.sents[index]:
-                if token.i in self.inside:
+            sentence = self.sents[index]
+            low, high = bisect_left(self.cue_words, sentence.start), bisect_left(self.cue_words, sentence.end)
+            for i in self.cue_words[low:high]:
+                token = self.doc[i]
+                if i in self.inside:
                     continue
                 subject, according = None, False
                 if token.lemma_ in CUE_LEMMAS and token.pos_ in ("VERB", "AUX"):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy
 from spacy.tokens import Doc, Span
 
+from dyad.components.arrays import where
 from dyad.extensions import ends_paragraph
 from dyad.resources.gazetteer import COUNTRY, REGION, Gazetteer, load_gazetteer
 
@@ -83,13 +84,13 @@ def regions(doc: Doc, covered: set[int]) -> list[tuple[Span, str]]:
     a person's name is never a region."""
     gazetteer = load_gazetteer()
     out: list[tuple[Span, str]] = []
-    i = 0
-    while i < len(doc):
-        token = doc[i]
-        if token.pos_ != "PROPN" or i in covered or token.ent_type_ in _NOT_PLACES:
-            i += 1
+    proper = where(doc, "POS", ("PROPN",))
+    is_proper = set(proper)
+    done = 0  # tokens before this are read (a pair of proper nouns is read as one)
+    for i in proper:
+        if i < done or i in covered or doc[i].ent_type_ in _NOT_PLACES:
             continue
-        pair = i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN" and i + 1 not in covered
+        pair = i + 1 in is_proper and i + 1 not in covered
         for width in ((2, 1) if pair else (1,)):
             country = region_country(gazetteer, doc[i:i + width].text)
             if country:
@@ -97,7 +98,7 @@ def regions(doc: Doc, covered: set[int]) -> list[tuple[Span, str]]:
                 break
         else:
             width = 1
-        i += width
+        done = i + width
     return out
 
 

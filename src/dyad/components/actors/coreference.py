@@ -13,6 +13,7 @@ from typing import Protocol
 
 from spacy.tokens import Doc, Token
 
+from dyad.components.arrays import where
 from dyad.records import Actor
 
 _CONTENT = frozenset({"NOUN", "PROPN", "ADJ"})
@@ -78,8 +79,9 @@ def link_surnames(doc: Doc, mentions: list[MentionLike], actors: list[Actor], ac
     if not surnames:
         return
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    for token in doc:
-        if token.i in actor_at or token.i in covered or token.pos_ != "PROPN" or token.text not in surnames:
+    for i in where(doc, "ORTH", surnames):
+        token = doc[i]
+        if i in actor_at or i in covered or token.pos_ != "PROPN":
             continue
         if anchor_of(token).i != token.i:
             continue

@@ -14,6 +14,7 @@ from dyad.components.events.confidence import event_confidence
 from dyad.components.events.frame import DocFrame, Match
 from dyad.components.events.lexicon import root_set
 from dyad.components.events.roles import same_mention
+from dyad.extensions import sentences
 from dyad.knowledge import KNOWLEDGE_VERSION
 from dyad.records import Actor, Event, Plover, Provenance
 from dyad.resources.ontology import lookup
@@ -37,7 +38,7 @@ def assemble(frame: DocFrame, matches: list[Match]) -> list[Event]:
     article = doc._.article
     article_id = article.id if article is not None else ""
     sentence_of = frame.sentence_of
-    sents = list(doc.sents) if matches else []
+    sents = sentences(doc) if matches else []
     texts: dict[int, str] = {}  # sentence index -> its text, made once and shared by its events
     governments = _Governments(actors)
     events: list[Event] = []

@@ -39,6 +39,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from dyad.components.arrays import where
 from dyad.components.events.assemble import COERCE, STATE_SECTORS, VISIT, assemble, drop_consequences, drop_reported
 from dyad.components.events.frame import DocFrame, Match, build_frame
 from dyad.components.events.judgement import judgements
@@ -120,7 +121,8 @@ class EventCoder:
         lex = self.lexicon
         matches: list[Match] = []
         used_nouns: set[int] = set()
-        for token in doc:
+        for i in where(doc, "POS", ("VERB", "AUX", "ADJ")):
+            token = doc[i]
             lemma = token.lemma_
             # a complement of a frame ("X said Y must drop barriers") is a demand even when its own
             # verb has no rule
@@ -131,8 +133,9 @@ class EventCoder:
                 match = self._clause(frame, token, used_nouns)
                 if match is not None:
                     matches.append(match)
-        for token in doc:  # nominal events, once the verbs have claimed their objects
-            if token.pos_ == "NOUN" and token.i not in used_nouns and (rule := self._noun(token)) is not None:
+        for i in where(doc, "POS", ("NOUN",)):  # nominal events, once the verbs have claimed their objects
+            token = doc[i]
+            if i not in used_nouns and (rule := self._noun(token)) is not None:
                 match = self._nominal(frame, token, rule)
                 if match is not None:
                     matches.append(match)

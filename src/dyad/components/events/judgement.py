@@ -15,6 +15,7 @@ import functools
 from spacy.tokens import Doc, Span, Token
 
 from dyad.components.events.frame import DocFrame, Match
+from dyad.extensions import sentence_index_of, sentences
 
 # Statements that can carry a criticism: a plain statement (010) or a pessimistic comment (012); an
 # optimistic comment (013, "hope that ..."), a denial (016) or an expression of accord (019) cannot.
@@ -55,9 +56,11 @@ def judgements(frame: DocFrame, matches: list[Match]) -> list[Match]:
 def _reported(doc: Doc, verb: Token) -> list[Span]:
     """What a statement verb reports: its clausal complement and the quotations credited to it."""
     spans = [doc[c.left_edge.i: c.right_edge.i + 1] for c in verb.children if c.dep_ == "ccomp"]
-    sentence = verb.sent
+    sentence = sentences(doc)[sentence_index_of(doc)[verb.i]]
     for quote in doc._.quotes or ():
-        if quote.cue == verb.text and abs(quote.start - sentence.start_char) < 2 * len(sentence.text) + 1:
+        # the sentence's length in characters, as len(sentence.text), without building its text per quote
+        if quote.cue == verb.text and abs(quote.start - sentence.start_char) < 2 * (sentence.end_char -
+                                                                                      sentence.start_char) + 1:
             span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
             if span is not None and not any(s.start <= span.start < s.end for s in spans):
                 spans.append(span)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 from spacy.tokens import Doc
 
+from dyad.components.arrays import where
 from dyad.components.events.roles import PASSIVE_SUBJECT, SUBJECT
 from dyad.extensions import sentence_index_of
 from dyad.records import Actor
@@ -39,9 +40,9 @@ def resolve_pronouns(doc: Doc, actors: list[Actor], actor_at: dict[int, int], so
     persons = sorted(i for i in actor_at if doc[i].ent_type_ == "PERSON")
     if not persons:
         return
-    for token in doc:
-        if (token.lower_ not in _PERSON_PRONOUNS or token.pos_ != "PRON" or token.dep_ not in _PRONOUN_ROLES
-                or token.i in actor_at):
+    for i in where(doc, "LOWER", _PERSON_PRONOUNS):
+        token = doc[i]
+        if token.pos_ != "PRON" or token.dep_ not in _PRONOUN_ROLES or token.i in actor_at:
             continue
         if token.dep_ == "nsubj" and token.head.dep_ == "ccomp":
             continue  # "X said he would ...": the reporter (`sources_of`)

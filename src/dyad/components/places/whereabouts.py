@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from dyad.components.events.roles import governing_verb
 from dyad.components.persons import PEOPLE_KEY, SUBJECTS, People
 from dyad.components.quotes import CUE_LEMMAS
-from dyad.extensions import sentence_index_of
+from dyad.extensions import sentence_index_of, sentences
 from dyad.records import Place
 
 # Prepositions that put the subject of their verb somewhere ("said in", "spoke at"); "near", "outside"
@@ -81,7 +81,7 @@ class Whereabouts:
                 span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
                 if span is not None:
                     inside.update(range(span.start, span.end))
-            self._people = People(doc, inside, list(doc.sents), sentence_index_of(doc), list(doc.ents))
+            self._people = People(doc, inside, sentences(doc), sentence_index_of(doc), list(doc.ents))
         return self._people
 
     def _name(self, subject: Token | None) -> str | None:
