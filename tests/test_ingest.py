@@ -200,8 +200,9 @@ def test_warnings_are_stored_counted_by_status_and_kept_by_recode(tmp_path, nlp)
 
 
 def test_schema_page_names_every_table_view_and_version():
+    from dyad.corpus.aggregates import AGGREGATES, STATE
     from dyad.corpus.schema import META, SCHEMA, SCHEMA_VERSION, VIEWS
 
     page = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text()
-    assert all(f"`{name}`" in page for name in [*SCHEMA, *VIEWS, META])
+    assert all(f"`{name}`" in page for name in [*SCHEMA, *VIEWS, META, STATE, *(a.name for a in AGGREGATES)])
     assert f"\n| {SCHEMA_VERSION} | " in page  # the versions table names the current one

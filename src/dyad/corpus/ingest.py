@@ -164,20 +164,21 @@ def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: in
     started = time.perf_counter()
     store = Store(db, wait=wait)
     try:
-        for batch in store.stored_parses(batch_size):
-            results = []
-            for article, data in batch:
-                # the stored warnings less the coding's, which coding the article again gives again
-                article.warnings = [w for w in article.warnings if w != NO_DATE_WARNING]
-                doc = doc_from_bytes(data, nlp.vocab)
-                doc._.article = article
-                for stage in stages:
-                    doc = stage(doc)
-                results.append(result_from_doc(doc))
-            summary.read += len(results)
-            summary.tally(results, store.add(results), started)
-            if on_batch is not None:
-                on_batch(summary, len(results))
+        with store.deferred_aggregates():  # most of the store is rewritten: one rebuild at the end
+            for batch in store.stored_parses(batch_size):
+                results = []
+                for article, data in batch:
+                    # the stored warnings less the coding's, which coding the article again gives again
+                    article.warnings = [w for w in article.warnings if w != NO_DATE_WARNING]
+                    doc = doc_from_bytes(data, nlp.vocab)
+                    doc._.article = article
+                    for stage in stages:
+                        doc = stage(doc)
+                    results.append(result_from_doc(doc))
+                summary.read += len(results)
+                summary.tally(results, store.add(results), started)
+                if on_batch is not None:
+                    on_batch(summary, len(results))
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started
@@ -204,6 +205,7 @@ def load_parquet(folder: str | Path, db: str | Path, wait: float = WAIT_SECONDS)
     come from the export when the store held nothing else, else the whole store is regrouped.
     Parses are not in the export, so `recode` does not cover the loaded articles. An export made by
     an older dyad loads too: the columns it lacks stay NULL."""
+    from dyad.corpus import aggregates
     from dyad.corpus.schema import TABLES, columns
 
     folder = Path(folder)
@@ -231,6 +233,7 @@ def load_parquet(folder: str | Path, db: str | Path, wait: float = WAIT_SECONDS)
                 verb = "INSERT OR REPLACE" if table in ("events", "articles", "stories") else "INSERT"
                 con.execute(f"{verb} INTO {table} ({names}) SELECT {names} FROM {source}")
             con.execute("DROP TABLE loaded_ids")
+            aggregates.refresh(con)
         for status, n in con.execute(f"SELECT status, count(*) FROM {articles} GROUP BY 1").fetchall():
             if status in ("coded", "skipped", "failed"):
                 setattr(summary, status, n)

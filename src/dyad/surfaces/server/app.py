@@ -188,9 +188,16 @@ def _add_api(app: FastAPI, cache: ResultCache, coder: Coder) -> None:
     """The JSON API over events, articles, actors, quotes, places and stories, and the coder."""
 
     @app.get("/api/events", tags=["events"], summary="Events matching the filters, newest first, one page")
-    async def api_events(request: Request, filters: Filter, page: Page = 1, per_page: PerPage = PAGE_SIZE):
+    async def api_events(request: Request, filters: Filter, page: Page = 1, per_page: PerPage = PAGE_SIZE,
+                         after: Annotated[str | None, Query(
+                             max_length=200, description="the `next` of the previous page: the rows after it "
+                             "(keyset paging: a deep page costs what the first does; `page` is then ignored)")] = None):
         flt = filters.filter()
-        return await cache.answer(request, lambda con: queries.events(con, flt, page, per_page))
+        try:
+            queries.after_condition(after) if after else None
+        except ValueError as error:
+            raise HTTPException(422, str(error)) from None
+        return await cache.answer(request, lambda con: queries.events(con, flt, page, per_page, after))
 
     @app.get("/api/events/{event_id}", tags=["events"], summary="One event with its full record")
     def api_event(con: Con, event_id: str):
