@@ -185,6 +185,9 @@ def test_a_parquet_export_of_an_older_store_loads_into_a_current_one(fixtures, t
     assert summary.read == expected["articles"]
     loaded = Store(tmp_path / "loaded.duckdb", read_only=True)
     assert {t: loaded.count(t) for t in expected} == expected
+    from test_ingest import assert_aggregates_current
+
+    assert_aggregates_current(loaded.connection)  # loaded in bulk, aggregated once
     loaded.close()
 
 

@@ -147,14 +147,15 @@ def _total_and_bound(con, flt: EventFilter, where: str, params: list, scope: tup
         bound = con.execute(f"SELECT date FROM events WHERE {scoped} ORDER BY date DESC NULLS LAST LIMIT 1 OFFSET ?",
                             [*scoped_params, rank - 1]).fetchone()
         return total, bound[0] if bound else None
-    return con.execute(f"""
-        WITH days AS (SELECT date, sum(events) AS n, bool_and({scope[0]}) AS in_scope
-                      FROM {table} WHERE {where} GROUP BY date),
-             ranked AS (SELECT date, sum(n) OVER (ORDER BY date DESC NULLS LAST ROWS UNBOUNDED PRECEDING) AS upto
-                        FROM days WHERE in_scope)
-        SELECT (SELECT coalesce(sum(n), 0) FROM days),
-               (SELECT date FROM ranked WHERE upto >= ? ORDER BY date DESC NULLS LAST LIMIT 1)""",
-                       [*scope[1], *params, rank]).fetchone()
+    days = con.execute(f"SELECT date, sum(events) AS n, bool_and({scope[0]}) FROM {table} WHERE {where} "
+                       "GROUP BY date ORDER BY date DESC NULLS LAST", [*scope[1], *params]).fetchall()
+    total, upto, bound = 0, 0, None
+    for date, n, in_scope in days:  # a few thousand dates at most: summed here, not in a window query
+        total += n
+        if in_scope and bound is None:
+            upto += n
+            bound = date if upto >= rank else None
+    return total, bound
 
 
 def events(con, flt: EventFilter, page: int = 1, per_page: int = 50, after: str | None = None) -> dict:
