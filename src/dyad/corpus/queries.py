@@ -88,7 +88,7 @@ def dyad_series(con, source: str, target: str, period: str = "month", both_ways:
             FROM agg_dyad_days WHERE date IS NOT NULL AND {direction} GROUP BY 1),
         v AS (
             SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, sum(articles) AS articles
-            FROM agg_article_days WHERE date IS NOT NULL AND period IN (SELECT period FROM e) GROUP BY 1)
+            FROM agg_article_days WHERE date IS NOT NULL GROUP BY 1)
         SELECT e.*, coalesce(v.articles, 0) AS articles,
                round(100 * e.events / nullif(v.articles, 0), 3) AS per_100_articles
         FROM e LEFT JOIN v USING (period) ORDER BY e.period""", params)
