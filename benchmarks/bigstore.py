@@ -2,8 +2,9 @@
 
     python benchmarks/bigstore.py [--events 1000000] [--seed-articles 400] [--db PATH]
 
-1. Seed: real articles coded by `dyad ingest` (PolNeAR texts from ../shared when it is there, plus the
-   bundled examples and the server fixtures), kept in benchmarks/output/ and reused by later runs.
+1. Seed: real articles coded by `dyad ingest` (the 924 PolNeAR texts from ../shared when it is there,
+   with the outlet and date their file names give, plus the bundled examples and the server
+   fixtures), kept in benchmarks/output/ and reused by later runs.
 2. Copies: every coded seed article is copied until the events reach `--events`. Copy k of an article
    gets the id `ID~k`, a date shifted by a pseudo-random number of days within two years, a news
    source of 60, a small change to its text (a trailing update line), and new event ids; its events,
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -38,9 +40,24 @@ DAYS = 730  # copies' dates spread over two years around the seed's dates
 COPIED = ("events", "sentences", "actors", "quotes", "places")
 
 
+def polnear_records(limit: int) -> list[dict]:
+    """PolNeAR articles (US election news, 2016) with the outlet and publication date their file names give."""
+    from corpus import SHARED
+
+    folders = [SHARED / "gold/quotes/polnear/data" / split / "text" for split in ("dev", "train")]
+    files = [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("*.txt"))][:limit]
+    records = []
+    for i, f in enumerate(files):
+        outlet, _, rest = f.stem.partition("_")
+        day = rest[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", rest[:10]) else None
+        records.append({"id": f"p{i}", "text": f.read_text(encoding="utf-8", errors="replace"), "date": day,
+                        "source": outlet})
+    return records
+
+
 def seed_store(articles: int) -> Path:
     """A store of really coded articles, made once per size and reused."""
-    from corpus import SHARED, jsonl_feed, polnear_texts
+    from corpus import SHARED, jsonl_feed
 
     from dyad.article.readers import read_inputs
     from dyad.corpus.ingest import ingest
@@ -52,9 +69,7 @@ def seed_store(articles: int) -> Path:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     inputs = [str(p) for p in SEED_SOURCES]
     if shared:
-        records = [{"id": f"p{i}", "text": t, "date": "2016-10-15", "source": f"outlet{i % 12}"}
-                   for i, t in enumerate(polnear_texts(articles))]
-        inputs.append(str(jsonl_feed(records, OUTPUT)))
+        inputs.append(str(jsonl_feed(polnear_records(articles), OUTPUT)))
     print(f"coding the seed: {'PolNeAR texts, ' if shared else ''}examples and server fixtures ...", flush=True)
     ingest(read_inputs(inputs), path.with_suffix(".tmp.duckdb"), jobs=1)
     path.with_suffix(".tmp.duckdb").rename(path)
@@ -121,7 +136,8 @@ def build(db: Path, seed: Path, events: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--seed-articles", type=int, default=400, help="PolNeAR articles coded for the seed")
+    parser.add_argument("--seed-articles", type=int, default=1000,
+                        help="PolNeAR articles coded for the seed (there are 924: all of them)")
     parser.add_argument("--db", type=Path, default=OUTPUT / "bigstore.duckdb")
     args = parser.parse_args()
     seed = seed_store(args.seed_articles)
