@@ -6,6 +6,7 @@ import msgspec
 import pytest
 
 from dyad.components.actors import component as actors_component
+from dyad.components.actors import matching
 from dyad.components.actors.knowledge import build_actor_knowledge, knowledge_key, load_actor_knowledge
 from dyad.knowledge import cache
 
@@ -62,21 +63,21 @@ def test_the_actor_knowledge_key_hashes_its_tables(monkeypatch):
 def test_cached_actor_knowledge_and_patterns_equal_a_fresh_build(nlp, tmp_path, monkeypatch):
     monkeypatch.setenv("DYAD_CACHE_DIR", str(tmp_path))
     assert load_actor_knowledge() == build_actor_knowledge()
-    fresh = actors_component._tokenize(nlp, build_actor_knowledge())
-    first = actors_component.phrase_patterns(nlp, None)  # built and written
-    again = actors_component.phrase_patterns(nlp, None)  # read back
+    fresh = matching.tokenize(nlp, build_actor_knowledge())
+    first = matching.phrase_patterns(nlp, None)  # built and written
+    again = matching.phrase_patterns(nlp, None)  # read back
     assert first == fresh and again == fresh
     assert list(tmp_path.glob("actor-patterns-*.msgpack"))
 
 
 def test_another_tokenizer_gets_another_patterns_key(nlp):
-    assert actors_component._tokenizer_fingerprint(nlp.tokenizer) == actors_component._tokenizer_fingerprint(
+    assert matching.tokenizer_fingerprint(nlp.tokenizer) == matching.tokenizer_fingerprint(
         nlp.tokenizer)
     import spacy
 
     blank = spacy.blank("en")
     blank.tokenizer.add_special_case("UN-led", [{"ORTH": "UN"}, {"ORTH": "-led"}])
-    assert actors_component._tokenizer_fingerprint(blank.tokenizer) != actors_component._tokenizer_fingerprint(
+    assert matching.tokenizer_fingerprint(blank.tokenizer) != matching.tokenizer_fingerprint(
         nlp.tokenizer)
 
 

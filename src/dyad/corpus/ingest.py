@@ -16,7 +16,7 @@ from pathlib import Path
 
 import msgspec
 
-from dyad.corpus.store import WAIT_SECONDS, Store
+from dyad.corpus import WAIT_SECONDS
 from dyad.records import Article, Result
 
 # Articles per transaction: large enough that DuckDB's per-commit cost is noise beside coding time,
@@ -133,6 +133,8 @@ def ingest(items: Iterable[Article | Result], db: str | Path, *, jobs: int = 1, 
     """Code and store every new article of `items` (from `dyad.article.readers.read_inputs`) into `db`.
     `timeout`: seconds one article may take (`dyad.pipeline.parse`); `wait`: seconds to wait for a store
     another process is writing (`dyad.corpus.store.connect`)."""
+    from dyad.corpus.store import Store  # here, not at the top: the CLI reads BATCH_SIZE without DuckDB
+
     summary = IngestSummary()
     started = time.perf_counter()
     store = Store(db, wait=wait)
@@ -156,6 +158,7 @@ def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: in
 
     Event ids depend only on the article, sentence, tokens and codes, so an event that did not change
     keeps its id."""
+    from dyad.corpus.store import Store
     from dyad.pipeline import BEFORE_PARSER, NO_DATE_WARNING, load, result_from_doc
 
     nlp = load(dictionaries=tuple(dictionaries))
@@ -205,6 +208,7 @@ def load_parquet(folder: str | Path, db: str | Path, wait: float = WAIT_SECONDS)
     Parses are not in the export, so `recode` does not cover the loaded articles. An export made by
     an older dyad loads too: the columns it lacks stay NULL."""
     from dyad.corpus.schema import TABLES, columns
+    from dyad.corpus.store import Store
 
     folder = Path(folder)
     articles = _parquet_source(folder, "articles")

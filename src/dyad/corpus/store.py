@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from dyad.corpus import WAIT_SECONDS
 from dyad.corpus.schema import (
     BANDS_INDEX,
     META,
@@ -49,10 +50,6 @@ class StoreBusyError(StoreError):
 
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
-# Seconds a writing command (ingest, recode, migrate) waits for a store another process is writing
-# (`--wait`): long enough to ride out a short write (a `dyad migrate`, the end of an ingest), short enough
-# that a store held by a long ingest fails soon with its holder named. A setting, not tuned.
-WAIT_SECONDS = 10.0
 # the first pause between attempts to open a held store, doubled after each one up to the last
 FIRST_RETRY_SECONDS, LAST_RETRY_SECONDS = 0.05, 1.0
 

@@ -46,24 +46,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import msgspec
-import spacy
-from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
 from dyad.components.actors.context import Context, build_context, dateline_country, regions
 from dyad.components.actors.coreference import link_surnames, link_titles
-from dyad.components.actors.knowledge import (
-    INTERNATIONAL_SECTORS,
-    ActorEntry,
-    ActorKnowledge,
-    knowledge_key,
-    load_actor_knowledge,
-)
+from dyad.components.actors.knowledge import INTERNATIONAL_SECTORS, ActorEntry, ActorKnowledge, load_actor_knowledge
+from dyad.components.actors.matching import KnowledgeMatcher
 from dyad.extensions import record_error, sentence_index_of
-from dyad.knowledge.cache import cached, digest
 from dyad.records import Actor, ActorBasis
 
 # Dependency labels that tie a modifier to the noun it modifies inside one noun phrase.
@@ -79,15 +69,6 @@ _FORMER = frozenset({"former", "ex", "ex-", "ousted", "deposed", "exiled", "late
 # nouns that locate rather than name what is acted on: "on the Thai border" is a place
 _LOCATING_NOUNS = frozenset({"border", "borders", "frontier", "side", "coast", "shore", "waters", "soil"})
 _MAX_MODIFIER_HOPS = 8  # a guard on walking up modifier chains, not a tuned figure (no phrase is longer)
-
-
-def _by_ids(table: dict[str, list[ActorEntry]], patterns: list[list[int]]) -> dict[tuple[int, ...], list[ActorEntry]]:
-    by_ids: dict[tuple[int, ...], list[ActorEntry]] = {}
-    for (phrase, entries), ids in zip(table.items(), patterns, strict=True):
-        if tuple(ids) in by_ids:
-            raise ValueError(f"actor knowledge: {phrase!r} is another phrase's tokens; merge the two rows")
-        by_ids[tuple(ids)] = entries
-    return by_ids
 
 
 @dataclass
@@ -108,60 +89,14 @@ class _Mention:
     basis: ActorBasis = "name"  # how it was coded (`records.ActorBasis`)
 
 
-class _Patterns(msgspec.Struct, array_like=True):
-    """The knowledge's phrases as token attribute ids, in table order: LOWER for `phrases`, ORTH for
-    `exact_phrases` (what PhraseMatcher makes of a phrase's Doc)."""
-
-    lower: list[list[int]]
-    exact: list[list[int]]
-
-
-def _tokenizer_fingerprint(tokenizer) -> str:
-    """What decides how a phrase is cut into tokens: the special cases, the affix and URL patterns.
-    (A matcher that is not a compiled pattern gives a key that changes per process: no cache, no error.)"""
-
-    def pattern(function) -> str:
-        return str(getattr(getattr(function, "__self__", None), "pattern", repr(function)))
-
-    return repr((sorted(tokenizer.rules.items()), pattern(tokenizer.prefix_search), pattern(tokenizer.suffix_search),
-                 pattern(tokenizer.infix_finditer), pattern(tokenizer.token_match), pattern(tokenizer.url_match),
-                 tokenizer.faster_heuristics))
-
-
-def _tokenize(nlp: Language, knowledge: ActorKnowledge) -> _Patterns:
-    def ids(phrases, attr: str) -> list[list[int]]:
-        return [doc.to_array(attr).tolist() for doc in nlp.tokenizer.pipe(list(phrases))]
-
-    return _Patterns(lower=ids(knowledge.phrases, "LOWER"), exact=ids(knowledge.exact_phrases, "ORTH"))
-
-
-def phrase_patterns(nlp: Language, knowledge: ActorKnowledge | None) -> _Patterns:
-    """The phrases' token ids; for dyad's own knowledge from the disk cache (key: the knowledge's, spaCy's
-    version, the tokenizer's rules). Tokenizing ~5,300 phrases made ~4,400 new lexemes: ~0.2 s of a cold
-    `dyad code` (`python benchmarks/cold_start.py`)."""
-    if knowledge is not None:
-        return _tokenize(nlp, knowledge)
-    key = digest(extra=(knowledge_key(), spacy.__version__, _tokenizer_fingerprint(nlp.tokenizer)))
-    return cached("actor-patterns", key, _Patterns, lambda: _tokenize(nlp, load_actor_knowledge()))
-
-
 class ActorCoder:
     def __init__(self, nlp: Language, knowledge: ActorKnowledge | None = None):
-        patterns = phrase_patterns(nlp, knowledge)
+        self.phrase_matcher = KnowledgeMatcher(nlp, knowledge)
         knowledge = knowledge or load_actor_knowledge()
         self.heads = knowledge.heads
         self.agentive = knowledge.agentive
         self.facilities = knowledge.facilities
         self.places = knowledge.places
-        # One match key per matcher, and the entries by the matched ids: a key per phrase made a
-        # lexeme per phrase (PhraseMatcher.add), ~0.1 s of a cold start. No two phrases of a table
-        # share their ids (checked when the table is compiled, below), so a match finds the one phrase.
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.lower_entries = _by_ids(knowledge.phrases, patterns.lower)
-        self.exact_entries = _by_ids(knowledge.exact_phrases, patterns.exact)
-        self.matcher.add("dyad_actor", [list(ids) for ids in self.lower_entries if ids])
-        self.exact_matcher.add("dyad_actor", [list(ids) for ids in self.exact_entries if ids])
 
     def __call__(self, doc: Doc) -> Doc:
         try:
@@ -172,12 +107,7 @@ class ActorCoder:
         return doc
 
     def _matches(self, doc: Doc) -> list[tuple[int, int, list[ActorEntry]]]:
-        found = []
-        for matcher, attr, entries in ((self.matcher, LOWER, self.lower_entries),
-                                       (self.exact_matcher, ORTH, self.exact_entries)):
-            if hits := matcher(doc):
-                ids = doc.to_array(attr).tolist()
-                found += [(s, e, entries[tuple(ids[s:e])]) for _, s, e in hits]
+        found = self.phrase_matcher(doc)
         found.sort(key=lambda x: (x[0], x[0] - x[1]))  # longest first at each start
         kept, taken_until = [], -1
         for start, end, entries in found:
