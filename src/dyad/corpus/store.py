@@ -227,7 +227,7 @@ class Store:
 
     def _regroup(self, articles: list[str] | None) -> None:
         """Group `articles` (None: every coded article) from scratch, writing their band keys and stories."""
-        from dyad.corpus.stories import band_keys, group_stories
+        from dyad.corpus.stories import group_stories
 
         con = self.connection
         if articles is None:
@@ -240,13 +240,14 @@ class Store:
                                 "(SELECT id FROM regrouped)").fetchall()
             con.execute("DELETE FROM stories WHERE article_id IN (SELECT id FROM regrouped)")
             con.unregister("regrouped")
-        story = group_stories(texts)
+        bands: dict[str, list[str] | None] = {}
+        story = group_stories(texts, bands if articles is None else None)
         if story:
             con.register("batch_rows", pa.table({"article_id": list(story), "story_id": list(story.values())}))
             con.execute("INSERT INTO stories SELECT * FROM batch_rows")
             con.unregister("batch_rows")
         if articles is None:
-            self._write_bands({article_id: band_keys(text) for article_id, text in texts})
+            self._write_bands({article_id: bands[article_id] for article_id, _ in texts})
 
     def _write_bands(self, keys: dict[str, list[str] | None]) -> None:
         rows = [(article_id, band, key) for article_id, bands in keys.items() for band, key in enumerate(bands or ())]
