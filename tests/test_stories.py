@@ -69,3 +69,15 @@ def test_stories_kept_current_batch_by_batch_equal_a_full_regroup():
     assert stories()["b"] == stories()["z"] == "b" and stories()["m"] == stories()["k"] == stories()["q"] == "k"
     assert store.count("story_bands") == 5 * 37  # every coded article's band keys are kept
     store.close()
+
+
+def test_grouping_gives_each_articles_band_keys_from_the_same_signature():
+    from dyad.corpus.stories import band_keys, group_stories
+
+    texts = [("b", "Police arrested four protesters in Paris on Monday, the French government said today."),
+             ("a", "Police arrested four protesters in Paris on Monday, the French government said."),
+             ("c", "..."), ("d", "Floods hit the north of the country after a week of heavy rain, officials said.")]
+    bands: dict = {}
+    assert group_stories(texts, bands) == group_stories(texts)
+    assert bands == {article_id: band_keys(text) for article_id, text in texts}
+    assert bands["c"] is None and len(bands["a"]) > 1

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from dyad.corpus import aggregates
+from dyad.corpus import WAIT_SECONDS, aggregates
 from dyad.corpus.schema import (
     ARTICLE_INDEXES,
     BANDS_INDEX,
@@ -51,10 +51,6 @@ class StoreBusyError(StoreError):
 
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
-# Seconds a writing command (ingest, recode, migrate) waits for a store another process is writing
-# (`--wait`): long enough to ride out a short write (a `dyad migrate`, the end of an ingest), short enough
-# that a store held by a long ingest fails soon with its holder named. A setting, not tuned.
-WAIT_SECONDS = 10.0
 # the first pause between attempts to open a held store, doubled after each one up to the last
 FIRST_RETRY_SECONDS, LAST_RETRY_SECONDS = 0.05, 1.0
 
@@ -264,7 +260,7 @@ class Store:
 
     def _regroup(self, articles: list[str] | None) -> None:
         """Group `articles` (None: every coded article) from scratch, writing their band keys and stories."""
-        from dyad.corpus.stories import band_keys, group_stories
+        from dyad.corpus.stories import group_stories
 
         con = self.connection
         if articles is None:
@@ -277,13 +273,14 @@ class Store:
                                 "(SELECT id FROM regrouped)").fetchall()
             con.execute("DELETE FROM stories WHERE article_id IN (SELECT id FROM regrouped)")
             con.unregister("regrouped")
-        story = group_stories(texts)
+        bands: dict[str, list[str] | None] = {}
+        story = group_stories(texts, bands if articles is None else None)
         if story:
             con.register("batch_rows", pa.table({"article_id": list(story), "story_id": list(story.values())}))
             con.execute("INSERT INTO stories SELECT * FROM batch_rows")
             con.unregister("batch_rows")
         if articles is None:
-            self._write_bands({article_id: band_keys(text) for article_id, text in texts})
+            self._write_bands({article_id: bands[article_id] for article_id, _ in texts})
 
     def _write_bands(self, keys: dict[str, list[str] | None]) -> None:
         rows = [(article_id, band, key) for article_id, bands in keys.items() for band, key in enumerate(bands or ())]

@@ -58,8 +58,10 @@ def _find(parent: dict[str, str], x: str) -> str:
     return x
 
 
-def group_stories(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """(article id, text) pairs -> story id per article (the smallest id of its connected group)."""
+def group_stories(texts: Iterable[tuple[str, str]], bands: dict[str, list[str] | None] | None = None) -> dict[str, str]:
+    """(article id, text) pairs -> story id per article (the smallest id of its connected group). With
+    `bands`, each article's `band_keys` go there too, from the same signature (a regroup needs both, and
+    the signatures are most of its time)."""
     sets: dict[str, set[str]] = {}
     signatures: dict[str, MinHash] = {}
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
@@ -68,6 +70,8 @@ def group_stories(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
         if sets[article_id]:
             signatures[article_id] = signature(sets[article_id])
             lsh.insert(article_id, signatures[article_id])
+        if bands is not None:
+            bands[article_id] = _bands(signatures[article_id]) if sets[article_id] else None
     parent = {a: a for a in sets}
     for article_id, own in sets.items():
         if not own:
@@ -88,10 +92,14 @@ def bands_of(shingle_set: set[str]) -> list[str]:
     """The LSH band keys (hex, band i at position i) of a non-empty shingle set: exactly the keys
     datasketch's MinHashLSH files it under for `LSH_THRESHOLD`/`NUM_PERM`, so two articles are LSH
     candidates when they share one. The store keeps them (`story_bands`); `dyad spark` joins on them."""
+    return _bands(signature(shingle_set))
+
+
+def _bands(minhash: MinHash) -> list[str]:
     global _LSH
     if _LSH is None:
         _LSH = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    values = signature(shingle_set).hashvalues
+    values = minhash.hashvalues
     return [_LSH._H(values[start:end]).hex() for start, end in _LSH.hashranges]
 
 
