@@ -8,7 +8,9 @@
 2. Copies: every coded seed article is copied until the events reach `--events`. Copy k of an article
    gets the id `ID~k`, a date shifted by a pseudo-random number of days within two years, a news
    source of 60, a small change to its text (a trailing update line), and new event ids; its events,
-   sentences, actors, quotes and places go with it. Copies come in blocks of four: a third of the
+   sentences, actors, quotes and places go with it. Rows are written in publication order, as `dyad
+   watch` or an ingest of a chronological archive writes them (`--order random` shuffles them: the
+   worst case for the events' date-ordered scans). Copies come in blocks of four: a third of the
    blocks are wire copies (dates within four days, one story, as near-duplicates are grouped), the
    rest are four unrelated articles (a story each).
 3. The store's aggregates (`dyad.corpus.aggregates`) are built as a store's open rebuilds them when they lag.
@@ -76,7 +78,7 @@ def seed_store(articles: int) -> Path:
     return path
 
 
-def build(db: Path, seed: Path, events: int) -> dict:
+def build(db: Path, seed: Path, events: int, chronological: bool = True) -> dict:
     """Copy the seed's coded articles into `db` until it holds `events` events."""
     from dyad.corpus.store import Store
 
@@ -95,12 +97,16 @@ def build(db: Path, seed: Path, events: int) -> dict:
         WITH c AS (SELECT a.id AS seed_id, k, k // {BLOCK} AS block,
                           hash(a.id || '|' || (k // {BLOCK})) % 3 = 0 AS wire
                    FROM seed.articles a, range(?) r(k) WHERE a.status = 'coded')
+        SELECT c.*, a.date + shift AS published FROM (
         SELECT seed_id, k, seed_id || '~' || k AS id,
                CAST(CASE WHEN wire THEN hash(seed_id || '|' || block) % {DAYS} + k % {BLOCK}
                          ELSE hash(seed_id || '|' || k) % {DAYS} END AS INTEGER) - {DAYS // 2} AS shift,
                CASE WHEN wire THEN seed_id || '~' || (block * {BLOCK}) ELSE seed_id || '~' || k END AS story_id,
                'outlet' || (hash(seed_id || '#' || k) % {SOURCES}) AS source
-        FROM c""", [copies])
+        FROM c) c JOIN seed.articles a ON a.id = c.seed_id""", [copies])
+    # the order rows are written in: by publication date, as `dyad watch` or a chronological ingest writes
+    # them, or shuffled (an archive ingested in no order: the worst case for date-ordered scans)
+    order = "c.published NULLS FIRST, c.id" if chronological else "hash(c.id)"
     columns = {t: [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()] for t in ("articles", *COPIED)}
     changed = {
         "articles": {"id": "c.id", "date": "s.date + c.shift", "source": "c.source", "url":
@@ -113,7 +119,8 @@ def build(db: Path, seed: Path, events: int) -> dict:
         key = "id" if table == "articles" else "article_id"
         select = ", ".join(changed.get(table, {}).get(col, "c.id" if col == "article_id" else "s." + col)
                            for col in columns[table])
-        con.execute(f"INSERT INTO {table} SELECT {select} FROM seed.{table} s JOIN copies c ON c.seed_id = s.{key}")
+        con.execute(f"INSERT INTO {table} SELECT {select} FROM seed.{table} s JOIN copies c ON c.seed_id = s.{key} "
+                    f"ORDER BY {order}, s.rowid")
     con.execute("INSERT INTO stories SELECT id, story_id FROM copies")
     con.execute("INSERT INTO batches VALUES (1, now(), (SELECT count(*) FROM articles), (SELECT count(*) FROM events))")
     con.execute("INSERT INTO article_batches SELECT id, 1 FROM articles")
@@ -139,10 +146,14 @@ def main() -> None:
     parser.add_argument("--seed-articles", type=int, default=1000,
                         help="PolNeAR articles coded for the seed (there are 924: all of them)")
     parser.add_argument("--db", type=Path, default=OUTPUT / "bigstore.duckdb")
+    parser.add_argument("--order", choices=("published", "random"), default="published",
+                        help="rows written in publication order (as dyad watch writes them) or shuffled")
     args = parser.parse_args()
     seed = seed_store(args.seed_articles)
-    figures = build(args.db, seed, args.events)
-    print(f"{figures['db']}: {figures['bytes'] / 2**20:,.0f} MB on disk, built in {figures['seconds']} s "
+    figures = build(args.db, seed, args.events, chronological=args.order == "published")
+    figures["order"] = args.order
+    print(f"{figures['db']} ({args.order} order): {figures['bytes'] / 2**20:,.0f} MB on disk, "
+          f"built in {figures['seconds']} s "
           f"(aggregates {figures['aggregate_seconds']} s); {figures['copies']} copies of {figures['seed_events']:,} "
           f"seed events; dates {figures['first_date']} to {figures['last_date']}")
     for table, n in figures["rows"].items():
