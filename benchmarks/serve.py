@@ -96,13 +96,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int, cache_size: int) -> tuple[subprocess.Popen, float]:
+def start_server(db: Path, port: int, cache_size: int, workers: int = 1) -> tuple[subprocess.Popen, float]:
     """The server in a fresh process, and the seconds from its start to the first 200 on `/`."""
     code = ("import sys; from dyad.surfaces.server import serve; "
             "serve(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]), cache_size=int(sys.argv[3]), "
-            "log_level='warning', access_log=False, timeout_keep_alive=60)")
+            "workers=int(sys.argv[4]), log_level='warning', access_log=False, timeout_keep_alive=60)")
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", code, str(db), str(port), str(cache_size)])
+    process = subprocess.Popen([sys.executable, "-c", code, str(db), str(port), str(cache_size), str(workers)])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -201,6 +201,7 @@ def main() -> int:
     parser.add_argument("--cache-size", type=int, default=CACHE_SIZE,
                         help="The server's answer cache (the default of `dyad serve`); 0 measures every query.")
     parser.add_argument("--keep", action="store_true", help="Keep the store (printed) instead of deleting it.")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (`dyad serve --workers`)")
     parser.add_argument("--db", type=Path, help="An existing store to serve (benchmarks/bigstore.py), not built here.")
     args = parser.parse_args()
 
@@ -215,7 +216,7 @@ def main() -> int:
           f"{store['last_date']} (from {store['seed_events']} coded events; built in {store['build_seconds']} s)")
     port = free_port()
     before = resource.getrusage(resource.RUSAGE_SELF)
-    server, start_seconds = start_server(db, port, args.cache_size)
+    server, start_seconds = start_server(db, port, args.cache_size, args.workers)
     try:
         run = asyncio.run(load(f"http://127.0.0.1:{port}", args.clients, args.seconds, args.seed,
                                store["first_date"], store["last_date"]))
@@ -235,13 +236,15 @@ def main() -> int:
         "p99_ms": round(percentile(everything, 99), 1), "max_ms": round(max(everything, default=0), 1),
         "by_kind": {k: {"requests": len(v), "p50_ms": round(percentile(v, 50), 1),
                         "p99_ms": round(percentile(v, 99), 1)} for k, v in sorted(run["latencies"].items())},
-        **cpu, "cache_size": args.cache_size, "cpus": os.cpu_count(), "target_p99_ms": TARGET_P99_MS,
+        **cpu, "cache_size": args.cache_size, "workers": args.workers, "cpus": os.cpu_count(),
+        "target_p99_ms": TARGET_P99_MS,
     }
     summary["start_to_first_page_s"] = round(start_seconds, 2)
     summary["weights"] = WEIGHTS
     passed = summary["errors"] == 0 and summary["p99_ms"] <= TARGET_P99_MS and start_seconds <= TARGET_START_S
     summary["passed"] = passed
-    print(f"server answer cache: {args.cache_size or 'off'}; CPU seconds: server {cpu['server_cpu_seconds']}, "
+    print(f"server answer cache: {args.cache_size or 'off'}, {args.workers} worker process(es); "
+          f"CPU seconds: server {cpu['server_cpu_seconds']}, "
           f"load generator {cpu['load_generator_cpu_seconds']}; load average {os.getloadavg()[0]:.1f}")
     print(f"server start to the first 200 on /: {start_seconds:.2f} s (target <= {TARGET_START_S:.0f} s)")
     print(f"{summary['requests']} requests in {summary['seconds']} s from {args.clients} clients "

@@ -262,6 +262,48 @@ def test_serve_command_defaults_to_loopback():
     assert "127.0.0.1" in output and "--port" in output
 
 
+def test_serve_with_two_worker_processes_answers_from_both(store):
+    """`dyad serve --workers 2`: two worker processes, each reading the store, answer on one port."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "dyad.surfaces.cli", "serve", "--db", str(store), "--port",
+                               str(port), "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def workers() -> int:  # the server's child processes that have the store open
+        count = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == server.pid and any(
+                        str(store) in str(fd.readlink()) for fd in (stat.parent / "fd").iterdir()):
+                    count += 1
+            except (OSError, ValueError, IndexError):
+                continue
+        return count
+
+    try:
+        answered, deadline = 0, time.monotonic() + 60
+        while answered < 20 and time.monotonic() < deadline:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/api/events?source=TUR", timeout=5).json()["total"] >= 3
+                answered += 1
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read().decode()
+                time.sleep(0.2)
+        assert answered == 20 and workers() == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def test_an_articles_warnings_show_escaped_on_its_page_and_in_its_json(tmp_path):
     from dyad.corpus.store import Store
     from dyad.records import Article, Result

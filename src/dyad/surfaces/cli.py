@@ -401,12 +401,15 @@ def places(paths: tuple[str, ...], date: dt.date | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default serves this machine only.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
-def serve_command(db: str, host: str, port: int) -> None:
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True,
+              help="Server processes, each reading the store: about one per core for many users at once.")
+def serve_command(db: str, host: str, port: int, workers: int) -> None:
     """A web explorer and a JSON API over a store (FastAPI on uvicorn); OpenAPI schema at /openapi.json.
 
     \b
     Examples:
       dyad serve --db dyad.duckdb            # then open http://127.0.0.1:8000/
+      dyad serve --db big.duckdb --workers 2 # one process per core
       curl -s 'http://127.0.0.1:8000/api/events?source=TUR&target=GRC'
     """
     from dyad.corpus.store import StoreBusyError
@@ -416,7 +419,7 @@ def serve_command(db: str, host: str, port: int) -> None:
         stderr.print(f"dyad: serving on {host}: anyone who can reach it can read the store and code text",
                      markup=False)
     try:
-        serve(db, host=host, port=port)  # a store of another version: DyadGroup says what to do
+        serve(db, host=host, port=port, workers=workers)  # a store of another version: DyadGroup says what to do
     except StoreBusyError as error:  # DuckDB lets no other process read a store being written
         raise click.ClickException(f"{error}. To explore a store while `dyad watch` writes it, serve it from "
                                    "the watcher: dyad watch --serve") from None

@@ -401,8 +401,27 @@ def _parse_form_date(value: str) -> dt.date | None:
 
 
 def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, cache_size: int = CACHE_SIZE,
-          **uvicorn_options) -> None:
-    """Run the application with uvicorn (blocking)."""
+          workers: int = 1, **uvicorn_options) -> None:
+    """Run the application with uvicorn (blocking). `workers` > 1: as many processes, each with the store
+    open read-only (DuckDB allows many readers) and its own interpreter, so requests no longer take turns
+    at one process's GIL (a single process used 1.1 of 2 cores under benchmarks/serve.py's load)."""
+    import os
+
     import uvicorn
 
-    uvicorn.run(create_app(db, cache_size=cache_size), host=host, port=port, **uvicorn_options)
+    if workers <= 1:
+        uvicorn.run(create_app(db, cache_size=cache_size), host=host, port=port, **uvicorn_options)
+        return
+    Store(db, read_only=True).close()  # a store that cannot be served says so here, not in every worker
+    os.environ[_WORKER_STORE], os.environ[_WORKER_CACHE] = str(Path(db).resolve()), str(cache_size)
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port, **uvicorn_options)
+
+
+_WORKER_STORE, _WORKER_CACHE = "DYAD_SERVE_STORE", "DYAD_SERVE_CACHE_SIZE"
+
+
+def worker_app() -> FastAPI:
+    """The application of one `serve(..., workers=N)` process (uvicorn's factory; the store from the environment)."""
+    import os
+
+    return create_app(os.environ[_WORKER_STORE], cache_size=int(os.environ[_WORKER_CACHE]))
