@@ -230,9 +230,10 @@ class Store:
 
     def _regroup(self, articles: list[str] | None) -> None:
         """Group `articles` (None: every coded article) from scratch, writing their band keys and stories."""
-        from dyad.corpus.stories import band_keys, group_stories
+        from dyad.corpus import stories
 
         con = self.connection
+        anchors = None
         if articles is None:
             texts = con.execute("SELECT id, text FROM articles WHERE status = 'coded'").fetchall()
             con.execute("DELETE FROM stories")
@@ -242,14 +243,15 @@ class Store:
             texts = con.execute("SELECT id, text FROM articles WHERE status = 'coded' AND id IN "
                                 "(SELECT id FROM regrouped)").fetchall()
             con.execute("DELETE FROM stories WHERE article_id IN (SELECT id FROM regrouped)")
+            anchors = stories.bucket_anchors(con, "regrouped")  # a part of a big bucket pairs as the whole
             con.unregister("regrouped")
-        story = group_stories(texts)
+        story = stories.group_stories(texts, cap=stories.BUCKET_CAP, anchors=anchors)
         if story:
             con.register("batch_rows", pa.table({"article_id": list(story), "story_id": list(story.values())}))
             con.execute("INSERT INTO stories SELECT * FROM batch_rows")
             con.unregister("batch_rows")
         if articles is None:
-            self._write_bands({article_id: band_keys(text) for article_id, text in texts})
+            self._write_bands({article_id: stories.band_keys(text) for article_id, text in texts})
 
     def _write_bands(self, keys: dict[str, list[str] | None]) -> None:
         rows = [(article_id, band, key) for article_id, bands in keys.items() for band, key in enumerate(bands or ())]
