@@ -34,6 +34,7 @@ import time
 from collections.abc import Iterator
 
 from dyad.corpus.schema import SCHEMA, TABLES
+from dyad.corpus.stories import BUCKET_CAP
 
 # DuckDB column types (dyad.corpus.store.SCHEMA) -> Spark SQL types (pyspark.sql.types class names);
 # a DuckDB list (`VARCHAR[]`) is a Spark array of its element's type
@@ -41,6 +42,9 @@ SPARK_TYPES = {"VARCHAR": "StringType", "INTEGER": "IntegerType", "BIGINT": "Lon
                "DATE": "DateType", "JSON": "StringType", "BLOB": "BinaryType", "TIMESTAMPTZ": "TimestampType"}
 # the per-article MinHash row each coded article adds to the coded output (not a store table)
 MINHASH = "_minhash"
+# the rows carrying each coded article's parse (`parses` in the store; written to OUTPUT/parses.parquet)
+PARSES = "parses"
+STAGED_SCHEMA = "table string, payload string, doc binary"
 # Articles per `dyad.pipeline.process` call inside a partition, hence per Arrow batch out (process pipes
 # them to spaCy pipeline.BATCH_SIZE at a time, so this bounds the Results held, not the parse's memory).
 # A setting, not tuned: 64 since the first Spark job; `python benchmarks/spark.py --articles 1000` measures it.
@@ -51,6 +55,10 @@ ARROW_BATCH = 4 * CHUNK
 # Output files of each per-article table but `articles`: one per this many input partitions (articles,
 # the largest, keep one per partition). A setting against many small files, not tuned.
 PARTITIONS_PER_FILE = 4
+# Rows per events Parquet file at most (Spark's maxRecordsPerFile): a month folder holds one file per
+# this many events. An event row takes about 160 bytes in Parquet (the test corpus's events folder over
+# its rows), so files stay near 300 MB, within the 128 MB-1 GB that object stores and readers handle well.
+EVENTS_PER_FILE = 2_000_000
 # A bound on min-label propagation, not a tuned value: wire-copy groups converge in 3-5 rounds.
 MAX_PROPAGATION_ROUNDS = 100
 
@@ -98,47 +106,59 @@ def _item(kind: str, data: str, origin: str):
     return from_text(data, origin)
 
 
-def code_rows(kinds: list[str], datas: list[str], origins: list[str]) -> tuple[list[str], list[bytes]]:
-    """Code a chunk of inputs; (table, payload JSON) per store row plus one `_minhash` row per coded
-    article. Plain Python (no Spark), so the test suite and the worker share it."""
+def code_rows(kinds: list[str], datas: list[str], origins: list[str]) -> tuple[list[str], list[str], list]:
+    """Code a chunk of inputs: (tables, payloads, docs), one entry per store row (payload: the row as
+    JSON), one `_minhash` row per coded article, and one `parses` row per coded article (payload: its
+    id, doc: its parse as `dyad.corpus.ingest.code_batch` serialises it for `dyad recode`; docs are None
+    elsewhere). Plain Python (no Spark), so the test suite and the worker share it."""
     import msgspec
 
+    from dyad.corpus.ingest import code_batch
     from dyad.corpus.schema import columns, rows_of
     from dyad.knowledge import KNOWLEDGE_VERSION
-    from dyad.pipeline import process
     from dyad.version import __version__
 
     versions = (__version__, KNOWLEDGE_VERSION)
     names = {table: columns(table) for table in TABLES}
+    encode = msgspec.json.Encoder().encode
     tables: list[str] = []
-    payloads: list[bytes] = []
+    payloads: list[str] = []
+    docs: list = []
     items = [_item(k, d, o) for k, d, o in zip(kinds, datas, origins, strict=True)]
-    for result in process(items):
+    results, parses = code_batch(items)
+    for result in results:
         for table, rows in rows_of(result, versions).items():
+            names_ = names[table]
             for row in rows:
                 tables.append(table)
-                payloads.append(msgspec.json.encode(dict(zip(names[table], row, strict=True))))
+                payloads.append(encode(dict(zip(names_, row, strict=True))).decode())
+                docs.append(None)
         if result.status == "coded":
-            row = minhash_row(result.article.id, result.article.text)
+            article_id = result.article.id
+            row = minhash_row(article_id, result.article.text)
             if row is not None:
                 tables.append(MINHASH)
-                payloads.append(msgspec.json.encode(row))
-    return tables, payloads
+                payloads.append(encode(row).decode())
+                docs.append(None)
+            if article_id in parses:
+                tables.append(PARSES)
+                payloads.append(article_id)
+                docs.append(parses[article_id])
+    return tables, payloads, docs
 
 
 def code_batches(batches: Iterator) -> Iterator:
-    """mapInArrow function: Arrow batches of (kind, data, origin) -> batches of (table, payload)."""
+    """mapInArrow function: Arrow batches of (kind, data, origin) -> batches of (table, payload, doc)."""
     import pyarrow as pa
 
     for batch in batches:
         columns_ = batch.to_pydict()
         for start in range(0, batch.num_rows, CHUNK):
             end = start + CHUNK
-            tables, payloads = code_rows(columns_["kind"][start:end], columns_["data"][start:end],
-                                         columns_["origin"][start:end])
-            yield pa.RecordBatch.from_arrays([pa.array(tables, pa.string()),
-                                              pa.array([p.decode() for p in payloads], pa.string())],
-                                             names=["table", "payload"])
+            tables, payloads, docs = code_rows(columns_["kind"][start:end], columns_["data"][start:end],
+                                               columns_["origin"][start:end])
+            yield pa.RecordBatch.from_arrays([pa.array(tables, pa.string()), pa.array(payloads, pa.string()),
+                                              pa.array(docs, pa.binary())], names=["table", "payload", "doc"])
 
 
 # ---------------------------------------------------------------- driver side
@@ -210,19 +230,37 @@ def table_frame(staged, table: str):
     return parsed.select("r.*")
 
 
-def stories(coded_articles, minhashes, max_iterations: int = MAX_PROPAGATION_ROUNDS):
+def candidate_pairs(minhashes, cap: int | None = BUCKET_CAP):
+    """(a, b) article id pairs, a < b, sharing an LSH band key: `dyad.corpus.stories.candidate_pairs`
+    over DataFrames. A bucket's `cap` (default `stories.BUCKET_CAP`) smallest ids are its anchors; every
+    member pairs with the anchors below it, so a bucket of n ids gives at most cap x n pairs (all pairs
+    when n <= cap), and one bucket of a million boilerplate texts cannot make the join quadratic.
+    `cap` None: every pair."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    bands = minhashes.select("article_id", F.posexplode("bands").alias("band", "key"))
+    anchors = bands
+    if cap is not None:
+        rank = F.row_number().over(Window.partitionBy("band", "key").orderBy("article_id"))
+        anchors = bands.withColumn("rank", rank).where(F.col("rank") <= cap).drop("rank")
+    left, right = bands.alias("l"), anchors.alias("r")
+    return (left.join(right, (F.col("l.band") == F.col("r.band")) & (F.col("l.key") == F.col("r.key"))
+                      & (F.col("l.article_id") > F.col("r.article_id")))
+            .select(F.col("r.article_id").alias("a"), F.col("l.article_id").alias("b")).distinct())
+
+
+def stories(coded_articles, minhashes, max_iterations: int = MAX_PROPAGATION_ROUNDS,
+            cap: int | None = BUCKET_CAP):
     """(article_id, story_id) for every coded article: `dyad.corpus.stories.group_stories` as DataFrame
-    operations. Candidates share one LSH band key; a pair is confirmed by exact shingle Jaccard >=
-    CONFIRM_JACCARD; story id = the smallest article id of the connected component."""
+    operations. Candidates share one LSH band key (`candidate_pairs`, bounded per bucket by `cap`); a
+    pair is confirmed by exact shingle Jaccard >= CONFIRM_JACCARD; story id = the smallest article id of
+    the connected component."""
     from pyspark.sql import functions as F
 
     from dyad.corpus.stories import CONFIRM_JACCARD
 
-    bands = minhashes.select("article_id", F.posexplode("bands").alias("band", "key"))
-    left, right = bands.alias("l"), bands.alias("r")
-    candidates = (left.join(right, (F.col("l.band") == F.col("r.band")) & (F.col("l.key") == F.col("r.key"))
-                            & (F.col("l.article_id") < F.col("r.article_id")))
-                  .select(F.col("l.article_id").alias("a"), F.col("r.article_id").alias("b")).distinct())
+    candidates = candidate_pairs(minhashes, cap)
     sets = minhashes.select("article_id", "shingles")
     pairs = (candidates.join(sets.withColumnRenamed("article_id", "a").withColumnRenamed("shingles", "sa"), "a")
              .join(sets.withColumnRenamed("article_id", "b").withColumnRenamed("shingles", "sb"), "b"))
@@ -273,6 +311,16 @@ def aggregated_events(events, articles, story_table):
                     "mentions", "articles", "sources", "stories", "first_mention"))
 
 
+def write_events(events, path: str) -> None:
+    """Events under `path/year=Y/month=M/`: one shuffle partition per month, so each month folder gets
+    one file (one per EVENTS_PER_FILE rows past that), however many input partitions coded it."""
+    from pyspark.sql import functions as F
+
+    months = events.withColumn("year", F.year("date")).withColumn("month", F.month("date")).repartition("year", "month")
+    (months.write.mode("overwrite").option("maxRecordsPerFile", EVENTS_PER_FILE)
+     .partitionBy("year", "month").parquet(path))
+
+
 def _delete(spark, path: str) -> None:
     jvm = spark._jvm
     target = jvm.org.apache.hadoop.fs.Path(path)
@@ -290,7 +338,7 @@ def run(spark, input_path: str, output: str, *, partitions: int | None = None, i
     partitions = partitions or max(2, spark.sparkContext.defaultParallelism)
     inputs = inputs.repartition(partitions)
     staging = f"{output}/_staging"
-    (inputs.mapInArrow(code_batches, "table string, payload string")
+    (inputs.mapInArrow(code_batches, STAGED_SCHEMA)
      .write.mode("overwrite").partitionBy("table").parquet(staging))
     coded_seconds = time.perf_counter() - started
     staged = spark.read.parquet(staging)
@@ -304,11 +352,13 @@ def run(spark, input_path: str, output: str, *, partitions: int | None = None, i
     for table in TABLES:
         writer = frames[table]
         if table == "events":
-            writer = writer.withColumn("year", F.year("date")).withColumn("month", F.month("date"))
-            writer.write.mode("overwrite").partitionBy("year", "month").parquet(f"{output}/events")
+            write_events(writer, f"{output}/events")
         else:
             writer.coalesce(max(1, partitions // PARTITIONS_PER_FILE) if table != "articles" else partitions) \
                 .write.mode("overwrite").parquet(f"{output}/{table}.parquet")
+    (staged.where(F.col("table") == PARSES).select(F.col("payload").alias("article_id"), "doc")
+     .dropDuplicates(["article_id"]).coalesce(partitions)
+     .write.mode("overwrite").parquet(f"{output}/{PARSES}.parquet"))
     written = {table: spark.read.parquet(f"{output}/{table}.parquet") for table in TABLES if table != "events"}
     written["events"] = spark.read.parquet(f"{output}/events").drop("year", "month")
     coded = written["articles"].where(F.col("status") == "coded")
