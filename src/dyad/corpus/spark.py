@@ -59,6 +59,16 @@ PARTITIONS_PER_FILE = 4
 # this many events. An event row takes about 160 bytes in Parquet (the test corpus's events folder over
 # its rows), so files stay near 300 MB, within the 128 MB-1 GB that object stores and readers handle well.
 EVENTS_PER_FILE = 2_000_000
+# Confirmed story pairs (edges) at most for connected components on the driver (union-find, one job)
+# rather than min-label propagation (a few Spark jobs a round, ~1 s each in local mode): a bound on
+# driver memory, ~200 bytes an edge in Python, so ~200 MB. Set by hand, not tuned.
+DRIVER_EDGES = 1_000_000
+# Spark SQL settings in local mode, where one machine's data is small beside the coding and each query's
+# fixed costs dominate what follows it. Whole-stage code generation compiles Java for every distinct
+# plan (~0.5-1 s each, ~a dozen plans a job): off, the tables phase of 60 PolNeAR articles on local[2]
+# took 6.2 s instead of 12.1 s (first pass, machine load ~5). Shuffle partitions: Spark's 200 mean
+# 200 map outputs per shuffle for a few MB; twice the cores instead (`session`). Settings, not tuned.
+LOCAL_CONF = {"spark.sql.codegen.wholeStage": "false"}
 # A bound on min-label propagation, not a tuned value: wire-copy groups converge in 3-5 rounds.
 MAX_PROPAGATION_ROUNDS = 100
 
@@ -180,6 +190,10 @@ def session(master: str | None = None, app: str = "dyad"):
                .config("spark.ui.showConsoleProgress", "false"))
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    if spark.sparkContext.master.startswith("local"):
+        for key, value in LOCAL_CONF.items():
+            spark.conf.set(key, value)
+        spark.conf.set("spark.sql.shuffle.partitions", str(2 * spark.sparkContext.defaultParallelism))
     return spark
 
 
@@ -250,24 +264,29 @@ def candidate_pairs(minhashes, cap: int | None = BUCKET_CAP):
             .select(F.col("r.article_id").alias("a"), F.col("l.article_id").alias("b")).distinct())
 
 
-def stories(coded_articles, minhashes, max_iterations: int = MAX_PROPAGATION_ROUNDS,
-            cap: int | None = BUCKET_CAP):
-    """(article_id, story_id) for every coded article: `dyad.corpus.stories.group_stories` as DataFrame
-    operations. Candidates share one LSH band key (`candidate_pairs`, bounded per bucket by `cap`); a
-    pair is confirmed by exact shingle Jaccard >= CONFIRM_JACCARD; story id = the smallest article id of
-    the connected component."""
+def _components(edges) -> dict[str, str]:
+    """Union-find over (a, b) edges: each vertex -> the smallest id of its component."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in parent}
+
+
+def _propagate_labels(edges, max_iterations: int):
+    """(id, label) by min-label propagation over the undirected edges (a, b): for edge sets too large
+    for the driver; each round a join and a group-by, wire-copy groups converge in 3-5 rounds."""
     from pyspark.sql import functions as F
 
-    from dyad.corpus.stories import CONFIRM_JACCARD
-
-    candidates = candidate_pairs(minhashes, cap)
-    sets = minhashes.select("article_id", "shingles")
-    pairs = (candidates.join(sets.withColumnRenamed("article_id", "a").withColumnRenamed("shingles", "sa"), "a")
-             .join(sets.withColumnRenamed("article_id", "b").withColumnRenamed("shingles", "sb"), "b"))
-    jaccard = (F.size(F.array_intersect("sa", "sb")).cast("double")
-               / F.size(F.array_union("sa", "sb")).cast("double"))
-    edges = pairs.where(jaccard >= F.lit(CONFIRM_JACCARD)).select("a", "b").localCheckpoint()
-    # min-label propagation over an undirected graph: label(v) = min(label(v), label(neighbours))
     both = edges.union(edges.select(F.col("b").alias("a"), F.col("a").alias("b"))).localCheckpoint()
     labels = both.select(F.col("a").alias("id")).distinct().withColumn("label", F.col("id")).localCheckpoint()
     for _ in range(max_iterations):
@@ -279,9 +298,34 @@ def stories(coded_articles, minhashes, max_iterations: int = MAX_PROPAGATION_ROU
         changed = updated.join(labels.withColumnRenamed("label", "old"), "id").where(F.col("label") != F.col("old"))
         labels = updated
         if changed.isEmpty():
-            break
+            return labels
+    raise RuntimeError(f"story grouping did not converge in {max_iterations} iterations")
+
+
+def stories(coded_articles, minhashes, max_iterations: int = MAX_PROPAGATION_ROUNDS,
+            cap: int | None = BUCKET_CAP, driver_edges: int = DRIVER_EDGES):
+    """(article_id, story_id) for every coded article: `dyad.corpus.stories.group_stories` as DataFrame
+    operations. Candidates share one LSH band key (`candidate_pairs`, bounded per bucket by `cap`); a
+    pair is confirmed by exact shingle Jaccard >= CONFIRM_JACCARD; story id = the smallest article id of
+    the connected component: found on the driver when there are at most `driver_edges` confirmed
+    pairs, else by min-label propagation (`_propagate_labels`)."""
+    from pyspark.sql import functions as F
+
+    from dyad.corpus.stories import CONFIRM_JACCARD
+
+    candidates = candidate_pairs(minhashes, cap)
+    sets = minhashes.select("article_id", "shingles")
+    pairs = (candidates.join(sets.withColumnRenamed("article_id", "a").withColumnRenamed("shingles", "sa"), "a")
+             .join(sets.withColumnRenamed("article_id", "b").withColumnRenamed("shingles", "sb"), "b"))
+    jaccard = (F.size(F.array_intersect("sa", "sb")).cast("double")
+               / F.size(F.array_union("sa", "sb")).cast("double"))
+    edges = pairs.where(jaccard >= F.lit(CONFIRM_JACCARD)).select("a", "b")
+    few = edges.limit(driver_edges + 1).collect()
+    if len(few) <= driver_edges:  # components on the driver: one job instead of a few per round
+        labels = edges.sparkSession.createDataFrame(sorted(_components((r["a"], r["b"]) for r in few).items()),
+                                                    "id string, label string")
     else:
-        raise RuntimeError(f"story grouping did not converge in {max_iterations} iterations")
+        labels = _propagate_labels(edges.localCheckpoint(), max_iterations)
     return (coded_articles.select(F.col("id").alias("article_id"))
             .join(labels.withColumnRenamed("id", "article_id"), "article_id", "left")
             .select("article_id", F.coalesce("label", "article_id").alias("story_id")))
@@ -341,40 +385,81 @@ def run(spark, input_path: str, output: str, *, partitions: int | None = None, i
     (inputs.mapInArrow(code_batches, STAGED_SCHEMA)
      .write.mode("overwrite").partitionBy("table").parquet(staging))
     coded_seconds = time.perf_counter() - started
-    staged = spark.read.parquet(staging)
+    phases = {"coding": coded_seconds}
+    mark = time.perf_counter()
 
+    def phase(name: str) -> None:
+        nonlocal mark
+        phases[name] = time.perf_counter() - mark
+        mark = time.perf_counter()
+
+    staged = spark.read.parquet(staging)
     frames = {table: table_frame(staged, table) for table in TABLES}
     # an article given twice is stored once, as `dyad ingest` does (its rows are identical)
     frames["articles"] = frames["articles"].dropDuplicates(["id"])
     frames["events"] = frames["events"].dropDuplicates(["event_id"])
     for table in ("sentences", "actors", "quotes", "places"):
         frames[table] = frames[table].dropDuplicates()
-    for table in TABLES:
-        writer = frames[table]
+
+    def write_table(table: str) -> None:
         if table == "events":
-            write_events(writer, f"{output}/events")
+            write_events(frames[table], f"{output}/events")
         else:
-            writer.coalesce(max(1, partitions // PARTITIONS_PER_FILE) if table != "articles" else partitions) \
+            frames[table].coalesce(max(1, partitions // PARTITIONS_PER_FILE) if table != "articles" else partitions) \
                 .write.mode("overwrite").parquet(f"{output}/{table}.parquet")
-    (staged.where(F.col("table") == PARSES).select(F.col("payload").alias("article_id"), "doc")
-     .dropDuplicates(["article_id"]).coalesce(partitions)
-     .write.mode("overwrite").parquet(f"{output}/{PARSES}.parquet"))
+
+    def write_parses() -> None:
+        (staged.where(F.col("table") == PARSES).select(F.col("payload").alias("article_id"), "doc")
+         .dropDuplicates(["article_id"]).coalesce(partitions)
+         .write.mode("overwrite").parquet(f"{output}/{PARSES}.parquet"))
+
+    def write_stories() -> None:
+        coded = frames["articles"].where(F.col("status") == "coded")
+        minhashes = table_frame(staged, MINHASH).dropDuplicates(["article_id"])
+        stories(coded, minhashes).write.mode("overwrite").parquet(f"{output}/stories.parquet")
+
+    # the tables, the parses and the stories are independent jobs: submitted together, one's planning and
+    # small tasks overlap another's, and a core idle in one job's last task serves the next
+    _together([lambda table=table: write_table(table) for table in TABLES] + [write_parses, write_stories])
+    phase("tables_and_stories")
     written = {table: spark.read.parquet(f"{output}/{table}.parquet") for table in TABLES if table != "events"}
     written["events"] = spark.read.parquet(f"{output}/events").drop("year", "month")
-    coded = written["articles"].where(F.col("status") == "coded")
-    minhashes = table_frame(staged, MINHASH).dropDuplicates(["article_id"])
-    story_table = stories(coded, minhashes)
-    story_table.write.mode("overwrite").parquet(f"{output}/stories.parquet")
     story_table = spark.read.parquet(f"{output}/stories.parquet")
-    aggregated_events(written["events"], written["articles"], story_table) \
-        .write.mode("overwrite").parquet(f"{output}/aggregated_events.parquet")
+    counts: dict = {}
+
+    def count_statuses() -> None:
+        counts["statuses"] = {row["status"]: row["count"]
+                              for row in written["articles"].groupBy("status").count().collect()}
+
+    def count_events() -> None:
+        counts["events"] = written["events"].count()
+
+    def count_stories() -> None:
+        counts["multi_article_stories"] = story_table.groupBy("story_id").count().where(F.col("count") > 1).count()
+
+    def write_aggregated() -> None:
+        aggregated_events(written["events"], written["articles"], story_table) \
+            .write.mode("overwrite").parquet(f"{output}/aggregated_events.parquet")
+
+    _together([write_aggregated, count_statuses, count_events, count_stories])
+    phase("aggregation")
     if not keep_staging:
         _delete(spark, staging)
-    statuses = {row["status"]: row["count"] for row in written["articles"].groupBy("status").count().collect()}
-    multi = story_table.groupBy("story_id").count().where(F.col("count") > 1).count()
-    return {"articles": sum(statuses.values()), **statuses, "events": written["events"].count(),
-            "multi_article_stories": multi, "coding_seconds": round(coded_seconds, 2),
+    statuses = counts["statuses"]
+    return {"articles": sum(statuses.values()), **statuses, "events": counts["events"],
+            "multi_article_stories": counts["multi_article_stories"], "coding_seconds": round(coded_seconds, 2),
+            **{f"{name}_seconds": round(seconds, 2) for name, seconds in phases.items() if name != "coding"},
             "seconds": round(time.perf_counter() - started, 2)}
+
+
+def _together(jobs: list) -> None:
+    """Run Spark jobs from driver threads at once (Spark schedules concurrent jobs; PySpark pins each
+    thread to its own JVM thread); the first error is raised."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
 
 
 def main(argv: list[str] | None = None) -> None:
