@@ -267,3 +267,23 @@ def test_story_guard_bounds_a_huge_bucket_and_keeps_the_groups(spark):
     propagated = stories(coded, minhashes, cap=4, driver_edges=0).collect()
     assert {row["article_id"]: row["story_id"] for row in propagated} == got
     assert {got[f"w{k:03d}"] for k in range(150)} == {"w000"}
+
+
+def test_an_article_given_twice_is_stored_once(spark, tmp_path):
+    from dyad.article.readers import read_inputs
+    from dyad.corpus.ingest import ingest
+    from dyad.corpus.spark import run
+
+    records = corpus(8, seed=3)[:6]
+    feed = tmp_path / "twice.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in [*records, records[2], records[4]]))
+    single = tmp_path / "twice.duckdb"
+    ingest(read_inputs([feed]), single)
+    summary = run(spark, str(feed), str(tmp_path / "out"), partitions=3)
+    assert summary["coded"] == 6
+    for sql in ("SELECT event_id, article_id, code FROM events", "SELECT id, status FROM articles",
+                "SELECT article_id, story_id FROM stories"):
+        assert _parquet(tmp_path / "out", sql) == _single(single, sql)
+    con = duckdb.connect()
+    assert con.execute(f"SELECT count(*), count(DISTINCT article_id) FROM read_parquet('{tmp_path}/out/"
+                       "parses.parquet/*.parquet')").fetchall() == [(6, 6)]

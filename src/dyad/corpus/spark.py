@@ -69,6 +69,12 @@ DRIVER_EDGES = 1_000_000
 # took 6.2 s instead of 12.1 s (first pass, machine load ~5). Shuffle partitions: Spark's 200 mean
 # 200 map outputs per shuffle for a few MB; twice the cores instead (`session`). Settings, not tuned.
 LOCAL_CONF = {"spark.sql.codegen.wholeStage": "false"}
+# The JVM's options in local mode (where this process starts it): the client compiler only and the serial
+# collector. A local job's JVM only moves rows between Python workers and Parquet, and on a few cores
+# the optimising compiler's and the parallel collector's threads compete with the workers for them.
+# Measured with `python benchmarks/spark.py --articles 8 --no-ingest` (fixed costs only, machine load
+# 4-7): CPU of the whole process tree 35.5 -> 22.9 s on local[1], 39.4 -> 24.8 s on local[2].
+LOCAL_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 # A bound on min-label propagation, not a tuned value: wire-copy groups converge in 3-5 rounds.
 MAX_PROPAGATION_ROUNDS = 100
 
@@ -185,6 +191,8 @@ def session(master: str | None = None, app: str = "dyad"):
     builder = SparkSession.builder.appName(app)
     if master:
         builder = builder.master(master)
+    if (master or "local").startswith("local") and launched_here:
+        builder = builder.config("spark.driver.extraJavaOptions", LOCAL_JAVA_OPTIONS)
     builder = (builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(ARROW_BATCH))
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.ui.showConsoleProgress", "false"))
@@ -395,11 +403,14 @@ def run(spark, input_path: str, output: str, *, partitions: int | None = None, i
 
     staged = spark.read.parquet(staging)
     frames = {table: table_frame(staged, table) for table in TABLES}
-    # an article given twice is stored once, as `dyad ingest` does (its rows are identical)
-    frames["articles"] = frames["articles"].dropDuplicates(["id"])
-    frames["events"] = frames["events"].dropDuplicates(["event_id"])
-    for table in ("sentences", "actors", "quotes", "places"):
-        frames[table] = frames[table].dropDuplicates()
+    # an article given twice is stored once, as `dyad ingest` does (its rows are identical); one small
+    # job finds out, and without duplicates the tables are written without a shuffle each
+    given_twice = frames["articles"].groupBy("id").count().where(F.col("count") > 1).limit(1).collect()
+    if given_twice:
+        frames["articles"] = frames["articles"].dropDuplicates(["id"])
+        frames["events"] = frames["events"].dropDuplicates(["event_id"])
+        for table in ("sentences", "actors", "quotes", "places"):
+            frames[table] = frames[table].dropDuplicates()
 
     def write_table(table: str) -> None:
         if table == "events":
@@ -409,13 +420,14 @@ def run(spark, input_path: str, output: str, *, partitions: int | None = None, i
                 .write.mode("overwrite").parquet(f"{output}/{table}.parquet")
 
     def write_parses() -> None:
-        (staged.where(F.col("table") == PARSES).select(F.col("payload").alias("article_id"), "doc")
-         .dropDuplicates(["article_id"]).coalesce(partitions)
-         .write.mode("overwrite").parquet(f"{output}/{PARSES}.parquet"))
+        parses = staged.where(F.col("table") == PARSES).select(F.col("payload").alias("article_id"), "doc")
+        parses = parses.dropDuplicates(["article_id"]) if given_twice else parses
+        parses.coalesce(partitions).write.mode("overwrite").parquet(f"{output}/{PARSES}.parquet")
 
     def write_stories() -> None:
         coded = frames["articles"].where(F.col("status") == "coded")
-        minhashes = table_frame(staged, MINHASH).dropDuplicates(["article_id"])
+        minhashes = table_frame(staged, MINHASH)
+        minhashes = minhashes.dropDuplicates(["article_id"]) if given_twice else minhashes
         stories(coded, minhashes).write.mode("overwrite").parquet(f"{output}/stories.parquet")
 
     # the tables, the parses and the stories are independent jobs: submitted together, one's planning and
