@@ -251,7 +251,8 @@ def test_story_guard_bounds_a_huge_bucket_and_keeps_the_groups(spark):
     """One wire story carried 150 times (every band bucket of 150 ids, cap 4) among other articles: the
     candidate pairs stay within cap x bucket size per bucket, and the stories equal group_stories's
     (capped or not: the copies are near-identical)."""
-    from dyad.corpus.spark import MINHASH_SCHEMA, candidate_pairs, minhash_row, stories
+    from dyad.corpus.spark import MINHASH_SCHEMA, minhash_row
+    from dyad.corpus.spark_stories import candidate_pairs, stories
     from dyad.corpus.stories import group_stories
 
     texts = _copies(150) + [(r["id"], r["text"]) for r in corpus(60, seed=5)[:58]]

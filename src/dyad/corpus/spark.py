@@ -7,20 +7,22 @@ Reading: JSONL (one article per line, as `dyad ingest` reads it), Parquet (colum
 `id`, `url`, `title`, `date`, `source`, `format`) or text/HTML files (one article per file), at any
 path Spark can read (local, HDFS, S3 ...).
 
-Coding: `mapInArrow` runs the library pipeline (`dyad.pipeline.process`) over each partition; the
-model and knowledge load once per Python worker (`dyad.pipeline.load` is cached per process). Each
-Result becomes its store rows (`dyad.corpus.store.rows_of`), emitted as `(table, payload JSON)` pairs next to
-one `_minhash` row per coded article (its LSH band keys and hashed 5-shingles). The pairs are staged
+Coding: `mapInArrow` runs the library pipeline (`dyad.corpus.ingest.code_batch`, as `dyad ingest` does)
+over each partition; the model and knowledge load once per Python worker (`dyad.pipeline.load` is
+cached per process). Each Result becomes its store rows (`dyad.corpus.store.rows_of`), emitted as
+`(table, payload JSON, doc)` rows next to one `_minhash` row per coded article (its LSH band keys and
+hashed 5-shingles) and one `parses` row (its parse, in `doc`, for `dyad recode`). The rows are staged
 once as Parquet, then split per table with `from_json` against Spark schemas derived from
 `dyad.corpus.store.SCHEMA`, so the column lists live in one place.
 
-Whole-corpus steps run as Spark operations, not per partition: stories (band self-join for
-candidates, exact shingle Jaccard to confirm, connected components by min-label propagation; the
-same parameters and seeds as `dyad.corpus.stories`, hence the same groups as `dyad ingest`) and the
-GDELT-style aggregation of the `aggregated_events` view.
+Whole-corpus steps run as Spark operations, not per partition: stories (`dyad.corpus.spark_stories`:
+band join for candidates, bounded per bucket as in `dyad.corpus.stories`, exact shingle Jaccard to
+confirm, connected components; the same parameters and seeds, hence the same groups as `dyad ingest`)
+and the GDELT-style aggregation of the `aggregated_events` view.
 
 Output (the layout of `dyad export --format parquet`): `OUTPUT/<table>.parquet` for articles,
-sentences, actors, quotes, places, stories and aggregated_events; `OUTPUT/events/year=Y/month=M/`.
+sentences, actors, quotes, places, stories, aggregated_events and parses; `OUTPUT/events/year=Y/month=M/`
+(one file per month folder, or per EVENTS_PER_FILE events).
 `dyad ingest --parquet OUTPUT --db X.duckdb` loads it into a store.
 """
 
@@ -34,7 +36,7 @@ import time
 from collections.abc import Iterator
 
 from dyad.corpus.schema import SCHEMA, TABLES
-from dyad.corpus.stories import BUCKET_CAP
+from dyad.corpus.spark_stories import stories
 
 # DuckDB column types (dyad.corpus.store.SCHEMA) -> Spark SQL types (pyspark.sql.types class names);
 # a DuckDB list (`VARCHAR[]`) is a Spark array of its element's type
@@ -59,10 +61,6 @@ PARTITIONS_PER_FILE = 4
 # this many events. An event row takes about 160 bytes in Parquet (the test corpus's events folder over
 # its rows), so files stay near 300 MB, within the 128 MB-1 GB that object stores and readers handle well.
 EVENTS_PER_FILE = 2_000_000
-# Confirmed story pairs (edges) at most for connected components on the driver (union-find, one job)
-# rather than min-label propagation (a few Spark jobs a round, ~1 s each in local mode): a bound on
-# driver memory, ~200 bytes an edge in Python, so ~200 MB. Set by hand, not tuned.
-DRIVER_EDGES = 1_000_000
 # Spark SQL settings in local mode, where one machine's data is small beside the coding and each query's
 # fixed costs dominate what follows it. Whole-stage code generation compiles Java for every distinct
 # plan (~0.5-1 s each, ~a dozen plans a job): off, the tables phase of 60 PolNeAR articles on local[2]
@@ -75,8 +73,6 @@ LOCAL_CONF = {"spark.sql.codegen.wholeStage": "false"}
 # Measured with `python benchmarks/spark.py --articles 8 --no-ingest` (fixed costs only, machine load
 # 4-7): CPU of the whole process tree 35.5 -> 22.9 s on local[1], 39.4 -> 24.8 s on local[2].
 LOCAL_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-# A bound on min-label propagation, not a tuned value: wire-copy groups converge in 3-5 rounds.
-MAX_PROPAGATION_ROUNDS = 100
 
 
 def spark_schema(table: str):
@@ -252,93 +248,6 @@ def table_frame(staged, table: str):
     return parsed.select("r.*")
 
 
-def candidate_pairs(minhashes, cap: int | None = BUCKET_CAP):
-    """(a, b) article id pairs, a < b, sharing an LSH band key: `dyad.corpus.stories.candidate_pairs`
-    over DataFrames. A bucket's `cap` (default `stories.BUCKET_CAP`) smallest ids are its anchors; every
-    member pairs with the anchors below it, so a bucket of n ids gives at most cap x n pairs (all pairs
-    when n <= cap), and one bucket of a million boilerplate texts cannot make the join quadratic.
-    `cap` None: every pair."""
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
-    bands = minhashes.select("article_id", F.posexplode("bands").alias("band", "key"))
-    anchors = bands
-    if cap is not None:
-        rank = F.row_number().over(Window.partitionBy("band", "key").orderBy("article_id"))
-        anchors = bands.withColumn("rank", rank).where(F.col("rank") <= cap).drop("rank")
-    left, right = bands.alias("l"), anchors.alias("r")
-    return (left.join(right, (F.col("l.band") == F.col("r.band")) & (F.col("l.key") == F.col("r.key"))
-                      & (F.col("l.article_id") > F.col("r.article_id")))
-            .select(F.col("r.article_id").alias("a"), F.col("l.article_id").alias("b")).distinct())
-
-
-def _components(edges) -> dict[str, str]:
-    """Union-find over (a, b) edges: each vertex -> the smallest id of its component."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in parent}
-
-
-def _propagate_labels(edges, max_iterations: int):
-    """(id, label) by min-label propagation over the undirected edges (a, b): for edge sets too large
-    for the driver; each round a join and a group-by, wire-copy groups converge in 3-5 rounds."""
-    from pyspark.sql import functions as F
-
-    both = edges.union(edges.select(F.col("b").alias("a"), F.col("a").alias("b"))).localCheckpoint()
-    labels = both.select(F.col("a").alias("id")).distinct().withColumn("label", F.col("id")).localCheckpoint()
-    for _ in range(max_iterations):
-        offered = (both.join(labels.withColumnRenamed("id", "a"), "a")
-                   .groupBy(F.col("b").alias("id")).agg(F.min("label").alias("offered")))
-        updated = (labels.join(offered, "id", "left")
-                   .select("id", F.least("label", F.coalesce("offered", "label")).alias("label"))
-                   .localCheckpoint())
-        changed = updated.join(labels.withColumnRenamed("label", "old"), "id").where(F.col("label") != F.col("old"))
-        labels = updated
-        if changed.isEmpty():
-            return labels
-    raise RuntimeError(f"story grouping did not converge in {max_iterations} iterations")
-
-
-def stories(coded_articles, minhashes, max_iterations: int = MAX_PROPAGATION_ROUNDS,
-            cap: int | None = BUCKET_CAP, driver_edges: int = DRIVER_EDGES):
-    """(article_id, story_id) for every coded article: `dyad.corpus.stories.group_stories` as DataFrame
-    operations. Candidates share one LSH band key (`candidate_pairs`, bounded per bucket by `cap`); a
-    pair is confirmed by exact shingle Jaccard >= CONFIRM_JACCARD; story id = the smallest article id of
-    the connected component: found on the driver when there are at most `driver_edges` confirmed
-    pairs, else by min-label propagation (`_propagate_labels`)."""
-    from pyspark.sql import functions as F
-
-    from dyad.corpus.stories import CONFIRM_JACCARD
-
-    candidates = candidate_pairs(minhashes, cap)
-    sets = minhashes.select("article_id", "shingles")
-    pairs = (candidates.join(sets.withColumnRenamed("article_id", "a").withColumnRenamed("shingles", "sa"), "a")
-             .join(sets.withColumnRenamed("article_id", "b").withColumnRenamed("shingles", "sb"), "b"))
-    jaccard = (F.size(F.array_intersect("sa", "sb")).cast("double")
-               / F.size(F.array_union("sa", "sb")).cast("double"))
-    edges = pairs.where(jaccard >= F.lit(CONFIRM_JACCARD)).select("a", "b")
-    few = edges.limit(driver_edges + 1).collect()
-    if len(few) <= driver_edges:  # components on the driver: one job instead of a few per round
-        labels = edges.sparkSession.createDataFrame(sorted(_components((r["a"], r["b"]) for r in few).items()),
-                                                    "id string, label string")
-    else:
-        labels = _propagate_labels(edges.localCheckpoint(), max_iterations)
-    return (coded_articles.select(F.col("id").alias("article_id"))
-            .join(labels.withColumnRenamed("id", "article_id"), "article_id", "left")
-            .select("article_id", F.coalesce("label", "article_id").alias("story_id")))
-
-
 def aggregated_events(events, articles, story_table):
     """The `aggregated_events` view of dyad.corpus.store, over the whole output."""
     from pyspark.sql import functions as F
@@ -382,26 +291,34 @@ def _delete(spark, path: str) -> None:
 def run(spark, input_path: str, output: str, *, partitions: int | None = None, input_format: str = "auto",
         keep_staging: bool = False) -> dict:
     """Code `input_path` into Parquet tables under `output`; returns counts and seconds per phase."""
-    from pyspark.sql import functions as F
-
     started = time.perf_counter()
     output = output.rstrip("/")
     inputs = read_inputs(spark, input_path, input_format)
     partitions = partitions or max(2, spark.sparkContext.defaultParallelism)
-    inputs = inputs.repartition(partitions)
     staging = f"{output}/_staging"
-    (inputs.mapInArrow(code_batches, STAGED_SCHEMA)
+    (inputs.repartition(partitions).mapInArrow(code_batches, STAGED_SCHEMA)
      .write.mode("overwrite").partitionBy("table").parquet(staging))
-    coded_seconds = time.perf_counter() - started
-    phases = {"coding": coded_seconds}
-    mark = time.perf_counter()
-
-    def phase(name: str) -> None:
-        nonlocal mark
-        phases[name] = time.perf_counter() - mark
-        mark = time.perf_counter()
-
+    seconds = {"coding": time.perf_counter() - started}
     staged = spark.read.parquet(staging)
+    write_tables(staged, output, partitions)
+    seconds["tables_and_stories"] = time.perf_counter() - started - sum(seconds.values())
+    counts = aggregate_and_count(spark, output)
+    seconds["aggregation"] = time.perf_counter() - started - sum(seconds.values())
+    if not keep_staging:
+        _delete(spark, staging)
+    statuses = counts["statuses"]
+    return {"articles": sum(statuses.values()), **statuses, "events": counts["events"],
+            "multi_article_stories": counts["multi_article_stories"],
+            **{f"{name}_seconds": round(value, 2) for name, value in seconds.items()},
+            "seconds": round(time.perf_counter() - started, 2)}
+
+
+def write_tables(staged, output: str, partitions: int) -> None:
+    """The store tables, the parses and the stories out of the staged rows, as concurrent jobs (they
+    are independent: one's planning and small tasks overlap another's, and a core idle in one job's last
+    task serves the next)."""
+    from pyspark.sql import functions as F
+
     frames = {table: table_frame(staged, table) for table in TABLES}
     # an article given twice is stored once, as `dyad ingest` does (its rows are identical); one small
     # job finds out, and without duplicates the tables are written without a shuffle each
@@ -430,10 +347,14 @@ def run(spark, input_path: str, output: str, *, partitions: int | None = None, i
         minhashes = minhashes.dropDuplicates(["article_id"]) if given_twice else minhashes
         stories(coded, minhashes).write.mode("overwrite").parquet(f"{output}/stories.parquet")
 
-    # the tables, the parses and the stories are independent jobs: submitted together, one's planning and
-    # small tasks overlap another's, and a core idle in one job's last task serves the next
     _together([lambda table=table: write_table(table) for table in TABLES] + [write_parses, write_stories])
-    phase("tables_and_stories")
+
+
+def aggregate_and_count(spark, output: str) -> dict:
+    """Write `aggregated_events` from the written tables and count statuses, events and multi-article
+    stories, as concurrent jobs."""
+    from pyspark.sql import functions as F
+
     written = {table: spark.read.parquet(f"{output}/{table}.parquet") for table in TABLES if table != "events"}
     written["events"] = spark.read.parquet(f"{output}/events").drop("year", "month")
     story_table = spark.read.parquet(f"{output}/stories.parquet")
@@ -454,14 +375,7 @@ def run(spark, input_path: str, output: str, *, partitions: int | None = None, i
             .write.mode("overwrite").parquet(f"{output}/aggregated_events.parquet")
 
     _together([write_aggregated, count_statuses, count_events, count_stories])
-    phase("aggregation")
-    if not keep_staging:
-        _delete(spark, staging)
-    statuses = counts["statuses"]
-    return {"articles": sum(statuses.values()), **statuses, "events": counts["events"],
-            "multi_article_stories": counts["multi_article_stories"], "coding_seconds": round(coded_seconds, 2),
-            **{f"{name}_seconds": round(seconds, 2) for name, seconds in phases.items() if name != "coding"},
-            "seconds": round(time.perf_counter() - started, 2)}
+    return counts
 
 
 def _together(jobs: list) -> None:
