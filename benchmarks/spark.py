@@ -29,7 +29,7 @@ from ingest import shared_articles
 
 DYAD = str(Path(sys.executable).with_name("dyad"))
 BAR = 1.8  # issue 18: local[2] >= 1.8 x local[1] on 1,000 articles
-PHASES = ("coding", "tables_and_stories", "aggregation")
+PHASES = ("coding", "tables")
 
 
 def _tree_cpu(root: int, seen: dict[int, float]) -> None:

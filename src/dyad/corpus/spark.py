@@ -298,27 +298,25 @@ def run(spark, input_path: str, output: str, *, partitions: int | None = None, i
     staging = f"{output}/_staging"
     (inputs.repartition(partitions).mapInArrow(code_batches, STAGED_SCHEMA)
      .write.mode("overwrite").partitionBy("table").parquet(staging))
-    seconds = {"coding": time.perf_counter() - started}
-    staged = spark.read.parquet(staging)
-    write_tables(staged, output, partitions)
-    seconds["tables_and_stories"] = time.perf_counter() - started - sum(seconds.values())
-    counts = aggregate_and_count(spark, output)
-    seconds["aggregation"] = time.perf_counter() - started - sum(seconds.values())
+    coding = time.perf_counter() - started
+    counts = write_tables(spark.read.parquet(staging), output, partitions)
     if not keep_staging:
         _delete(spark, staging)
     statuses = counts["statuses"]
     return {"articles": sum(statuses.values()), **statuses, "events": counts["events"],
-            "multi_article_stories": counts["multi_article_stories"],
-            **{f"{name}_seconds": round(value, 2) for name, value in seconds.items()},
+            "multi_article_stories": counts["multi_article_stories"], "coding_seconds": round(coding, 2),
+            "tables_seconds": round(time.perf_counter() - started - coding, 2),
             "seconds": round(time.perf_counter() - started, 2)}
 
 
-def write_tables(staged, output: str, partitions: int) -> None:
-    """The store tables, the parses and the stories out of the staged rows, as concurrent jobs (they
-    are independent: one's planning and small tasks overlap another's, and a core idle in one job's last
-    task serves the next)."""
+def write_tables(staged, output: str, partitions: int) -> dict:
+    """The store tables, the parses, the stories and the aggregated events out of the staged rows, and
+    the summary's counts. Independent jobs run together (`_together`): one's planning and small tasks
+    overlap another's, and a core idle in one job's last task serves the next; only the aggregation
+    waits, for the stories."""
     from pyspark.sql import functions as F
 
+    spark = staged.sparkSession
     frames = {table: table_frame(staged, table) for table in TABLES}
     # an article given twice is stored once, as `dyad ingest` does (its rows are identical); one small
     # job finds out, and without duplicates the tables are written without a shuffle each
@@ -328,6 +326,7 @@ def write_tables(staged, output: str, partitions: int) -> None:
         frames["events"] = frames["events"].dropDuplicates(["event_id"])
         for table in ("sentences", "actors", "quotes", "places"):
             frames[table] = frames[table].dropDuplicates()
+    counts: dict = {}
 
     def write_table(table: str) -> None:
         if table == "events":
@@ -341,40 +340,23 @@ def write_tables(staged, output: str, partitions: int) -> None:
         parses = parses.dropDuplicates(["article_id"]) if given_twice else parses
         parses.coalesce(partitions).write.mode("overwrite").parquet(f"{output}/{PARSES}.parquet")
 
-    def write_stories() -> None:
+    def write_stories_and_aggregates() -> None:
         coded = frames["articles"].where(F.col("status") == "coded")
         minhashes = table_frame(staged, MINHASH)
         minhashes = minhashes.dropDuplicates(["article_id"]) if given_twice else minhashes
         stories(coded, minhashes).write.mode("overwrite").parquet(f"{output}/stories.parquet")
-
-    _together([lambda table=table: write_table(table) for table in TABLES] + [write_parses, write_stories])
-
-
-def aggregate_and_count(spark, output: str) -> dict:
-    """Write `aggregated_events` from the written tables and count statuses, events and multi-article
-    stories, as concurrent jobs."""
-    from pyspark.sql import functions as F
-
-    written = {table: spark.read.parquet(f"{output}/{table}.parquet") for table in TABLES if table != "events"}
-    written["events"] = spark.read.parquet(f"{output}/events").drop("year", "month")
-    story_table = spark.read.parquet(f"{output}/stories.parquet")
-    counts: dict = {}
-
-    def count_statuses() -> None:
-        counts["statuses"] = {row["status"]: row["count"]
-                              for row in written["articles"].groupBy("status").count().collect()}
-
-    def count_events() -> None:
-        counts["events"] = written["events"].count()
-
-    def count_stories() -> None:
+        story_table = spark.read.parquet(f"{output}/stories.parquet")
+        aggregated_events(frames["events"], frames["articles"], story_table) \
+            .write.mode("overwrite").parquet(f"{output}/aggregated_events.parquet")
         counts["multi_article_stories"] = story_table.groupBy("story_id").count().where(F.col("count") > 1).count()
 
-    def write_aggregated() -> None:
-        aggregated_events(written["events"], written["articles"], story_table) \
-            .write.mode("overwrite").parquet(f"{output}/aggregated_events.parquet")
+    def count_rows() -> None:
+        counts["statuses"] = {row["status"]: row["count"]
+                              for row in frames["articles"].groupBy("status").count().collect()}
+        counts["events"] = frames["events"].count()
 
-    _together([write_aggregated, count_statuses, count_events, count_stories])
+    _together([lambda table=table: write_table(table) for table in TABLES]
+              + [write_parses, write_stories_and_aggregates, count_rows])
     return counts
 
 
