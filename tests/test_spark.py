@@ -262,11 +262,12 @@ def test_story_guard_bounds_a_huge_bucket_and_keeps_the_groups(spark):
     every = candidate_pairs(minhashes, None).count()
     capped = candidate_pairs(minhashes, 4).count()
     assert every >= 150 * 149 // 2 and capped < every // 5
-    got = {row["article_id"]: row["story_id"] for row in stories(coded, minhashes, cap=4).collect()}
+    got = {row["article_id"]: row["story_id"] for row in stories(coded, minhashes, cap=4).collect()}  # driver
     assert got == group_stories(texts, cap=4) == group_stories(texts, cap=None)
-    # the same components by min-label propagation (edge sets too large for the driver)
-    propagated = stories(coded, minhashes, cap=4, driver_edges=0).collect()
-    assert {row["article_id"]: row["story_id"] for row in propagated} == got
+    # the same stories from the join with components on the driver, and by min-label propagation
+    for driver_edges in (10**6, 0):
+        joined = stories(coded, minhashes, cap=4, driver_edges=driver_edges, driver_articles=0).collect()
+        assert {row["article_id"]: row["story_id"] for row in joined} == got
     assert {got[f"w{k:03d}"] for k in range(150)} == {"w000"}
 
 

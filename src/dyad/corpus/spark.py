@@ -36,7 +36,6 @@ import time
 from collections.abc import Iterator
 
 from dyad.corpus.schema import SCHEMA, TABLES
-from dyad.corpus.spark_stories import stories
 
 # DuckDB column types (dyad.corpus.store.SCHEMA) -> Spark SQL types (pyspark.sql.types class names);
 # a DuckDB list (`VARCHAR[]`) is a Spark array of its element's type
@@ -47,7 +46,7 @@ MINHASH = "_minhash"
 # the rows carrying each coded article's parse (`parses` in the store; written to OUTPUT/parses.parquet)
 PARSES = "parses"
 STAGED_SCHEMA = "table string, payload string, doc binary"
-# Articles per `dyad.pipeline.process` call inside a partition, hence per Arrow batch out (process pipes
+# Articles per `dyad.corpus.ingest.code_batch` call inside a partition, hence per Arrow batch out (it pipes
 # them to spaCy pipeline.BATCH_SIZE at a time, so this bounds the Results held, not the parse's memory).
 # A setting, not tuned: 64 since the first Spark job; `python benchmarks/spark.py --articles 1000` measures it.
 CHUNK = 64
@@ -58,8 +57,9 @@ ARROW_BATCH = 4 * CHUNK
 # the largest, keep one per partition). A setting against many small files, not tuned.
 PARTITIONS_PER_FILE = 4
 # Rows per events Parquet file at most (Spark's maxRecordsPerFile): a month folder holds one file per
-# this many events. An event row takes about 160 bytes in Parquet (the test corpus's events folder over
-# its rows), so files stay near 300 MB, within the 128 MB-1 GB that object stores and readers handle well.
+# this many events. An event row took 354 bytes in Parquet in tests/test_spark.py's output (285 KB for
+# 804 events in three small files: an upper bound, footers weigh more in small files), so a file stays
+# under ~700 MB, within the 128 MB-1 GB that object stores and Parquet readers handle well. Set by hand.
 EVENTS_PER_FILE = 2_000_000
 # Spark SQL settings in local mode, where one machine's data is small beside the coding and each query's
 # fixed costs dominate what follows it. Whole-stage code generation compiles Java for every distinct
@@ -316,6 +316,8 @@ def write_tables(staged, output: str, partitions: int) -> dict:
     waits, for the stories."""
     from pyspark.sql import functions as F
 
+    from dyad.corpus.spark_stories import stories
+
     spark = staged.sparkSession
     frames = {table: table_frame(staged, table) for table in TABLES}
     # an article given twice is stored once, as `dyad ingest` does (its rows are identical); one small
@@ -346,17 +348,22 @@ def write_tables(staged, output: str, partitions: int) -> dict:
         minhashes = minhashes.dropDuplicates(["article_id"]) if given_twice else minhashes
         stories(coded, minhashes).write.mode("overwrite").parquet(f"{output}/stories.parquet")
         story_table = spark.read.parquet(f"{output}/stories.parquet")
-        aggregated_events(frames["events"], frames["articles"], story_table) \
-            .write.mode("overwrite").parquet(f"{output}/aggregated_events.parquet")
-        counts["multi_article_stories"] = story_table.groupBy("story_id").count().where(F.col("count") > 1).count()
+
+        def count_stories() -> None:
+            counts["multi_article_stories"] = (story_table.groupBy("story_id").count()
+                                               .where(F.col("count") > 1).count())
+
+        _together([lambda: aggregated_events(frames["events"], frames["articles"], story_table)
+                   .write.mode("overwrite").parquet(f"{output}/aggregated_events.parquet"), count_stories])
 
     def count_rows() -> None:
         counts["statuses"] = {row["status"]: row["count"]
                               for row in frames["articles"].groupBy("status").count().collect()}
         counts["events"] = frames["events"].count()
 
-    _together([lambda table=table: write_table(table) for table in TABLES]
-              + [write_parses, write_stories_and_aggregates, count_rows])
+    # the longest chain (stories, then the aggregation) first
+    _together([write_stories_and_aggregates] + [lambda table=table: write_table(table) for table in TABLES]
+              + [write_parses, count_rows])
     return counts
 
 

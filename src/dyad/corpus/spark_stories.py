@@ -11,6 +11,10 @@ from dyad.corpus.stories import BUCKET_CAP
 # rather than min-label propagation (a few Spark jobs a round, ~1 s each in local mode): a bound on
 # driver memory, ~200 bytes an edge in Python, so ~200 MB. Set by hand, not tuned.
 DRIVER_EDGES = 1_000_000
+# Coded articles at most for stories grouped on the driver altogether (their band keys and hashed
+# shingles collected: ~40 KB an article as Python objects, so ~200 MB), which spares a local run the
+# chain of joins on its critical path. A bound on driver memory, set by hand.
+DRIVER_ARTICLES = 5_000
 # A bound on min-label propagation, not a tuned value: wire-copy groups converge in 3-5 rounds.
 MAX_PROPAGATION_ROUNDS = 100
 
@@ -73,17 +77,40 @@ def _propagate_labels(edges, max_iterations: int):
     raise RuntimeError(f"story grouping did not converge in {max_iterations} iterations")
 
 
+def _driver_stories(rows: list, coded_ids: list[str], cap: int | None) -> list[tuple[str, str]]:
+    """(article_id, story_id) on the driver from collected MinHash rows: `stories.candidate_pairs` over
+    the band buckets, the exact Jaccard of the hashed shingle sets, union-find."""
+    from dyad.corpus.stories import CONFIRM_JACCARD, jaccard
+    from dyad.corpus.stories import candidate_pairs as pairs_of
+
+    sets = {row["article_id"]: set(row["shingles"]) for row in rows}
+    buckets: dict[tuple[int, str], list[str]] = {}
+    for row in sorted(rows, key=lambda row: row["article_id"]):
+        for band, key in enumerate(row["bands"]):
+            buckets.setdefault((band, key), []).append(row["article_id"])
+    edges = [(a, b) for a, b in pairs_of(((k, m) for k, m in buckets.items() if len(m) > 1), cap)
+             if jaccard(sets[a], sets[b]) >= CONFIRM_JACCARD]  # as group_stories compares
+    labels = _components(edges)
+    return [(article_id, labels.get(article_id, article_id)) for article_id in coded_ids]
+
+
 def stories(coded_articles, minhashes, max_iterations: int = MAX_PROPAGATION_ROUNDS,
-            cap: int | None = BUCKET_CAP, driver_edges: int = DRIVER_EDGES):
+            cap: int | None = BUCKET_CAP, driver_edges: int = DRIVER_EDGES, driver_articles: int = DRIVER_ARTICLES):
     """(article_id, story_id) for every coded article: `dyad.corpus.stories.group_stories` as DataFrame
     operations. Candidates share one LSH band key (`candidate_pairs`, bounded per bucket by `cap`); a
     pair is confirmed by exact shingle Jaccard >= CONFIRM_JACCARD; story id = the smallest article id of
     the connected component: found on the driver when there are at most `driver_edges` confirmed
-    pairs, else by min-label propagation (`_propagate_labels`)."""
+    pairs, else by min-label propagation (`_propagate_labels`). At most `driver_articles` coded
+    articles are grouped on the driver altogether (`_driver_stories`)."""
     from pyspark.sql import functions as F
 
     from dyad.corpus.stories import CONFIRM_JACCARD
 
+    spark = minhashes.sparkSession
+    rows = minhashes.limit(driver_articles + 1).collect()
+    if len(rows) <= driver_articles:
+        coded_ids = [row["id"] for row in coded_articles.select("id").collect()]
+        return spark.createDataFrame(_driver_stories(rows, coded_ids, cap), "article_id string, story_id string")
     candidates = candidate_pairs(minhashes, cap)
     sets = minhashes.select("article_id", "shingles")
     pairs = (candidates.join(sets.withColumnRenamed("article_id", "a").withColumnRenamed("shingles", "sa"), "a")
@@ -93,7 +120,7 @@ def stories(coded_articles, minhashes, max_iterations: int = MAX_PROPAGATION_ROU
     edges = pairs.where(jaccard >= F.lit(CONFIRM_JACCARD)).select("a", "b")
     few = edges.limit(driver_edges + 1).collect()
     if len(few) <= driver_edges:  # components on the driver: one job instead of a few per round
-        labels = edges.sparkSession.createDataFrame(sorted(_components((r["a"], r["b"]) for r in few).items()),
+        labels = spark.createDataFrame(sorted(_components((r["a"], r["b"]) for r in few).items()),
                                                     "id string, label string")
     else:
         labels = _propagate_labels(edges.localCheckpoint(), max_iterations)
