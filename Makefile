@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench eval readme lock clean serve fuzz
+.PHONY: run test lint bench scale eval readme lock clean serve fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,14 @@ bench: $(STAMP_RUN)
 	$(BIN)/python benchmarks/long_sentences.py
 	$(BIN)/python benchmarks/live.py
 	$(BIN)/python benchmarks/updates.py
+	$(MAKE) scale
+
+# A store of 10^6 events (built from really coded articles, the seed kept in benchmarks/output/), the API
+# under 20 clients for 60 s with the answer cache off, and every explorer page rendered and screenshot.
+scale: $(STAMP_DEV)
+	$(BIN)/python benchmarks/bigstore.py
+	$(BIN)/python benchmarks/serve.py --db benchmarks/output/bigstore.duckdb --cache-size 0 --seconds 60
+	$(BIN)/python benchmarks/pages.py --db benchmarks/output/bigstore.duckdb
 
 # Accuracy against ../shared gold data: every issue's bar in one table (skipped when it is absent).
 eval: $(STAMP_RUN)

@@ -112,3 +112,27 @@ def test_code_prints_each_articles_warnings_on_stderr_and_in_results(tmp_path):
     assert lines == [f"dyad: warning {damaged}: {w}" for w in result["warnings"]]
     dated = run("code", "--date", "2026-03-05", "--format", "results", str(damaged))
     assert json.loads(dated.stdout)["warnings"] == [repaired] and "no publication date" not in dated.stderr
+
+
+def test_dyad_code_imports_no_store_server_or_evaluator_libraries():
+    """`dyad code` starts without DuckDB, pyarrow, trafilatura, the evaluator or the watcher (cold start)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from dyad.surfaces.cli import main; "
+            "print(sorted(m for m in ('duckdb', 'pyarrow', 'trafilatura', 'fastapi', 'dyad.evaluate.cli', "
+            "'dyad.surfaces.watch_cli', 'dyad.corpus.store') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_every_lazy_command_is_listed_and_runs_its_help():
+    from click.testing import CliRunner
+
+    from dyad.surfaces.cli import LAZY_COMMANDS, main
+
+    help_text = CliRunner().invoke(main, ["--help"]).output
+    for name in LAZY_COMMANDS:
+        assert name in help_text
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0, result.output

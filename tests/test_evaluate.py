@@ -570,9 +570,14 @@ def test_cli_missing_dictionaries():
 
 
 def test_cli_is_registered():
+    import click
+
+    from dyad.evaluate.cli import evaluate
     from dyad.surfaces.cli import main
 
-    assert "evaluate" in main.commands
+    ctx = click.Context(main)
+    assert "evaluate" in main.list_commands(ctx)  # imported when run (DyadGroup.lazy_commands)
+    assert main.get_command(ctx, "evaluate") is evaluate
 
 
 # --------------------------------------------------------------------------- the real suites

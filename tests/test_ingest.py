@@ -168,6 +168,18 @@ def test_recode_from_stored_parses_keeps_unchanged_event_ids(tmp_path, nlp):
     con = duckdb.connect(str(db), read_only=True)
     after = sorted(con.execute("SELECT event_id, code, source_code, target_code FROM events").fetchall())
     assert after == before and before
+    assert_aggregates_current(con)
+
+
+def assert_aggregates_current(con) -> None:
+    """Every aggregate holds what its rows give (recode rewrites the store under one final rebuild)."""
+    from dyad.corpus.aggregates import AGGREGATES
+
+    for aggregate in AGGREGATES:
+        held = sorted(con.execute(f"SELECT * FROM {aggregate.name}").fetchall(), key=repr)
+        assert held == sorted(con.execute(aggregate.select()).fetchall(), key=repr), aggregate.name
+    assert con.execute("SELECT sum(events) FROM agg_dyads").fetchone()[0] == con.execute(
+        "SELECT count(*) FROM events").fetchone()[0]
 
 
 def test_warnings_are_stored_counted_by_status_and_kept_by_recode(tmp_path, nlp):
@@ -200,8 +212,9 @@ def test_warnings_are_stored_counted_by_status_and_kept_by_recode(tmp_path, nlp)
 
 
 def test_schema_page_names_every_table_view_and_version():
+    from dyad.corpus.aggregates import AGGREGATES, STATE
     from dyad.corpus.schema import META, SCHEMA, SCHEMA_VERSION, VIEWS
 
     page = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text()
-    assert all(f"`{name}`" in page for name in [*SCHEMA, *VIEWS, META])
+    assert all(f"`{name}`" in page for name in [*SCHEMA, *VIEWS, META, STATE, *(a.name for a in AGGREGATES)])
     assert f"\n| {SCHEMA_VERSION} | " in page  # the versions table names the current one

@@ -91,7 +91,7 @@ def test_a_store_made_before_versions_is_upgraded_in_place(fixtures, tmp_path):
         Store(path, read_only=True)  # a reader cannot upgrade: it says what to run
 
     store = Store(path)
-    assert store.upgraded_from == 1 and schema_version(store.connection) == SCHEMA_VERSION == 5
+    assert store.upgraded_from == 1 and schema_version(store.connection) == SCHEMA_VERSION == 6
     fresh = Store(tmp_path / "fresh.duckdb")
     assert column_types(store.connection) == column_types(fresh.connection)  # migrations rebuild SCHEMA
     fresh.close()
@@ -109,6 +109,15 @@ def test_a_store_made_before_versions_is_upgraded_in_place(fixtures, tmp_path):
     mentions, aggregated = store.connection.execute(
         "SELECT count(*), (SELECT sum(mentions) FROM aggregated_events) FROM event_mentions").fetchone()
     assert mentions == aggregated == before["events"]
+    # version 6: the aggregates hold what the rows give, and the article indexes are there
+    from dyad.corpus.aggregates import AGGREGATES
+
+    for aggregate in AGGREGATES:
+        held = store.connection.execute(f"SELECT * FROM {aggregate.name}").fetchall()
+        assert sorted(held, key=repr) == sorted(store.connection.execute(aggregate.select()).fetchall(), key=repr)
+    assert sum(store.connection.execute("SELECT sum(events) FROM agg_dyads").fetchone()) == before["events"]
+    indexes = {row[0] for row in store.connection.execute("SELECT index_name FROM duckdb_indexes()").fetchall()}
+    assert {"events_article", "actors_article", "sentences_article"} <= indexes
     warned = result("new", 1)
     warned.warnings = ["text repaired: 1 invalid UTF-8 byte sequence(s)"]
     store.add([warned])
@@ -176,6 +185,9 @@ def test_a_parquet_export_of_an_older_store_loads_into_a_current_one(fixtures, t
     assert summary.read == expected["articles"]
     loaded = Store(tmp_path / "loaded.duckdb", read_only=True)
     assert {t: loaded.count(t) for t in expected} == expected
+    from test_ingest import assert_aggregates_current
+
+    assert_aggregates_current(loaded.connection)  # loaded in bulk, aggregated once
     loaded.close()
 
 

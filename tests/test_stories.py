@@ -132,3 +132,15 @@ def test_a_part_of_a_big_bucket_pairs_with_the_whole_buckets_anchors():
     bucket = ((0, "k"), ["b", "d", "e", "f"])  # the whole bucket is a..f: its anchors (cap 2) are a and b
     assert candidate_pairs([bucket], 2) == {("b", "d"), ("b", "e"), ("b", "f"), ("d", "e"), ("d", "f")}
     assert candidate_pairs([bucket], 2, anchors={(0, "k"): ["a", "b"]}) == {("b", "d"), ("b", "e"), ("b", "f")}
+
+
+def test_grouping_gives_each_articles_band_keys_from_the_same_signature():
+    from dyad.corpus.stories import band_keys, group_stories
+
+    texts = [("b", "Police arrested four protesters in Paris on Monday, the French government said today."),
+             ("a", "Police arrested four protesters in Paris on Monday, the French government said."),
+             ("c", "..."), ("d", "Floods hit the north of the country after a week of heavy rain, officials said.")]
+    bands: dict = {}
+    assert group_stories(texts, bands) == group_stories(texts)
+    assert bands == {article_id: band_keys(text) for article_id, text in texts}
+    assert bands["c"] is None and len(bands["a"]) > 1

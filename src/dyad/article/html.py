@@ -18,8 +18,8 @@ import gzip
 import re
 
 import msgspec
-from trafilatura import bare_extraction
-from trafilatura.utils import decode_file
+
+# trafilatura (~50 ms of imports) is imported where a page is read, not by every `dyad code`
 
 __all__ = ["TRAFILATURA_OPTIONS", "ExtractionError", "HtmlArticle", "decode_html", "extract_html"]
 
@@ -106,6 +106,8 @@ def decode_html(data: bytes) -> str:
             return data.decode(declared)
         except UnicodeDecodeError:
             pass  # the label lies; fall back to detection
+    from trafilatura.utils import decode_file
+
     return decode_file(data)
 
 
@@ -147,6 +149,8 @@ def extract_html(html: str | bytes, *, url: str | None = None) -> HtmlArticle:
     page = decode_html(html) if isinstance(html, bytes) else html
     if not page.strip():
         raise ExtractionError(f"empty HTML page{where}: nothing to extract")
+    from trafilatura import bare_extraction
+
     document = bare_extraction(_without_code_in_headings(page), url=url, with_metadata=True, **TRAFILATURA_OPTIONS)
     text = _paragraphs(document.text or "") if document is not None else ""
     if not text:

@@ -4,7 +4,8 @@ Each function takes a DuckDB connection and plain arguments and returns an `Answ
 rows. Actor arguments match codes by prefix ("fra" matches "FRAGOV"), as CAMEO codes nest; they are
 matched case-insensitively and as data, never as patterns (`starts_with`, not LIKE: `%` and `_` match
 themselves). Values reach DuckDB only as bound parameters; the one identifier in the SQL, the period
-unit, comes from `PERIODS`.
+unit, comes from `PERIODS`. The counts come from the store's aggregates (`dyad.corpus.aggregates`), which
+every write keeps current: a few thousand rows read where the events table has millions.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ __all__ = ["LIKE", "LIMIT", "PERIODS", "Answer", "code_prefix", "dyad_series", "
 PERIODS = ("day", "week", "month", "year")
 LIMIT = 20  # rows of a ranked answer (top dyads, partners) unless asked: set by hand, one screen
 LIKE = "LIKE ? ESCAPE '\\'"  # the one way a filter value becomes a pattern: with escape_like, as data
+# the mean Goldstein of a group of aggregate rows (`dyad.corpus.aggregates`), as avg(goldstein) over its events
+GOLDSTEIN_MEAN = "round(CAST(sum(goldstein_sum) AS DOUBLE) / nullif(sum(goldstein_n), 0), 2)"
 
 
 class Answer(NamedTuple):
@@ -78,15 +81,14 @@ def dyad_series(con, source: str, target: str, period: str = "month", both_ways:
         params.append(until)
     return _run(con, f"""
         WITH e AS (
-            SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, count(*) AS events,
-                   round(avg(goldstein), 2) AS goldstein,
-                   count(*) FILTER (quad_class = 1) AS verbal_coop, count(*) FILTER (quad_class = 2) AS material_coop,
-                   count(*) FILTER (quad_class = 3) AS verbal_conflict,
-                   count(*) FILTER (quad_class = 4) AS material_conflict
-            FROM events WHERE date IS NOT NULL AND {direction} GROUP BY 1),
+            SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, sum(events) AS events,
+                   {GOLDSTEIN_MEAN} AS goldstein,
+                   sum(verbal_coop) AS verbal_coop, sum(material_coop) AS material_coop,
+                   sum(verbal_conflict) AS verbal_conflict, sum(material_conflict) AS material_conflict
+            FROM agg_dyad_days WHERE date IS NOT NULL AND {direction} GROUP BY 1),
         v AS (
-            SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, count(*) AS articles
-            FROM articles WHERE date IS NOT NULL AND period IN (SELECT period FROM e) GROUP BY 1)
+            SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, sum(articles) AS articles
+            FROM agg_article_days WHERE date IS NOT NULL GROUP BY 1)
         SELECT e.*, coalesce(v.articles, 0) AS articles,
                round(100 * e.events / nullif(v.articles, 0), 3) AS per_100_articles
         FROM e LEFT JOIN v USING (period) ORDER BY e.period""", params)
@@ -94,18 +96,17 @@ def dyad_series(con, source: str, target: str, period: str = "month", both_ways:
 
 def top_dyads(con, limit: int = LIMIT) -> Answer:
     """The most frequent source-target pairs, with the articles they come from and mean Goldstein."""
-    return _run(con, """
-        SELECT source_code, target_code, count(*) AS events, count(DISTINCT article_id) AS articles,
-               round(avg(goldstein), 2) AS goldstein
-        FROM events WHERE target_code IS NOT NULL GROUP BY 1, 2 ORDER BY events DESC, 1, 2 LIMIT ?""", [limit])
+    return _run(con, f"""
+        SELECT source_code, target_code, events, articles, {GOLDSTEIN_MEAN} AS goldstein
+        FROM agg_dyads WHERE target_code IS NOT NULL GROUP BY ALL ORDER BY events DESC, 1, 2 LIMIT ?""", [limit])
 
 
 def root_counts(con, period: str = "month") -> Answer:
     """Events per CAMEO root code per period."""
     unit = _unit(period)
     return _run(con, f"""
-        SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, root_code, count(*) AS events
-        FROM events WHERE date IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2""", [])
+        SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, root_code, sum(events) AS events
+        FROM agg_root_days WHERE date IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2""", [])
 
 
 def partners(con, actor: str, limit: int = LIMIT) -> Answer:
@@ -114,10 +115,10 @@ def partners(con, actor: str, limit: int = LIMIT) -> Answer:
     pattern = code_prefix(actor)
     return _run(con, f"""
         SELECT CASE WHEN {starts('source_code')} THEN target_code ELSE source_code END AS partner,
-               count(*) FILTER ({starts('source_code')}) AS as_target,
-               count(*) FILTER ({starts('target_code')}) AS as_source,
-               count(*) AS events, round(avg(goldstein), 2) AS goldstein
-        FROM events WHERE ({starts('source_code')} OR {starts('target_code')}) AND target_code IS NOT NULL
+               coalesce(sum(events) FILTER ({starts('source_code')}), 0) AS as_target,
+               coalesce(sum(events) FILTER ({starts('target_code')}), 0) AS as_source,
+               sum(events) AS events, {GOLDSTEIN_MEAN} AS goldstein
+        FROM agg_dyads WHERE ({starts('source_code')} OR {starts('target_code')}) AND target_code IS NOT NULL
         GROUP BY 1 ORDER BY events DESC, partner LIMIT ?""", [pattern] * 5 + [limit])
 
 
@@ -126,5 +127,5 @@ def volume(con, period: str = "month") -> Answer:
     unit = _unit(period)
     return _run(con, f"""
         SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, coalesce(source, '(unknown)') AS source,
-               count(*) AS articles, count(*) FILTER (status = 'coded') AS coded
-        FROM articles GROUP BY 1, 2 ORDER BY 1, 2""", [])
+               sum(articles) AS articles, sum(coded) AS coded
+        FROM agg_article_days GROUP BY 1, 2 ORDER BY 1, 2""", [])

@@ -153,9 +153,27 @@ def _v5_live_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(BANDS_INDEX)
 
 
+# an article's rows in each of these tables are looked up by its id (the article view, replacing an article)
+# rather than scanned: 92 ms -> 10 ms for the article view on the 10^6-event store of benchmarks/bigstore.py
+ARTICLE_INDEXES = tuple(f"CREATE INDEX {table}_article ON {table} (article_id)"
+                        for table in ("events", "sentences", "actors", "quotes", "places"))
+
+
+def _v6_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 6: the pre-aggregated tables of `dyad.corpus.aggregates`, built from the rows stored,
+    and the indexes of `ARTICLE_INDEXES`."""
+    from dyad.corpus import aggregates
+
+    aggregates.create(con)
+    aggregates.refresh(con)
+    con.execute(f"UPDATE {aggregates.STATE} SET batch = (SELECT coalesce(max(batch), 0) FROM batches)")
+    for index in ARTICLE_INDEXES:
+        con.execute(index)
+
+
 # MIGRATIONS[i] upgrades a store of version i + 1 to version i + 2, on the open connection, inside the
 # one transaction of the whole upgrade. Every column or table SCHEMA gains appends one here.
-MIGRATIONS = (_v2_actor_basis, _v3_article_warnings, _v4_event_date_precision, _v5_live_tables)
+MIGRATIONS = (_v2_actor_basis, _v3_article_warnings, _v4_event_date_precision, _v5_live_tables, _v6_aggregates)
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 

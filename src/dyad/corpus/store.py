@@ -18,7 +18,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from dyad.corpus import WAIT_SECONDS, aggregates
 from dyad.corpus.schema import (
+    ARTICLE_INDEXES,
     BANDS_INDEX,
     META,
     META_DDL,
@@ -49,10 +51,6 @@ class StoreBusyError(StoreError):
 
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
-# Seconds a writing command (ingest, recode, migrate) waits for a store another process is writing
-# (`--wait`): long enough to ride out a short write (a `dyad migrate`, the end of an ingest), short enough
-# that a store held by a long ingest fails soon with its holder named. A setting, not tuned.
-WAIT_SECONDS = 10.0
 # the first pause between attempts to open a held store, doubled after each one up to the last
 FIRST_RETRY_SECONDS, LAST_RETRY_SECONDS = 0.05, 1.0
 
@@ -103,6 +101,7 @@ class Store:
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False, wait: float = 0.0):
         self.path = str(path)
         self.upgraded_from: int | None = None  # the version this open upgraded the store from
+        self._aggregates_deferred = False  # `deferred_aggregates`: writes leave the aggregates to one refresh
         self.connection = connect(self.path, read_only, wait)
         try:
             self._prepare(read_only)
@@ -145,6 +144,8 @@ class Store:
                 con.execute(f"INSERT INTO {META} VALUES (?, ?)", [SCHEMA_VERSION, __version__])
             for view, query in VIEWS.items():
                 con.execute(f"CREATE OR REPLACE VIEW {view} AS {query}")
+        if con.execute(f"SELECT batch FROM {aggregates.STATE}").fetchone()[0] != self.last_batch():
+            self.refresh_aggregates()
 
     def _create(self) -> None:
         """A new store at SCHEMA_VERSION: every table, and the CAMEO code names."""
@@ -153,7 +154,9 @@ class Store:
         con = self.connection
         for table in SCHEMA:
             con.execute(ddl(table))
-        con.execute(BANDS_INDEX)
+        aggregates.create(con)
+        for index in (BANDS_INDEX, *ARTICLE_INDEXES):
+            con.execute(index)
         con.execute(META_DDL)
         names = cameo_table()
         con.register("codes", pa.table({"code": list(names), "name": [c.name for c in names.values()]}))
@@ -180,6 +183,10 @@ class Store:
         with self.transaction():
             # Arrow batches: DuckDB takes a columnar batch in one call, where row-wise inserts cost a call a row
             con.register("batch_ids", pa.table({"id": ids}))
+            live = not self._aggregates_deferred
+            if live and con.execute("SELECT count(*) FROM articles WHERE id IN (SELECT id FROM batch_ids)"
+                                    ).fetchone()[0]:
+                aggregates.apply(con, "batch_ids", -1)  # what the articles replaced contributed
             for table in TABLES:
                 key = "id" if table == "articles" else "article_id"
                 con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM batch_ids)")
@@ -194,6 +201,9 @@ class Store:
                     con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM batch_rows")
                     con.unregister("batch_rows")
             number = con.execute("SELECT coalesce(max(batch), 0) + 1 FROM batches").fetchone()[0]
+            if live:
+                aggregates.apply(con, "batch_ids", 1)
+                con.execute(f"UPDATE {aggregates.STATE} SET batch = ?", [number])
             con.execute("INSERT INTO batches VALUES (?, now(), ?, ?)", [number, len(ids), len(batch["events"])])
             con.execute("INSERT OR REPLACE INTO article_batches SELECT id, ? FROM batch_ids", [number])
             con.execute("INSERT OR IGNORE INTO event_batches SELECT event_id, ? FROM events "
@@ -204,6 +214,26 @@ class Store:
             if also is not None:
                 also(con)
         return len(batch["events"])
+
+    @contextlib.contextmanager
+    def deferred_aggregates(self):
+        """Writes in the block leave the aggregates alone, rebuilt in full once at its end (one
+        transaction): cheaper than a delta per batch when most of the store is rewritten (`recode`,
+        bulk loads). Until the rebuild, the aggregates lag behind the rows."""
+        self._aggregates_deferred = True
+        try:
+            yield
+        finally:
+            self._aggregates_deferred = False
+            self.refresh_aggregates()
+
+    def refresh_aggregates(self) -> None:
+        """Rebuild the pre-aggregated tables (`dyad.corpus.aggregates`) from the rows, in one transaction,
+        and record the batch they are current at (a store opened for writing whose aggregates lag its
+        last batch, after a `recode` was killed, is refreshed at the open)."""
+        with self.transaction():
+            aggregates.refresh(self.connection)
+            self.connection.execute(f"UPDATE {aggregates.STATE} SET batch = ?", [self.last_batch()])
 
     def last_batch(self) -> int:
         """The number of the last batch written (0 for none): it changes with every commit of `add`."""
@@ -245,13 +275,15 @@ class Store:
             con.execute("DELETE FROM stories WHERE article_id IN (SELECT id FROM regrouped)")
             anchors = stories.bucket_anchors(con, "regrouped")  # a part of a big bucket pairs as the whole
             con.unregister("regrouped")
-        story = stories.group_stories(texts, cap=stories.BUCKET_CAP, anchors=anchors)
+        bands: dict[str, list[str] | None] = {}
+        story = stories.group_stories(texts, bands if articles is None else None, cap=stories.BUCKET_CAP,
+                                      anchors=anchors)
         if story:
             con.register("batch_rows", pa.table({"article_id": list(story), "story_id": list(story.values())}))
             con.execute("INSERT INTO stories SELECT * FROM batch_rows")
             con.unregister("batch_rows")
         if articles is None:
-            self._write_bands({article_id: stories.band_keys(text) for article_id, text in texts})
+            self._write_bands({article_id: bands[article_id] for article_id, _ in texts})
 
     def _write_bands(self, keys: dict[str, list[str] | None]) -> None:
         rows = [(article_id, band, key) for article_id, bands in keys.items() for band, key in enumerate(bands or ())]

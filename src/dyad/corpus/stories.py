@@ -103,18 +103,23 @@ def bucket_anchors(con, ids_table: str, cap: int | None = None) -> dict[tuple[in
     return {(band, key): ids for band, key, ids in rows}
 
 
-def group_stories(texts: Iterable[tuple[str, str]], *, cap: int | None = BUCKET_CAP,
-                  anchors: dict | None = None) -> dict[str, str]:
+def group_stories(texts: Iterable[tuple[str, str]], bands: dict[str, list[str] | None] | None = None, *,
+                  cap: int | None = BUCKET_CAP, anchors: dict | None = None) -> dict[str, str]:
     """(article id, text) pairs -> story id per article (the smallest id of its connected group).
     Candidates share an LSH band key (the keys datasketch's MinHashLSH files them under, `bands_of`),
-    bounded per bucket by `cap` (`candidate_pairs`; None: every pair); `anchors` as there."""
+    bounded per bucket by `cap` (`candidate_pairs`; None: every pair); `anchors` as there. With
+    `bands`, each article's `band_keys` go there too (a regroup needs both, and the signatures are
+    most of its time)."""
     sets: dict[str, set[str]] = {}
     buckets: dict[tuple[int, str], list[str]] = {}
     for article_id, text in sorted(texts):
         sets[article_id] = shingles(text)
         if sets[article_id]:
-            for band, key in enumerate(bands_of(sets[article_id])):
+            keys = bands_of(sets[article_id])
+            for band, key in enumerate(keys):
                 buckets.setdefault((band, key), []).append(article_id)
+        if bands is not None:
+            bands[article_id] = keys if sets[article_id] else None
     parent = {a: a for a in sets}
     for a, b in sorted(candidate_pairs(((k, m) for k, m in buckets.items() if len(m) > 1), cap, anchors)):
         if jaccard(sets[a], sets[b]) >= CONFIRM_JACCARD:
@@ -131,10 +136,14 @@ def bands_of(shingle_set: set[str]) -> list[str]:
     """The LSH band keys (hex, band i at position i) of a non-empty shingle set: exactly the keys
     datasketch's MinHashLSH files it under for `LSH_THRESHOLD`/`NUM_PERM`, so two articles are LSH
     candidates when they share one. The store keeps them (`story_bands`); `dyad spark` joins on them."""
+    return _bands(signature(shingle_set))
+
+
+def _bands(minhash: MinHash) -> list[str]:
     global _LSH
     if _LSH is None:
         _LSH = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    values = signature(shingle_set).hashvalues
+    values = minhash.hashvalues
     return [_LSH._H(values[start:end]).hex() for start, end in _LSH.hashranges]
 
 

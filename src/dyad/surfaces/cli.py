@@ -14,12 +14,8 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dyad.corpus.export import event_to_json, quote_to_json, result_to_json
 from dyad.corpus.ingest import BATCH_SIZE
-from dyad.evaluate.cli import evaluate
 from dyad.records import Article, Result
-from dyad.resources.ontology import lookup
-from dyad.surfaces.query_cli import query_group
 from dyad.surfaces.terminal import (
     DyadGroup,
     date_option,
@@ -35,11 +31,14 @@ from dyad.surfaces.terminal import (
     timeout_option,
     wait_option,
 )
-from dyad.surfaces.watch_cli import dyad_archives, print_watch_status, replay_archives, sources_group, watch_command
 from dyad.version import __version__
 
+# commands imported when run: `dyad code` starts without the store's, the evaluator's, the watcher's imports
+LAZY_COMMANDS = {"query": "dyad.surfaces.query_cli:query_group", "evaluate": "dyad.evaluate.cli:evaluate",
+                 "sources": "dyad.surfaces.watch_cli:sources_group", "watch": "dyad.surfaces.watch_cli:watch_command"}
 
-@click.group(cls=DyadGroup, context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(cls=DyadGroup, lazy_commands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dyad")
 def main() -> None:
     """dyad: political event data from news text (who did what to whom, when and where).
@@ -78,6 +77,7 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
     """
     from dyad.article.readers import count_inputs, read_inputs
     from dyad.pipeline import load, process
+    from dyad.records import to_json
 
     paths = paths or ("-",)
     require_paths(paths)
@@ -95,10 +95,10 @@ def code(paths: tuple[str, ...], date: dt.date | None, output_format: str, dicti
             coded += report_uncoded(result, progress.console)
             report_warnings(result, progress.console)
             if output_format == "results":
-                out.write(result_to_json(result) + b"\n")
+                out.write(to_json(result) + b"\n")
             elif output_format == "jsonl":
                 for event in result.events:
-                    out.write(event_to_json(event) + b"\n")
+                    out.write(to_json(event) + b"\n")
             else:
                 table_rows.append(result)
             out.flush()
@@ -125,6 +125,8 @@ def _progress(total: int | None) -> Progress:
 
 
 def _event_table(results: list[Result]) -> Table:
+    from dyad.resources.ontology import lookup
+
     table = Table(title="dyad events", expand=True)
     table.add_column("date", no_wrap=True, min_width=10)
     for column in ("source", "event", "target"):
@@ -199,6 +201,7 @@ def quotes(paths: tuple[str, ...], date: dt.date | None) -> None:
     name and actor code, the cue verb and the sentence index, plus the article id.
     """
     from dyad.article.readers import read_inputs
+    from dyad.corpus.export import quote_to_json
     from dyad.pipeline import load, process
 
     out = sys.stdout.buffer
@@ -236,6 +239,7 @@ def ingest_command(paths: tuple[str, ...], db: str, jobs: int, date: dt.date | N
 
     from dyad.article.readers import count_inputs, read_inputs
     from dyad.corpus.ingest import ingest, load_parquet
+    from dyad.surfaces.watch_cli import dyad_archives, replay_archives
 
     if bool(paths) == bool(parquet):
         raise click.UsageError("give input PATHs to code, or --parquet DIR to load, not both")
@@ -302,6 +306,7 @@ def status_command(db: str) -> None:
     """Articles per status (coded, skipped with reason, failed with error) and table sizes."""
     from dyad.corpus.schema import TABLES
     from dyad.corpus.store import Store
+    from dyad.surfaces.watch_cli import print_watch_status
 
     store = Store(db, read_only=True)  # a store in use or of another version: DyadGroup says what to do
     table = Table(title=f"{db}", box=None)
@@ -452,10 +457,6 @@ def spark_command(input_path: str, output: str, master: str | None, partitions: 
     spark_main(args)
 
 
-main.add_command(query_group)
-main.add_command(evaluate)
-main.add_command(sources_group)
-main.add_command(watch_command)
 
 if __name__ == "__main__":
     main()

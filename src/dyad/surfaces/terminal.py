@@ -48,7 +48,7 @@ def timeout_option():
 
 def wait_option():
     """How long a command that writes a store (`ingest`, `recode`, `migrate`) waits for its other writer."""
-    from dyad.corpus.store import WAIT_SECONDS
+    from dyad.corpus import WAIT_SECONDS  # not the store module: its libraries cost `dyad code` ~90 ms
 
     return click.option("--wait", type=click.FloatRange(min=0), default=WAIT_SECONDS, show_default=True,
                         metavar="SECONDS", help="Seconds to wait for a store another process is writing; "
@@ -136,7 +136,25 @@ def explain(error: BaseException) -> str | None:
 
 
 class DyadGroup(click.Group):
-    """A click group whose commands end a known failure with one line on stderr and exit 1."""
+    """A click group whose commands end a known failure with one line on stderr and exit 1.
+
+    `lazy_commands` (name -> "module:attribute") are imported only when run or listed, so a command
+    does not pay for the others' imports (`dyad code` for the store's, the server's, the evaluator's)."""
+
+    def __init__(self, *args, lazy_commands: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_commands:
+            import importlib
+
+            module, _, attribute = self.lazy_commands[cmd_name].partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:

@@ -47,12 +47,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
 from dyad.components.actors.context import Context, build_context, dateline_country, regions
 from dyad.components.actors.coreference import link_surnames, link_titles
 from dyad.components.actors.knowledge import INTERNATIONAL_SECTORS, ActorEntry, ActorKnowledge, load_actor_knowledge
+from dyad.components.actors.matching import KnowledgeMatcher
 from dyad.extensions import record_error, sentence_index_of
 from dyad.records import Actor, ActorBasis
 
@@ -91,20 +91,12 @@ class _Mention:
 
 class ActorCoder:
     def __init__(self, nlp: Language, knowledge: ActorKnowledge | None = None):
+        self.phrase_matcher = KnowledgeMatcher(nlp, knowledge)
         knowledge = knowledge or load_actor_knowledge()
         self.heads = knowledge.heads
         self.agentive = knowledge.agentive
         self.facilities = knowledge.facilities
         self.places = knowledge.places
-        self.entries: dict[int, list[ActorEntry]] = {}
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for matcher, table in ((self.matcher, knowledge.phrases), (self.exact_matcher, knowledge.exact_phrases)):
-            phrases = list(table)
-            for phrase, pattern in zip(phrases, nlp.tokenizer.pipe(phrases), strict=True):
-                key = "dyad_actor:" + phrase
-                self.entries[nlp.vocab.strings.add(key)] = table[phrase]
-                matcher.add(key, [pattern])
 
     def __call__(self, doc: Doc) -> Doc:
         try:
@@ -115,8 +107,7 @@ class ActorCoder:
         return doc
 
     def _matches(self, doc: Doc) -> list[tuple[int, int, list[ActorEntry]]]:
-        found = [(s, e, self.entries[m]) for m, s, e in self.matcher(doc)]
-        found += [(s, e, self.entries[m]) for m, s, e in self.exact_matcher(doc)]
+        found = self.phrase_matcher(doc)
         found.sort(key=lambda x: (x[0], x[0] - x[1]))  # longest first at each start
         kept, taken_until = [], -1
         for start, end, entries in found:

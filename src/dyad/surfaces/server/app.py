@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 
+import anyio.to_thread
 import duckdb
 import jinja2
 import msgspec
@@ -41,6 +42,11 @@ PAGE_SIZE = 50  # API rows per page unless asked: set by hand
 LIST_PAGE_SIZE = 100  # rows per explorer list page: set by hand
 MAX_PAGE = 100_000  # the last page number accepted: a bound on OFFSET, far past any store served
 HOME_DYADS, TIMELINE_DYADS = 15, 10  # the top dyads the home and timeline pages list: set by hand
+# Requests reading the store at once (worker threads; the rest wait their turn on the event loop): a few
+# per core keep DuckDB busy without twenty threads taking turns at the GIL, which each DuckDB statement
+# needs between its tasks. Calibrated with benchmarks/serve.py (20 clients, 10^6 events, cache off): p99
+# 436-484 ms with 4 against 572-880 ms with anyio's default of 40, on a busy 2-core machine.
+READERS = 4
 QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 _encoder = msgspec.json.Encoder()
 
@@ -157,6 +163,7 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
     @asynccontextmanager
     async def lifespan(app):  # noqa: ARG001 (FastAPI's lifespan signature)
         threading.Thread(target=geo.countries, daemon=True).start()  # warm the map's outlines
+        anyio.to_thread.current_default_thread_limiter().total_tokens = READERS
         yield
         if owned:
             connection.close()
@@ -188,9 +195,16 @@ def _add_api(app: FastAPI, cache: ResultCache, coder: Coder) -> None:
     """The JSON API over events, articles, actors, quotes, places and stories, and the coder."""
 
     @app.get("/api/events", tags=["events"], summary="Events matching the filters, newest first, one page")
-    async def api_events(request: Request, filters: Filter, page: Page = 1, per_page: PerPage = PAGE_SIZE):
+    async def api_events(request: Request, filters: Filter, page: Page = 1, per_page: PerPage = PAGE_SIZE,
+                         after: Annotated[str | None, Query(
+                             max_length=200, description="the `next` of the previous page: the rows after it "
+                             "(keyset paging: a deep page costs what the first does; `page` is then ignored)")] = None):
         flt = filters.filter()
-        return await cache.answer(request, lambda con: queries.events(con, flt, page, per_page))
+        try:
+            queries.after_condition(after) if after else None
+        except ValueError as error:
+            raise HTTPException(422, str(error)) from None
+        return await cache.answer(request, lambda con: queries.events(con, flt, page, per_page, after))
 
     @app.get("/api/events/{event_id}", tags=["events"], summary="One event with its full record")
     def api_event(con: Con, event_id: str):
