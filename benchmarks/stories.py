@@ -8,6 +8,13 @@ paragraph from another article inserted, a new headline. Target: >= 0.95 of pair
 Negatives: PolNeAR pairs published within three days of each other that mention the same candidate
 (metadata.tsv `trump_count` / `clinton_count`), leaving out pairs whose 5-shingle Jaccard is >= 0.5
 (PolNeAR holds a few true duplicates). Target: <= 0.02 of pairs grouped.
+
+    python benchmarks/stories.py --bucket 400
+
+Calibrates stories.BUCKET_CAP: three PolNeAR stories, each carried N times (half wire copies of the
+original, half a chain of updates, each a wire copy of the one before; ids shuffled, so a bucket's
+smallest ids are arbitrary copies), grouped with every candidate pair and with caps 1 to 256: pairs
+compared, seconds, and whether the stories equal the uncapped ones.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import time
 
 from corpus import SHARED, require_shared
 
-from dyad.corpus.stories import group_stories, jaccard, shingles
+from dyad.corpus.stories import BUCKET_CAP, bands_of, candidate_pairs, group_stories, jaccard, shingles
 
 # PolNeAR pairs this similar are the same article filed twice, not a negative
 TRUE_DUPLICATE = 0.5
@@ -55,11 +62,53 @@ def wire_copy(text: str, other: str, rng: random.Random) -> str:
     return "\n\n".join(["Updated: a different headline for the syndicated copy", *body])
 
 
+def bucket_sweep(copies: int, stories: int = 3) -> None:
+    rng = random.Random(7)
+    articles = [a["text"] for a in polnear()]
+    texts: list[str] = []
+    for original in rng.sample(articles, stories):
+        texts.append(original)
+        latest = original
+        for k in range(copies - 1):
+            other = rng.choice(articles)
+            if k % 2:
+                texts.append(wire_copy(original, other, rng))
+            else:  # an update of the latest version
+                latest = wire_copy(latest, other, rng)
+                texts.append(latest)
+    ids = [f"x{n:06d}" for n in rng.sample(range(10**6), len(texts))]
+    items = list(zip(ids, texts, strict=True))
+    buckets: dict = {}
+    for article_id, text in sorted(items):
+        for band, key in enumerate(bands_of(shingles(text))):
+            buckets.setdefault((band, key), []).append(article_id)
+    sizes = sorted((len(m) for m in buckets.values()), reverse=True)
+    print(f"{len(items)} articles, {stories} stories; largest buckets {sizes[:5]}")
+    reference = None
+    rows = []
+    for cap in (None, 256, 128, 64, 32, 16, 8, 4, 2, 1):
+        pairs = len(candidate_pairs(buckets.items(), cap))
+        started = time.perf_counter()
+        story = group_stories(items, cap=cap)
+        seconds = time.perf_counter() - started
+        reference = reference or story
+        split = sum(story[a] != reference[a] for a in story)
+        rows.append({"cap": cap, "pairs": pairs, "seconds": round(seconds, 2), "articles_moved": split,
+                     "stories": len(set(story.values()))})
+        print(f"cap {cap}: {pairs} candidate pairs, {seconds:.2f} s, {len(set(story.values()))} stories, "
+              f"{split} articles in another story than uncapped")
+    print(json.dumps({"copies": copies, "bucket_cap": BUCKET_CAP, "sweep": rows}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--bucket", type=int, default=0, help="copies per story: calibrate BUCKET_CAP instead")
     args = parser.parse_args()
     require_shared()
+    if args.bucket:
+        bucket_sweep(args.bucket)
+        return
     rng = random.Random(7)
     articles = polnear()
     sample = rng.sample(articles, min(args.articles, len(articles)))

@@ -71,22 +71,30 @@ def corpus(n: int = 200, seed: int = 7) -> list[dict]:
     return records
 
 
+PARTITIONS = 4  # more input partitions than the corpus has months: each would write its own file per month
+
+
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
+def spark():
+    from dyad.corpus.spark import session
+
+    spark = session("local[2]", app="dyad-test")
+    yield spark
+    spark.stop()
+
+
+@pytest.fixture(scope="module")
+def runs(spark, tmp_path_factory):
     from dyad.article.readers import read_inputs
     from dyad.corpus.ingest import ingest, load_parquet
-    from dyad.corpus.spark import run, session
+    from dyad.corpus.spark import run
 
     tmp = tmp_path_factory.mktemp("spark")
     feed = tmp / "feed.jsonl"
     feed.write_text("".join(json.dumps(r) + "\n" for r in corpus()))
     single = tmp / "single.duckdb"
     ingest(read_inputs([feed]), single)
-    spark = session("local[2]", app="dyad-test")
-    try:
-        summary = run(spark, str(feed), str(tmp / "out"), partitions=2)
-    finally:
-        spark.stop()
+    summary = run(spark, str(feed), str(tmp / "out"), partitions=PARTITIONS)
     loaded = tmp / "loaded.duckdb"
     load_parquet(tmp / "out", loaded)
     return single, tmp / "out", loaded, summary
@@ -190,3 +198,94 @@ def test_ingest_parquet_command_loads_the_output(runs, tmp_path):
     assert done.exit_code == 0, done.output
     sql = "SELECT count(*), count(DISTINCT article_id) FROM events"
     assert _single(db, sql) == _single(single, sql)
+
+
+def test_each_month_folder_holds_one_file(runs):
+    _, out, _, _ = runs
+    months = [folder for folder in (out / "events").glob("year=*/month=*") if folder.is_dir()]
+    assert len(months) == 3
+    for folder in months:
+        assert len(list(folder.glob("*.parquet"))) == 1 < PARTITIONS
+
+
+def test_a_month_past_events_per_file_is_split(spark, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from pyspark.sql import functions as F
+
+    from dyad.corpus import spark as job
+
+    monkeypatch.setattr(job, "EVENTS_PER_FILE", 40)
+    events = (spark.range(300).repartition(7)
+              .select(F.col("id").cast("string").alias("event_id"),
+                      F.when(F.col("id") < 100, F.lit(dt.date(2026, 1, 5))).otherwise(F.lit(dt.date(2026, 2, 9)))
+                      .alias("date")))
+    job.write_events(events, str(tmp_path / "events"))
+    files = {folder.name: len(list(folder.glob("*.parquet"))) for folder in (tmp_path / "events").glob("year=*/*")}
+    assert files == {"month=1": 3, "month=2": 5}  # 100 and 200 rows, 40 a file, from 7 partitions
+
+
+def test_recode_after_ingest_parquet_equals_recode_after_ingest(runs, tmp_path):
+    from dyad.corpus.ingest import recode
+
+    single, _, loaded, summary = runs
+    sql = ("SELECT event_id, article_id, code, source_code, target_code, date, location_name, confidence "
+           "FROM events")
+    recoded = {}
+    for name, db in (("single", single), ("loaded", loaded)):
+        copy = tmp_path / f"{name}.duckdb"
+        shutil.copy(db, copy)
+        done = recode(copy)
+        assert done.read == summary["coded"]  # every coded article had its parse
+        recoded[name] = _single(copy, sql)
+    assert recoded["loaded"] == recoded["single"] == _single(single, sql)
+    assert _single(loaded, "SELECT count(*) FROM parses") == [(summary["coded"],)]
+
+
+def _copies(n: int) -> list[tuple[str, str]]:
+    lead = " ".join(corpus(12, seed=11)[k]["text"] for k in range(10))
+    return [(f"w{k:03d}", f"{lead} Filed by correspondent {k} for edition {k * 7}.") for k in range(n)]
+
+
+def test_story_guard_bounds_a_huge_bucket_and_keeps_the_groups(spark):
+    """One wire story carried 150 times (every band bucket of 150 ids, cap 4) among other articles: the
+    candidate pairs stay within cap x bucket size per bucket, and the stories equal group_stories's
+    (capped or not: the copies are near-identical)."""
+    from dyad.corpus.spark import MINHASH_SCHEMA, minhash_row
+    from dyad.corpus.spark_stories import candidate_pairs, stories
+    from dyad.corpus.stories import group_stories
+
+    texts = _copies(150) + [(r["id"], r["text"]) for r in corpus(60, seed=5)[:58]]
+    rows = [minhash_row(i, t) for i, t in texts]
+    minhashes = spark.createDataFrame([(r["article_id"], r["bands"], r["shingles"]) for r in rows], MINHASH_SCHEMA)
+    coded = spark.createDataFrame([(i,) for i, _ in texts], "id string")
+    every = candidate_pairs(minhashes, None).count()
+    capped = candidate_pairs(minhashes, 4).count()
+    assert every >= 150 * 149 // 2 and capped < every // 5
+    got = {row["article_id"]: row["story_id"] for row in stories(coded, minhashes, cap=4).collect()}  # driver
+    assert got == group_stories(texts, cap=4) == group_stories(texts, cap=None)
+    # the same stories from the join with components on the driver, and by min-label propagation
+    for driver_edges in (10**6, 0):
+        joined = stories(coded, minhashes, cap=4, driver_edges=driver_edges, driver_articles=0).collect()
+        assert {row["article_id"]: row["story_id"] for row in joined} == got
+    assert {got[f"w{k:03d}"] for k in range(150)} == {"w000"}
+
+
+def test_an_article_given_twice_is_stored_once(spark, tmp_path):
+    from dyad.article.readers import read_inputs
+    from dyad.corpus.ingest import ingest
+    from dyad.corpus.spark import run
+
+    records = corpus(8, seed=3)[:6]
+    feed = tmp_path / "twice.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in [*records, records[2], records[4]]))
+    single = tmp_path / "twice.duckdb"
+    ingest(read_inputs([feed]), single)
+    summary = run(spark, str(feed), str(tmp_path / "out"), partitions=3)
+    assert summary["coded"] == 6
+    for sql in ("SELECT event_id, article_id, code FROM events", "SELECT id, status FROM articles",
+                "SELECT article_id, story_id FROM stories"):
+        assert _parquet(tmp_path / "out", sql) == _single(single, sql)
+    con = duckdb.connect()
+    assert con.execute(f"SELECT count(*), count(DISTINCT article_id) FROM read_parquet('{tmp_path}/out/"
+                       "parses.parquet/*.parquet')").fetchall() == [(6, 6)]

@@ -71,6 +71,69 @@ def test_stories_kept_current_batch_by_batch_equal_a_full_regroup():
     store.close()
 
 
+def _copies(n: int) -> list[tuple[str, str]]:
+    """`n` copies of one article, each with its own last line: their band buckets hold all `n`."""
+    return [(f"w{k:03d}", article(LEAD, [*BODY, f"Filed by correspondent number {k} for edition {k * 7}."]))
+            for k in range(n)]
+
+
+def test_a_bucket_past_the_cap_pairs_linearly_and_keeps_its_copies_together():
+    from dyad.corpus.stories import bands_of, candidate_pairs
+
+    texts = _copies(120)
+    buckets: dict = {}
+    for article_id, text in texts:
+        for band, key in enumerate(bands_of(shingles(text))):
+            buckets.setdefault((band, key), []).append(article_id)
+    largest = max(buckets.items(), key=lambda item: len(item[1]))
+    assert len(largest[1]) == 120
+    assert len(candidate_pairs([largest], None)) == 120 * 119 // 2
+    assert len(candidate_pairs([largest], 4)) == 4 * 120 - 10  # each member with the 4 smallest ids below it
+    every, capped = candidate_pairs(buckets.items(), None), candidate_pairs(buckets.items(), 4)
+    assert len(every) == 120 * 119 // 2 and len(capped) < len(every) // 5
+    assert group_stories(texts, cap=4) == group_stories(texts, cap=None)
+    assert set(group_stories(texts, cap=4).values()) == {"w000"}
+
+
+def test_stories_kept_current_past_the_cap_equal_a_full_regroup(monkeypatch):
+    """With buckets bigger than the cap, batch-by-batch grouping (`add(stories=True)`, which regroups only
+    what a batch touches) pairs a part of a bucket with the whole bucket's anchors: the full regroup's
+    groups."""
+    import random
+
+    from dyad.corpus import stories as stories_module
+    from dyad.corpus.store import Store
+
+    monkeypatch.setattr(stories_module, "BUCKET_CAP", 3)
+    chain = [article(LEAD, BODY[:3]), article(LEAD, BODY[1:4]), article(LEAD, BODY[2:])]
+    texts = _copies(12) + [(f"c{k}", text) for k, text in enumerate(chain)]
+    random.Random(3).shuffle(texts)
+    store = Store(":memory:")
+    grouped = lambda: dict(store.connection.execute("SELECT article_id, story_id FROM stories").fetchall())  # noqa: E731
+    for start in range(0, len(texts), 2):
+        store.add([_coded(i, t) for i, t in texts[start:start + 2]], stories=True)
+        seen = grouped()
+        store.update_stories()
+        assert seen == grouped()
+    assert grouped() == group_stories(texts, cap=3)
+    # the anchors a part of the store is paired with are those of the whole bucket
+    import pyarrow as pa
+
+    store.connection.register("part", pa.table({"id": ["w007", "w011"]}))
+    anchors = stories_module.bucket_anchors(store.connection, "part")
+    assert anchors and all(len(ids) == 3 and ids == sorted(ids) for ids in anchors.values())
+    assert ["w000", "w001", "w002"] in anchors.values()
+    store.close()
+
+
+def test_a_part_of_a_big_bucket_pairs_with_the_whole_buckets_anchors():
+    from dyad.corpus.stories import candidate_pairs
+
+    bucket = ((0, "k"), ["b", "d", "e", "f"])  # the whole bucket is a..f: its anchors (cap 2) are a and b
+    assert candidate_pairs([bucket], 2) == {("b", "d"), ("b", "e"), ("b", "f"), ("d", "e"), ("d", "f")}
+    assert candidate_pairs([bucket], 2, anchors={(0, "k"): ["a", "b"]}) == {("b", "d"), ("b", "e"), ("b", "f")}
+
+
 def test_grouping_gives_each_articles_band_keys_from_the_same_signature():
     from dyad.corpus.stories import band_keys, group_stories
 

@@ -253,8 +253,10 @@ def load_parquet(folder: str | Path, db: str | Path, wait: float = WAIT_SECONDS)
     """Load a Parquet export (`dyad spark` output or `dyad export --format parquet`) into a store, in one
     transaction. An article already in the store is replaced with its rows from the export. Stories
     come from the export when the store held nothing else, else the whole store is regrouped.
-    Parses are not in the export, so `recode` does not cover the loaded articles. An export made by
-    an older dyad loads too: the columns it lacks stay NULL."""
+    Parses load when the export has them (`dyad spark` writes `parses.parquet`), so `recode` covers
+    the loaded articles; an export without them (`dyad export`, an older `dyad spark`) loads without,
+    and `recode` skips those articles. An export made by an older dyad loads too: the columns it lacks
+    stay NULL."""
     from dyad.corpus import aggregates
     from dyad.corpus.schema import TABLES, columns
     from dyad.corpus.store import Store
@@ -275,13 +277,13 @@ def load_parquet(folder: str | Path, db: str | Path, wait: float = WAIT_SECONDS)
             for table in (*TABLES, "stories", "parses"):
                 key = "id" if table == "articles" else "article_id"
                 con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM loaded_ids)")
-            for table in (*TABLES, "stories"):
+            for table in (*TABLES, "stories", "parses"):
                 source = _parquet_source(folder, table)
                 if source is None or (table == "stories" and had_others):
                     continue
                 present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
                 names = ", ".join(c for c in columns(table) if c in present)
-                verb = "INSERT OR REPLACE" if table in ("events", "articles", "stories") else "INSERT"
+                verb = "INSERT OR REPLACE" if table in ("events", "articles", "stories", "parses") else "INSERT"
                 con.execute(f"{verb} INTO {table} ({names}) SELECT {names} FROM {source}")
             con.execute("DROP TABLE loaded_ids")
             aggregates.refresh(con)

@@ -7,20 +7,22 @@ Reading: JSONL (one article per line, as `dyad ingest` reads it), Parquet (colum
 `id`, `url`, `title`, `date`, `source`, `format`) or text/HTML files (one article per file), at any
 path Spark can read (local, HDFS, S3 ...).
 
-Coding: `mapInArrow` runs the library pipeline (`dyad.pipeline.process`) over each partition; the
-model and knowledge load once per Python worker (`dyad.pipeline.load` is cached per process). Each
-Result becomes its store rows (`dyad.corpus.store.rows_of`), emitted as `(table, payload JSON)` pairs next to
-one `_minhash` row per coded article (its LSH band keys and hashed 5-shingles). The pairs are staged
+Coding: `mapInArrow` runs the library pipeline (`dyad.corpus.ingest.code_batch`, as `dyad ingest` does)
+over each partition; the model and knowledge load once per Python worker (`dyad.pipeline.load` is
+cached per process). Each Result becomes its store rows (`dyad.corpus.store.rows_of`), emitted as
+`(table, payload JSON, doc)` rows next to one `_minhash` row per coded article (its LSH band keys and
+hashed 5-shingles) and one `parses` row (its parse, in `doc`, for `dyad recode`). The rows are staged
 once as Parquet, then split per table with `from_json` against Spark schemas derived from
 `dyad.corpus.store.SCHEMA`, so the column lists live in one place.
 
-Whole-corpus steps run as Spark operations, not per partition: stories (band self-join for
-candidates, exact shingle Jaccard to confirm, connected components by min-label propagation; the
-same parameters and seeds as `dyad.corpus.stories`, hence the same groups as `dyad ingest`) and the
-GDELT-style aggregation of the `aggregated_events` view.
+Whole-corpus steps run as Spark operations, not per partition: stories (`dyad.corpus.spark_stories`:
+band join for candidates, bounded per bucket as in `dyad.corpus.stories`, exact shingle Jaccard to
+confirm, connected components; the same parameters and seeds, hence the same groups as `dyad ingest`)
+and the GDELT-style aggregation of the `aggregated_events` view.
 
 Output (the layout of `dyad export --format parquet`): `OUTPUT/<table>.parquet` for articles,
-sentences, actors, quotes, places, stories and aggregated_events; `OUTPUT/events/year=Y/month=M/`.
+sentences, actors, quotes, places, stories, aggregated_events and parses; `OUTPUT/events/year=Y/month=M/`
+(one file per month folder, or per EVENTS_PER_FILE events).
 `dyad ingest --parquet OUTPUT --db X.duckdb` loads it into a store.
 """
 
@@ -41,7 +43,10 @@ SPARK_TYPES = {"VARCHAR": "StringType", "INTEGER": "IntegerType", "BIGINT": "Lon
                "DATE": "DateType", "JSON": "StringType", "BLOB": "BinaryType", "TIMESTAMPTZ": "TimestampType"}
 # the per-article MinHash row each coded article adds to the coded output (not a store table)
 MINHASH = "_minhash"
-# Articles per `dyad.pipeline.process` call inside a partition, hence per Arrow batch out (process pipes
+# the rows carrying each coded article's parse (`parses` in the store; written to OUTPUT/parses.parquet)
+PARSES = "parses"
+STAGED_SCHEMA = "table string, payload string, doc binary"
+# Articles per `dyad.corpus.ingest.code_batch` call inside a partition, hence per Arrow batch out (it pipes
 # them to spaCy pipeline.BATCH_SIZE at a time, so this bounds the Results held, not the parse's memory).
 # A setting, not tuned: 64 since the first Spark job; `python benchmarks/spark.py --articles 1000` measures it.
 CHUNK = 64
@@ -51,8 +56,23 @@ ARROW_BATCH = 4 * CHUNK
 # Output files of each per-article table but `articles`: one per this many input partitions (articles,
 # the largest, keep one per partition). A setting against many small files, not tuned.
 PARTITIONS_PER_FILE = 4
-# A bound on min-label propagation, not a tuned value: wire-copy groups converge in 3-5 rounds.
-MAX_PROPAGATION_ROUNDS = 100
+# Rows per events Parquet file at most (Spark's maxRecordsPerFile): a month folder holds one file per
+# this many events. An event row took 354 bytes in Parquet in tests/test_spark.py's output (285 KB for
+# 804 events in three small files: an upper bound, footers weigh more in small files), so a file stays
+# under ~700 MB, within the 128 MB-1 GB that object stores and Parquet readers handle well. Set by hand.
+EVENTS_PER_FILE = 2_000_000
+# Spark SQL settings in local mode, where one machine's data is small beside the coding and each query's
+# fixed costs dominate what follows it. Whole-stage code generation compiles Java for every distinct
+# plan (~0.5-1 s each, ~a dozen plans a job): off, the tables phase of 60 PolNeAR articles on local[2]
+# took 6.2 s instead of 12.1 s (first pass, machine load ~5). Shuffle partitions: Spark's 200 mean
+# 200 map outputs per shuffle for a few MB; twice the cores instead (`session`). Settings, not tuned.
+LOCAL_CONF = {"spark.sql.codegen.wholeStage": "false"}
+# The JVM's options in local mode (where this process starts it): the client compiler only and the serial
+# collector. A local job's JVM only moves rows between Python workers and Parquet, and on a few cores
+# the optimising compiler's and the parallel collector's threads compete with the workers for them.
+# Measured with `python benchmarks/spark.py --articles 8 --no-ingest` (fixed costs only, machine load
+# 4-7): CPU of the whole process tree 35.5 -> 22.9 s on local[1], 39.4 -> 24.8 s on local[2].
+LOCAL_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def spark_schema(table: str):
@@ -98,47 +118,59 @@ def _item(kind: str, data: str, origin: str):
     return from_text(data, origin)
 
 
-def code_rows(kinds: list[str], datas: list[str], origins: list[str]) -> tuple[list[str], list[bytes]]:
-    """Code a chunk of inputs; (table, payload JSON) per store row plus one `_minhash` row per coded
-    article. Plain Python (no Spark), so the test suite and the worker share it."""
+def code_rows(kinds: list[str], datas: list[str], origins: list[str]) -> tuple[list[str], list[str], list]:
+    """Code a chunk of inputs: (tables, payloads, docs), one entry per store row (payload: the row as
+    JSON), one `_minhash` row per coded article, and one `parses` row per coded article (payload: its
+    id, doc: its parse as `dyad.corpus.ingest.code_batch` serialises it for `dyad recode`; docs are None
+    elsewhere). Plain Python (no Spark), so the test suite and the worker share it."""
     import msgspec
 
+    from dyad.corpus.ingest import code_batch
     from dyad.corpus.schema import columns, rows_of
     from dyad.knowledge import KNOWLEDGE_VERSION
-    from dyad.pipeline import process
     from dyad.version import __version__
 
     versions = (__version__, KNOWLEDGE_VERSION)
     names = {table: columns(table) for table in TABLES}
+    encode = msgspec.json.Encoder().encode
     tables: list[str] = []
-    payloads: list[bytes] = []
+    payloads: list[str] = []
+    docs: list = []
     items = [_item(k, d, o) for k, d, o in zip(kinds, datas, origins, strict=True)]
-    for result in process(items):
+    results, parses = code_batch(items)
+    for result in results:
         for table, rows in rows_of(result, versions).items():
+            names_ = names[table]
             for row in rows:
                 tables.append(table)
-                payloads.append(msgspec.json.encode(dict(zip(names[table], row, strict=True))))
+                payloads.append(encode(dict(zip(names_, row, strict=True))).decode())
+                docs.append(None)
         if result.status == "coded":
-            row = minhash_row(result.article.id, result.article.text)
+            article_id = result.article.id
+            row = minhash_row(article_id, result.article.text)
             if row is not None:
                 tables.append(MINHASH)
-                payloads.append(msgspec.json.encode(row))
-    return tables, payloads
+                payloads.append(encode(row).decode())
+                docs.append(None)
+            if article_id in parses:
+                tables.append(PARSES)
+                payloads.append(article_id)
+                docs.append(parses[article_id])
+    return tables, payloads, docs
 
 
 def code_batches(batches: Iterator) -> Iterator:
-    """mapInArrow function: Arrow batches of (kind, data, origin) -> batches of (table, payload)."""
+    """mapInArrow function: Arrow batches of (kind, data, origin) -> batches of (table, payload, doc)."""
     import pyarrow as pa
 
     for batch in batches:
         columns_ = batch.to_pydict()
         for start in range(0, batch.num_rows, CHUNK):
             end = start + CHUNK
-            tables, payloads = code_rows(columns_["kind"][start:end], columns_["data"][start:end],
-                                         columns_["origin"][start:end])
-            yield pa.RecordBatch.from_arrays([pa.array(tables, pa.string()),
-                                              pa.array([p.decode() for p in payloads], pa.string())],
-                                             names=["table", "payload"])
+            tables, payloads, docs = code_rows(columns_["kind"][start:end], columns_["data"][start:end],
+                                               columns_["origin"][start:end])
+            yield pa.RecordBatch.from_arrays([pa.array(tables, pa.string()), pa.array(payloads, pa.string()),
+                                              pa.array(docs, pa.binary())], names=["table", "payload", "doc"])
 
 
 # ---------------------------------------------------------------- driver side
@@ -155,11 +187,17 @@ def session(master: str | None = None, app: str = "dyad"):
     builder = SparkSession.builder.appName(app)
     if master:
         builder = builder.master(master)
+    if (master or "local").startswith("local") and launched_here:
+        builder = builder.config("spark.driver.extraJavaOptions", LOCAL_JAVA_OPTIONS)
     builder = (builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(ARROW_BATCH))
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.ui.showConsoleProgress", "false"))
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    if spark.sparkContext.master.startswith("local"):
+        for key, value in LOCAL_CONF.items():
+            spark.conf.set(key, value)
+        spark.conf.set("spark.sql.shuffle.partitions", str(2 * spark.sparkContext.defaultParallelism))
     return spark
 
 
@@ -210,45 +248,6 @@ def table_frame(staged, table: str):
     return parsed.select("r.*")
 
 
-def stories(coded_articles, minhashes, max_iterations: int = MAX_PROPAGATION_ROUNDS):
-    """(article_id, story_id) for every coded article: `dyad.corpus.stories.group_stories` as DataFrame
-    operations. Candidates share one LSH band key; a pair is confirmed by exact shingle Jaccard >=
-    CONFIRM_JACCARD; story id = the smallest article id of the connected component."""
-    from pyspark.sql import functions as F
-
-    from dyad.corpus.stories import CONFIRM_JACCARD
-
-    bands = minhashes.select("article_id", F.posexplode("bands").alias("band", "key"))
-    left, right = bands.alias("l"), bands.alias("r")
-    candidates = (left.join(right, (F.col("l.band") == F.col("r.band")) & (F.col("l.key") == F.col("r.key"))
-                            & (F.col("l.article_id") < F.col("r.article_id")))
-                  .select(F.col("l.article_id").alias("a"), F.col("r.article_id").alias("b")).distinct())
-    sets = minhashes.select("article_id", "shingles")
-    pairs = (candidates.join(sets.withColumnRenamed("article_id", "a").withColumnRenamed("shingles", "sa"), "a")
-             .join(sets.withColumnRenamed("article_id", "b").withColumnRenamed("shingles", "sb"), "b"))
-    jaccard = (F.size(F.array_intersect("sa", "sb")).cast("double")
-               / F.size(F.array_union("sa", "sb")).cast("double"))
-    edges = pairs.where(jaccard >= F.lit(CONFIRM_JACCARD)).select("a", "b").localCheckpoint()
-    # min-label propagation over an undirected graph: label(v) = min(label(v), label(neighbours))
-    both = edges.union(edges.select(F.col("b").alias("a"), F.col("a").alias("b"))).localCheckpoint()
-    labels = both.select(F.col("a").alias("id")).distinct().withColumn("label", F.col("id")).localCheckpoint()
-    for _ in range(max_iterations):
-        offered = (both.join(labels.withColumnRenamed("id", "a"), "a")
-                   .groupBy(F.col("b").alias("id")).agg(F.min("label").alias("offered")))
-        updated = (labels.join(offered, "id", "left")
-                   .select("id", F.least("label", F.coalesce("offered", "label")).alias("label"))
-                   .localCheckpoint())
-        changed = updated.join(labels.withColumnRenamed("label", "old"), "id").where(F.col("label") != F.col("old"))
-        labels = updated
-        if changed.isEmpty():
-            break
-    else:
-        raise RuntimeError(f"story grouping did not converge in {max_iterations} iterations")
-    return (coded_articles.select(F.col("id").alias("article_id"))
-            .join(labels.withColumnRenamed("id", "article_id"), "article_id", "left")
-            .select("article_id", F.coalesce("label", "article_id").alias("story_id")))
-
-
 def aggregated_events(events, articles, story_table):
     """The `aggregated_events` view of dyad.corpus.store, over the whole output."""
     from pyspark.sql import functions as F
@@ -273,6 +272,16 @@ def aggregated_events(events, articles, story_table):
                     "mentions", "articles", "sources", "stories", "first_mention"))
 
 
+def write_events(events, path: str) -> None:
+    """Events under `path/year=Y/month=M/`: one shuffle partition per month, so each month folder gets
+    one file (one per EVENTS_PER_FILE rows past that), however many input partitions coded it."""
+    from pyspark.sql import functions as F
+
+    months = events.withColumn("year", F.year("date")).withColumn("month", F.month("date")).repartition("year", "month")
+    (months.write.mode("overwrite").option("maxRecordsPerFile", EVENTS_PER_FILE)
+     .partitionBy("year", "month").parquet(path))
+
+
 def _delete(spark, path: str) -> None:
     jvm = spark._jvm
     target = jvm.org.apache.hadoop.fs.Path(path)
@@ -282,49 +291,90 @@ def _delete(spark, path: str) -> None:
 def run(spark, input_path: str, output: str, *, partitions: int | None = None, input_format: str = "auto",
         keep_staging: bool = False) -> dict:
     """Code `input_path` into Parquet tables under `output`; returns counts and seconds per phase."""
-    from pyspark.sql import functions as F
-
     started = time.perf_counter()
     output = output.rstrip("/")
     inputs = read_inputs(spark, input_path, input_format)
     partitions = partitions or max(2, spark.sparkContext.defaultParallelism)
-    inputs = inputs.repartition(partitions)
     staging = f"{output}/_staging"
-    (inputs.mapInArrow(code_batches, "table string, payload string")
+    (inputs.repartition(partitions).mapInArrow(code_batches, STAGED_SCHEMA)
      .write.mode("overwrite").partitionBy("table").parquet(staging))
-    coded_seconds = time.perf_counter() - started
-    staged = spark.read.parquet(staging)
-
-    frames = {table: table_frame(staged, table) for table in TABLES}
-    # an article given twice is stored once, as `dyad ingest` does (its rows are identical)
-    frames["articles"] = frames["articles"].dropDuplicates(["id"])
-    frames["events"] = frames["events"].dropDuplicates(["event_id"])
-    for table in ("sentences", "actors", "quotes", "places"):
-        frames[table] = frames[table].dropDuplicates()
-    for table in TABLES:
-        writer = frames[table]
-        if table == "events":
-            writer = writer.withColumn("year", F.year("date")).withColumn("month", F.month("date"))
-            writer.write.mode("overwrite").partitionBy("year", "month").parquet(f"{output}/events")
-        else:
-            writer.coalesce(max(1, partitions // PARTITIONS_PER_FILE) if table != "articles" else partitions) \
-                .write.mode("overwrite").parquet(f"{output}/{table}.parquet")
-    written = {table: spark.read.parquet(f"{output}/{table}.parquet") for table in TABLES if table != "events"}
-    written["events"] = spark.read.parquet(f"{output}/events").drop("year", "month")
-    coded = written["articles"].where(F.col("status") == "coded")
-    minhashes = table_frame(staged, MINHASH).dropDuplicates(["article_id"])
-    story_table = stories(coded, minhashes)
-    story_table.write.mode("overwrite").parquet(f"{output}/stories.parquet")
-    story_table = spark.read.parquet(f"{output}/stories.parquet")
-    aggregated_events(written["events"], written["articles"], story_table) \
-        .write.mode("overwrite").parquet(f"{output}/aggregated_events.parquet")
+    coding = time.perf_counter() - started
+    counts = write_tables(spark.read.parquet(staging), output, partitions)
     if not keep_staging:
         _delete(spark, staging)
-    statuses = {row["status"]: row["count"] for row in written["articles"].groupBy("status").count().collect()}
-    multi = story_table.groupBy("story_id").count().where(F.col("count") > 1).count()
-    return {"articles": sum(statuses.values()), **statuses, "events": written["events"].count(),
-            "multi_article_stories": multi, "coding_seconds": round(coded_seconds, 2),
+    statuses = counts["statuses"]
+    return {"articles": sum(statuses.values()), **statuses, "events": counts["events"],
+            "multi_article_stories": counts["multi_article_stories"], "coding_seconds": round(coding, 2),
+            "tables_seconds": round(time.perf_counter() - started - coding, 2),
             "seconds": round(time.perf_counter() - started, 2)}
+
+
+def write_tables(staged, output: str, partitions: int) -> dict:
+    """The store tables, the parses, the stories and the aggregated events out of the staged rows, and
+    the summary's counts. Independent jobs run together (`_together`): one's planning and small tasks
+    overlap another's, and a core idle in one job's last task serves the next; only the aggregation
+    waits, for the stories."""
+    from pyspark.sql import functions as F
+
+    from dyad.corpus.spark_stories import stories
+
+    spark = staged.sparkSession
+    frames = {table: table_frame(staged, table) for table in TABLES}
+    # an article given twice is stored once, as `dyad ingest` does (its rows are identical); one small
+    # job finds out, and without duplicates the tables are written without a shuffle each
+    given_twice = frames["articles"].groupBy("id").count().where(F.col("count") > 1).limit(1).collect()
+    if given_twice:
+        frames["articles"] = frames["articles"].dropDuplicates(["id"])
+        frames["events"] = frames["events"].dropDuplicates(["event_id"])
+        for table in ("sentences", "actors", "quotes", "places"):
+            frames[table] = frames[table].dropDuplicates()
+    counts: dict = {}
+
+    def write_table(table: str) -> None:
+        if table == "events":
+            write_events(frames[table], f"{output}/events")
+        else:
+            frames[table].coalesce(max(1, partitions // PARTITIONS_PER_FILE) if table != "articles" else partitions) \
+                .write.mode("overwrite").parquet(f"{output}/{table}.parquet")
+
+    def write_parses() -> None:
+        parses = staged.where(F.col("table") == PARSES).select(F.col("payload").alias("article_id"), "doc")
+        parses = parses.dropDuplicates(["article_id"]) if given_twice else parses
+        parses.coalesce(partitions).write.mode("overwrite").parquet(f"{output}/{PARSES}.parquet")
+
+    def write_stories_and_aggregates() -> None:
+        coded = frames["articles"].where(F.col("status") == "coded")
+        minhashes = table_frame(staged, MINHASH)
+        minhashes = minhashes.dropDuplicates(["article_id"]) if given_twice else minhashes
+        stories(coded, minhashes).write.mode("overwrite").parquet(f"{output}/stories.parquet")
+        story_table = spark.read.parquet(f"{output}/stories.parquet")
+
+        def count_stories() -> None:
+            counts["multi_article_stories"] = (story_table.groupBy("story_id").count()
+                                               .where(F.col("count") > 1).count())
+
+        _together([lambda: aggregated_events(frames["events"], frames["articles"], story_table)
+                   .write.mode("overwrite").parquet(f"{output}/aggregated_events.parquet"), count_stories])
+
+    def count_rows() -> None:
+        counts["statuses"] = {row["status"]: row["count"]
+                              for row in frames["articles"].groupBy("status").count().collect()}
+        counts["events"] = frames["events"].count()
+
+    # the longest chain (stories, then the aggregation) first
+    _together([write_stories_and_aggregates] + [lambda table=table: write_table(table) for table in TABLES]
+              + [write_parses, count_rows])
+    return counts
+
+
+def _together(jobs: list) -> None:
+    """Run Spark jobs from driver threads at once (Spark schedules concurrent jobs; PySpark pins each
+    thread to its own JVM thread); the first error is raised."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
 
 
 def main(argv: list[str] | None = None) -> None:

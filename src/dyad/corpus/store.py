@@ -260,9 +260,10 @@ class Store:
 
     def _regroup(self, articles: list[str] | None) -> None:
         """Group `articles` (None: every coded article) from scratch, writing their band keys and stories."""
-        from dyad.corpus.stories import group_stories
+        from dyad.corpus import stories
 
         con = self.connection
+        anchors = None
         if articles is None:
             texts = con.execute("SELECT id, text FROM articles WHERE status = 'coded'").fetchall()
             con.execute("DELETE FROM stories")
@@ -272,9 +273,11 @@ class Store:
             texts = con.execute("SELECT id, text FROM articles WHERE status = 'coded' AND id IN "
                                 "(SELECT id FROM regrouped)").fetchall()
             con.execute("DELETE FROM stories WHERE article_id IN (SELECT id FROM regrouped)")
+            anchors = stories.bucket_anchors(con, "regrouped")  # a part of a big bucket pairs as the whole
             con.unregister("regrouped")
         bands: dict[str, list[str] | None] = {}
-        story = group_stories(texts, bands if articles is None else None)
+        story = stories.group_stories(texts, bands if articles is None else None, cap=stories.BUCKET_CAP,
+                                      anchors=anchors)
         if story:
             con.register("batch_rows", pa.table({"article_id": list(story), "story_id": list(story.values())}))
             con.execute("INSERT INTO stories SELECT * FROM batch_rows")

@@ -30,6 +30,18 @@ LSH_THRESHOLD = 0.3
 # shingles (5th percentile 0.46); articles on one candidate within three days share at most 0.12
 # (99th percentile 0.003). `python benchmarks/stories.py` prints these figures.
 CONFIRM_JACCARD = 0.35
+# Guard against huge LSH buckets (a wire story carried by 1,000 outlets, boilerplate-only texts): the
+# pairs of a bucket grow with the square of its size, so a bucket of more than BUCKET_CAP articles pairs
+# each member with its BUCKET_CAP smallest ids only (`candidate_pairs`; `dyad spark` does the same): at
+# most BUCKET_CAP x n pairs for n articles. Up to the cap nothing changes. Above it, two members outside
+# the anchors are not compared through that bucket (they still are through any other band key they
+# share, and each is compared with the anchors): near-identical copies stay one story, as each confirms
+# against an anchor; what can split is a chain of rewrites whose far ends meet none of the anchors.
+# Calibrated with `python benchmarks/stories.py --bucket N` (three PolNeAR stories carried N times, half
+# wire copies, half a chain of updates): 64 is the smallest power of two whose groups equal the uncapped
+# ones at both N = 400 (buckets up to 193; cap 32 split a chain, 281 articles moved) and N = 1,000
+# (buckets up to 482: 151,057 pairs instead of 388,344, 13 s instead of 35 s).
+BUCKET_CAP = 64
 
 _WORD = re.compile(r"\w+")
 
@@ -58,31 +70,63 @@ def _find(parent: dict[str, str], x: str) -> str:
     return x
 
 
-def group_stories(texts: Iterable[tuple[str, str]], bands: dict[str, list[str] | None] | None = None) -> dict[str, str]:
-    """(article id, text) pairs -> story id per article (the smallest id of its connected group). With
-    `bands`, each article's `band_keys` go there too, from the same signature (a regroup needs both, and
-    the signatures are most of its time)."""
+def candidate_pairs(buckets: Iterable[list[str]], cap: int | None = BUCKET_CAP,
+                    anchors: dict | None = None) -> set[tuple[str, str]]:
+    """(smaller id, larger id) pairs that share a bucket: every pair of a bucket of at most `cap` ids;
+    in a bigger one, each member with the bucket's `cap` smallest ids only (its anchors), so the pairs
+    grow as cap x its size, not its square. `buckets`: (key, sorted member ids) items; `anchors`:
+    key -> the anchors of the whole bucket when the members given are only part of it (the store's
+    partial regroup), so a part pairs as it would in the whole."""
+    pairs: set[tuple[str, str]] = set()
+    for key, members in buckets:
+        heads = members if cap is None else members[:cap]
+        if anchors is not None and key in anchors:
+            present = set(members)
+            heads = [a for a in anchors[key] if a in present]
+        for head in heads:
+            for member in members:
+                if member > head:
+                    pairs.add((head, member))
+    return pairs
+
+
+def bucket_anchors(con, ids_table: str, cap: int | None = None) -> dict[tuple[int, str], list[str]]:
+    """(band, key) -> the `cap` (default BUCKET_CAP) smallest ids of each bucket larger than `cap` that
+    holds an article of `ids_table` (a relation with an `id` column), from the store's `story_bands`
+    (DuckDB connection `con`): `group_stories(anchors=...)` for a regroup of part of the store."""
+    cap = BUCKET_CAP if cap is None else cap
+    rows = con.execute(f"""
+        SELECT b.band, b.key, list(b.article_id ORDER BY b.article_id)[1:{int(cap)}] FROM story_bands b
+        JOIN (SELECT DISTINCT band, key FROM story_bands WHERE article_id IN (SELECT id FROM {ids_table})) k
+          ON k.band = b.band AND k.key = b.key
+        GROUP BY b.band, b.key HAVING count(*) > {int(cap)}""").fetchall()
+    return {(band, key): ids for band, key, ids in rows}
+
+
+def group_stories(texts: Iterable[tuple[str, str]], bands: dict[str, list[str] | None] | None = None, *,
+                  cap: int | None = BUCKET_CAP, anchors: dict | None = None) -> dict[str, str]:
+    """(article id, text) pairs -> story id per article (the smallest id of its connected group).
+    Candidates share an LSH band key (the keys datasketch's MinHashLSH files them under, `bands_of`),
+    bounded per bucket by `cap` (`candidate_pairs`; None: every pair); `anchors` as there. With
+    `bands`, each article's `band_keys` go there too (a regroup needs both, and the signatures are
+    most of its time)."""
     sets: dict[str, set[str]] = {}
-    signatures: dict[str, MinHash] = {}
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    buckets: dict[tuple[int, str], list[str]] = {}
     for article_id, text in sorted(texts):
         sets[article_id] = shingles(text)
         if sets[article_id]:
-            signatures[article_id] = signature(sets[article_id])
-            lsh.insert(article_id, signatures[article_id])
+            keys = bands_of(sets[article_id])
+            for band, key in enumerate(keys):
+                buckets.setdefault((band, key), []).append(article_id)
         if bands is not None:
-            bands[article_id] = _bands(signatures[article_id]) if sets[article_id] else None
+            bands[article_id] = keys if sets[article_id] else None
     parent = {a: a for a in sets}
-    for article_id, own in sets.items():
-        if not own:
-            continue
-        for other in lsh.query(signatures[article_id]):
-            if other > article_id and jaccard(own, sets[other]) >= CONFIRM_JACCARD:
-                ra, rb = _find(parent, article_id), _find(parent, other)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+    for a, b in sorted(candidate_pairs(((k, m) for k, m in buckets.items() if len(m) > 1), cap, anchors)):
+        if jaccard(sets[a], sets[b]) >= CONFIRM_JACCARD:
+            ra, rb = _find(parent, a), _find(parent, b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
     return {a: _find(parent, a) for a in sets}
-
 
 
 _LSH: MinHashLSH | None = None
