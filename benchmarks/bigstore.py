@@ -30,8 +30,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 OUTPUT = ROOT / "benchmarks" / "output"
@@ -84,8 +82,8 @@ def build(db: Path, seed: Path, events: int, chronological: bool = True) -> dict
 
     started = time.perf_counter()
     db.unlink(missing_ok=True)
-    Store(db).close()  # an empty store of this schema version, with its CAMEO names
-    con = duckdb.connect(str(db))
+    writer = Store(db)  # an empty store of this schema version, with its CAMEO names and the writer's settings
+    con = writer.connection
     con.execute(f"ATTACH '{seed}' AS seed (READ_ONLY)")
     seed_events = con.execute("SELECT count(*) FROM seed.events e JOIN seed.articles a ON a.id = e.article_id "
                               "WHERE a.status = 'coded'").fetchone()[0]
@@ -127,7 +125,7 @@ def build(db: Path, seed: Path, events: int, chronological: bool = True) -> dict
     con.execute("INSERT INTO event_batches SELECT event_id, 1 FROM events")
     con.execute("COMMIT")
     con.execute("DETACH seed")
-    con.close()
+    writer.close()
     aggregates_started = time.perf_counter()
     store = Store(db)  # the open finds the aggregates behind the batch written above and rebuilds them
     aggregate_seconds = time.perf_counter() - aggregates_started

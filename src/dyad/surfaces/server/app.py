@@ -42,11 +42,12 @@ PAGE_SIZE = 50  # API rows per page unless asked: set by hand
 LIST_PAGE_SIZE = 100  # rows per explorer list page: set by hand
 MAX_PAGE = 100_000  # the last page number accepted: a bound on OFFSET, far past any store served
 HOME_DYADS, TIMELINE_DYADS = 15, 10  # the top dyads the home and timeline pages list: set by hand
-# Requests reading the store at once (worker threads; the rest wait their turn on the event loop): a few
-# per core keep DuckDB busy without twenty threads taking turns at the GIL, which each DuckDB statement
-# needs between its tasks. Calibrated with benchmarks/serve.py (20 clients, 10^6 events, cache off): p99
-# 436-484 ms with 4 against 572-880 ms with anyio's default of 40, on a busy 2-core machine.
-READERS = 4
+# Requests reading the store at once per process (worker threads; the rest wait their turn on the event
+# loop): enough to keep DuckDB busy, few enough that threads do not queue at the GIL, which each DuckDB
+# statement takes between its tasks. Calibrated with benchmarks/serve.py (20 clients, 10^6 events, cache
+# off, --workers 2, quiet 2-core machine): 140 requests/s and p99 331 ms with 8, against 122/s and 429 ms
+# with 2 and 108/s and 532 ms with anyio's default of 40.
+READERS = 8
 QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 _encoder = msgspec.json.Encoder()
 
@@ -140,14 +141,15 @@ PageParam = Annotated[int, Query(ge=1, le=MAX_PAGE, alias="page")]  # the HTML p
 
 def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConnection | None = None,
                last_batch: Callable[[], int] | None = None, max_body: int = MAX_BODY, cache_size: int = CACHE_SIZE,
-               nlp=None) -> FastAPI:
+               nlp=None, threads: int | None = None) -> FastAPI:
     """The application over a store: the one at `db`, opened read-only and closed with the app, or the
     open `connection` of the process writing it (`dyad watch --serve`), read on cursors and left open.
 
     Up to `cache_size` API answers are kept, keyed by the last committed batch: for `db`, read once (no
     process can write the store while it is open here); with `connection`, `last_batch()` says it, cheaply
     and only once the batch has committed (`ResultCache`). A `connection` without `last_batch` is served
-    uncached, since nothing would say when an answer goes stale.
+    uncached, since nothing would say when an answer goes stale. `threads`: DuckDB's threads for a store
+    opened here (default: one per core), fewer when several server processes share the cores.
     """
     if (db is None) == (connection is None):
         raise TypeError("create_app takes a store path (db) or an open connection, one of them")
@@ -155,6 +157,8 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
     if owned:
         store = Store(db, read_only=True)  # a store of another schema version is refused here
         connection, batch = store.connection, store.last_batch()
+        if threads:
+            connection.execute(f"SET threads = {int(threads)}")
         last_batch = lambda: batch  # noqa: E731 (the store cannot change while it is open here)
     cache = ResultCache(cache_size, last_batch)
     coder = Coder(nlp)
@@ -404,7 +408,9 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, cache_si
           workers: int = 1, **uvicorn_options) -> None:
     """Run the application with uvicorn (blocking). `workers` > 1: as many processes, each with the store
     open read-only (DuckDB allows many readers) and its own interpreter, so requests no longer take turns
-    at one process's GIL (a single process used 1.1 of 2 cores under benchmarks/serve.py's load)."""
+    at one process's GIL (a single process used 1.1-1.6 of 2 cores under benchmarks/serve.py's load), and
+    the cores shared out between them: DuckDB runs each statement on one thread of its process (2 workers
+    of 1 thread: p99 358 ms against 446 ms with 2 threads each, benchmarks/serve.py, quiet 2-core machine)."""
     import os
 
     import uvicorn
@@ -414,14 +420,16 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, cache_si
         return
     Store(db, read_only=True).close()  # a store that cannot be served says so here, not in every worker
     os.environ[_WORKER_STORE], os.environ[_WORKER_CACHE] = str(Path(db).resolve()), str(cache_size)
+    os.environ[_WORKER_THREADS] = str(max(1, (os.cpu_count() or 1) // workers))
     uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port, **uvicorn_options)
 
 
-_WORKER_STORE, _WORKER_CACHE = "DYAD_SERVE_STORE", "DYAD_SERVE_CACHE_SIZE"
+_WORKER_STORE, _WORKER_CACHE, _WORKER_THREADS = "DYAD_SERVE_STORE", "DYAD_SERVE_CACHE_SIZE", "DYAD_SERVE_THREADS"
 
 
 def worker_app() -> FastAPI:
     """The application of one `serve(..., workers=N)` process (uvicorn's factory; the store from the environment)."""
     import os
 
-    return create_app(os.environ[_WORKER_STORE], cache_size=int(os.environ[_WORKER_CACHE]))
+    return create_app(os.environ[_WORKER_STORE], cache_size=int(os.environ[_WORKER_CACHE]),
+                      threads=int(os.environ[_WORKER_THREADS]))
