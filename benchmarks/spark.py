@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from corpus import jsonl_feed, require_shared
+from corpus import core_scaling, jsonl_feed, require_shared
 from ingest import shared_articles
 
 DYAD = str(Path(sys.executable).with_name("dyad"))
@@ -107,10 +107,12 @@ def main() -> None:
     if "local[1]_articles_per_s" in figures and "local[2]_articles_per_s" in figures:
         ratio = round(figures["local[2]_articles_per_s"] / figures["local[1]_articles_per_s"], 3)
         figures["local2_vs_local1"] = ratio
+        figures["core_scaling"] = core_scaling()
         print(f"{len(records)} articles: local[1] {figures['local[1]_articles_per_s']}/s, local[2] "
               f"{figures['local[2]_articles_per_s']}/s = {ratio} x local[1] (bar >= {BAR}: "
               f"{'met' if ratio >= BAR else 'NOT met'}; load average {load[0]:.2f} before, "
-              f"{figures['load_average_after']} after)")
+              f"{figures['load_average_after']} after; two busy processes on this machine now do "
+              f"{figures['core_scaling']} x the work of one, 2.0 on two whole cores)")
         if "ingest_jobs2_articles_per_s" in figures:
             # > 1: Spark is slower than ingest on the same two cores (JVM, Arrow transfer, staging, whole-corpus steps)
             figures["spark_overhead_vs_ingest_jobs2"] = round(figures["ingest_jobs2_articles_per_s"]
