@@ -83,15 +83,22 @@ def test_every_write_keeps_the_aggregates_equal_to_a_rebuild(store):
     assert all(rows for rows in aggregate_rows(store.connection).values())
 
 
-def test_a_deferred_block_rebuilds_once_at_its_end_even_when_it_fails(tmp_path):
+def indexes(store) -> set[str]:
+    return {row[0] for row in store.connection.execute("SELECT index_name FROM duckdb_indexes()").fetchall()}
+
+
+def test_a_rewriting_block_rebuilds_aggregates_and_indexes_at_its_end_even_when_it_fails(tmp_path):
     rng = random.Random(3)
     store = Store(tmp_path / "s.duckdb")
-    with pytest.raises(RuntimeError), store.deferred_aggregates():
+    before = indexes(store)
+    with pytest.raises(RuntimeError), store.rewriting():
         store.add([invented(f"d{n}", rng) for n in range(8)])
         assert store.connection.execute("SELECT count(*) FROM agg_dyads").fetchone()[0] == 0  # deferred
+        assert "events_article" not in indexes(store)
         raise RuntimeError("killed mid-way")
     assert aggregate_rows(store.connection) == rebuilt_rows(store.connection)
     assert store.connection.execute(f"SELECT batch FROM {aggregates.STATE}").fetchone()[0] == store.last_batch()
+    assert indexes(store) == before and "events_article" in before
     store.close()
 
 
@@ -101,9 +108,11 @@ def test_a_store_whose_aggregates_lag_is_rebuilt_when_opened_for_writing(tmp_pat
     store.add([invented(f"l{n}", rng) for n in range(8)])
     store.connection.execute("DELETE FROM agg_dyads")  # as if a recode had been killed before its rebuild
     store.connection.execute(f"UPDATE {aggregates.STATE} SET batch = 0")
+    store.connection.execute("DROP INDEX actors_article")
     store.close()
     store = Store(tmp_path / "s.duckdb")
     assert aggregate_rows(store.connection) == rebuilt_rows(store.connection)
+    assert "actors_article" in indexes(store)
     store.close()
 
 

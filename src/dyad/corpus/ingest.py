@@ -214,7 +214,7 @@ def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: in
     started = time.perf_counter()
     store = Store(db, wait=wait)
     try:
-        with store.deferred_aggregates():  # most of the store is rewritten: one rebuild at the end
+        with store.rewriting():  # most of the store is rewritten: aggregates and indexes rebuilt at the end
             for batch in store.stored_parses(batch_size):
                 results = []
                 for article, data in batch:

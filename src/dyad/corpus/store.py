@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from dyad.corpus import WAIT_SECONDS, aggregates
 from dyad.corpus.schema import (
+    ARTICLE_INDEXED,
     ARTICLE_INDEXES,
     BANDS_INDEX,
     META,
@@ -102,7 +103,7 @@ class Store:
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False, wait: float = 0.0):
         self.path = str(path)
         self.upgraded_from: int | None = None  # the version this open upgraded the store from
-        self._aggregates_deferred = False  # `deferred_aggregates`: writes leave the aggregates to one refresh
+        self._aggregates_deferred = False  # `rewriting`: writes leave the aggregates to one refresh
         self.connection = connect(self.path, read_only, wait)
         try:
             self._prepare(read_only)
@@ -149,6 +150,7 @@ class Store:
                 con.execute(f"INSERT INTO {META} VALUES (?, ?)", [SCHEMA_VERSION, __version__])
             for view, query in VIEWS.items():
                 con.execute(f"CREATE OR REPLACE VIEW {view} AS {query}")
+        self._restore_indexes()
         if con.execute(f"SELECT batch FROM {aggregates.STATE}").fetchone()[0] != self.last_batch():
             self.refresh_aggregates()
 
@@ -221,16 +223,28 @@ class Store:
         return len(batch["events"])
 
     @contextlib.contextmanager
-    def deferred_aggregates(self):
-        """Writes in the block leave the aggregates alone, rebuilt in full once at its end (one
-        transaction): cheaper than a delta per batch when most of the store is rewritten (`recode`,
-        bulk loads). Until the rebuild, the aggregates lag behind the rows."""
+    def rewriting(self):
+        """For writes that rewrite most of the store (`recode`): the aggregates are left alone and rebuilt
+        in full once at the end, and the article indexes dropped and built again, cheaper than keeping
+        them up row by row (recode of 150 articles: 4.8-5.0 s without them, 5.4-5.9 s with them). A run
+        killed inside the block leaves both behind; the next open for writing restores them."""
         self._aggregates_deferred = True
+        for table in ARTICLE_INDEXED:
+            self.connection.execute(f"DROP INDEX IF EXISTS {table}_article")
         try:
             yield
         finally:
             self._aggregates_deferred = False
+            self._restore_indexes()
             self.refresh_aggregates()
+
+    def _restore_indexes(self) -> None:
+        """Create the article indexes a store lacks (after a `rewriting` block, or one killed inside it)."""
+        present = {row[0] for row in self.connection.execute(
+            "SELECT index_name FROM duckdb_indexes() WHERE database_name = current_database()").fetchall()}
+        for table, index in zip(ARTICLE_INDEXED, ARTICLE_INDEXES, strict=True):
+            if f"{table}_article" not in present:
+                self.connection.execute(index)
 
     def refresh_aggregates(self) -> None:
         """Rebuild the pre-aggregated tables (`dyad.corpus.aggregates`) from the rows, in one transaction,
