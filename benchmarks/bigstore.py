@@ -42,12 +42,10 @@ COPIED = ("events", "sentences", "actors", "quotes", "places")
 
 def polnear_records(limit: int) -> list[dict]:
     """PolNeAR articles (US election news, 2016) with the outlet and publication date their file names give."""
-    from corpus import SHARED
+    from corpus import polnear_files
 
-    folders = [SHARED / "gold/quotes/polnear/data" / split / "text" for split in ("dev", "train")]
-    files = [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("*.txt"))][:limit]
     records = []
-    for i, f in enumerate(files):
+    for i, f in enumerate(polnear_files(limit)):
         outlet, _, rest = f.stem.partition("_")
         day = rest[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", rest[:10]) else None
         records.append({"id": f"p{i}", "text": f.read_text(encoding="utf-8", errors="replace"), "date": day,

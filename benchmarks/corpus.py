@@ -10,11 +10,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
-def polnear_texts(limit: int) -> list[str]:
-    """Up to `limit` PolNeAR article texts (US election news, 2016), in file-name order."""
+def polnear_files(limit: int) -> list[Path]:
+    """Up to `limit` PolNeAR article files (US election news, 2016; named outlet_date_slug), in name order."""
     folders = [SHARED / "gold/quotes/polnear/data" / split / "text" for split in ("dev", "train")]
-    files = [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("*.txt"))]
-    return [f.read_text(encoding="utf-8", errors="replace") for f in files[:limit]]
+    return [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("*.txt"))][:limit]
+
+
+def polnear_texts(limit: int) -> list[str]:
+    """Up to `limit` PolNeAR article texts, in file-name order."""
+    return [f.read_text(encoding="utf-8", errors="replace") for f in polnear_files(limit)]
 
 
 def jsonl_feed(records: list[dict], folder: str | Path) -> Path:

@@ -101,10 +101,12 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild every aggregate from its source table (inside the caller's transaction)."""
+    """Rebuild every aggregate from its source table, current at the last batch (inside the caller's
+    transaction)."""
     for aggregate in AGGREGATES:
         con.execute(f"DELETE FROM {aggregate.name}")
         con.execute(f"INSERT INTO {aggregate.name} {aggregate.select()}")
+    con.execute(f"UPDATE {STATE} SET batch = (SELECT coalesce(max(batch), 0) FROM batches)")
 
 
 def apply(con: duckdb.DuckDBPyConnection, ids: str, sign: int) -> None:

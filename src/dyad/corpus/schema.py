@@ -166,7 +166,6 @@ def _v6_aggregates(con: duckdb.DuckDBPyConnection) -> None:
 
     aggregates.create(con)
     aggregates.refresh(con)
-    con.execute(f"UPDATE {aggregates.STATE} SET batch = (SELECT coalesce(max(batch), 0) FROM batches)")
     for index in ARTICLE_INDEXES:
         con.execute(index)
 

@@ -252,7 +252,6 @@ class Store:
         last batch, after a `recode` was killed, is refreshed at the open)."""
         with self.transaction():
             aggregates.refresh(self.connection)
-            self.connection.execute(f"UPDATE {aggregates.STATE} SET batch = ?", [self.last_batch()])
 
     def last_batch(self) -> int:
         """The number of the last batch written (0 for none): it changes with every commit of `add`."""

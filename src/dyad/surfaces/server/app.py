@@ -204,10 +204,11 @@ def _add_api(app: FastAPI, cache: ResultCache, coder: Coder) -> None:
                              max_length=200, description="the `next` of the previous page: the rows after it "
                              "(keyset paging: a deep page costs what the first does; `page` is then ignored)")] = None):
         flt = filters.filter()
-        try:
-            queries.after_condition(after) if after else None
-        except ValueError as error:
-            raise HTTPException(422, str(error)) from None
+        if after:
+            try:  # a malformed token is the caller's 422, not a 500 from the worker thread
+                queries.after_condition(after)
+            except ValueError as error:
+                raise HTTPException(422, str(error)) from None
         return await cache.answer(request, lambda con: queries.events(con, flt, page, per_page, after))
 
     @app.get("/api/events/{event_id}", tags=["events"], summary="One event with its full record")

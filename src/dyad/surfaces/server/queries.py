@@ -135,13 +135,19 @@ COUNTED_BY = (("agg_root_days", frozenset({"root", "since", "until"})),
               ("agg_dyad_days", frozenset({"actor", "source", "target", "since", "until"})))
 
 
+def _answering(flt: EventFilter, aggregates: tuple[tuple[str, frozenset], ...]) -> str | None:
+    """The first of `aggregates` that has a column for every filter set, whose rows EventFilter.where
+    then filters as it filters events (the same column names); None: the events must answer."""
+    asked = set(flt.as_params())
+    return next((name for name, columns in aggregates if asked <= columns), None)
+
+
 def _total_and_bound(con, flt: EventFilter, where: str, params: list, scope: tuple[str, list], rank: int):
     """The events matching the filter, and the date of the `rank`-th of those in `scope` in date order
     (newest first): no row among the first `rank` in (date, event_id) order is older, so `date >= bound`
     keeps the page and leaves the sort a few days' rows (sorting 10^6 events on both keys costs 19 ms)."""
     scoped, scoped_params = f"{where} AND {scope[0]}", [*params, *scope[1]]
-    asked = set(flt.as_params())
-    table = next((name for name, columns in COUNTED_BY if asked <= columns), None)
+    table = _answering(flt, COUNTED_BY)
     if table is None:
         total = con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
         bound = con.execute(f"SELECT date FROM events WHERE {scoped} ORDER BY date DESC NULLS LAST LIMIT 1 OFFSET ?",
@@ -318,18 +324,19 @@ def article(con, article_id: str) -> dict | None:
     return out
 
 
-# the filters the map's aggregate (`agg_place_days`) has columns for, under the names EventFilter.where uses
-MAP_AGGREGATE_FILTERS = frozenset({"root", "quad_class", "since", "until"})
+# the map's aggregate, with the filters it has columns for (as COUNTED_BY)
+MAPPED_BY = (("agg_place_days", frozenset({"root", "quad_class", "since", "until"})),)
 
 
 def locations(con, flt: EventFilter, limit: int = MAX_LOCATIONS) -> list[dict]:
     """Event locations with their counts (the map's points): from the store's aggregate when the filter
     is by dates, root code or QuadClass only, else from the events."""
     where, params = flt.where()
-    if set(flt.as_params()) <= MAP_AGGREGATE_FILTERS:
+    table = _answering(flt, MAPPED_BY)
+    if table is not None:
         sql = f"""SELECT location_name, location_country, latitude, longitude, sum(events) AS events,
                          {GOLDSTEIN_MEAN} AS goldstein
-                  FROM agg_place_days WHERE {where} GROUP BY 1, 2, 3, 4"""
+                  FROM {table} WHERE {where} GROUP BY 1, 2, 3, 4"""
     else:
         sql = f"""SELECT location_name, location_country, round(latitude, 3) AS latitude,
                          round(longitude, 3) AS longitude, count(*) AS events, round(avg(goldstein), 2) AS goldstein
