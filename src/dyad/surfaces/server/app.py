@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlencode
 
 import anyio.to_thread
@@ -114,6 +114,12 @@ class EventQuery(BaseModel):
     q: str | None = Field(None, description="text the sentence contains (case-insensitive)")
     article_id: str | None = None
     rule: str | None = None
+    plover: str | None = Field(None, description="PLOVER event type (PROTEST, ASSAULT, AGREE...)")
+    confidence: float | None = Field(None, ge=0, le=1, description="the coder's confidence at least this")
+    scope: Literal["domestic", "international"] | None = Field(
+        None, description="domestic: both actors of one country; international: of two different countries")
+    other_actor: bool = Field(False, description="leave out events whose source and target are the same code")
+    other_country: bool = Field(False, description="leave out events whose source and target share a country")
 
     @model_validator(mode="before")
     @classmethod

@@ -16,8 +16,9 @@ from dataclasses import dataclass, fields
 
 from dyad.corpus.queries import GOLDSTEIN_MEAN, LIKE, code_prefix, dyad_series, escape_like, starts
 
-__all__ = ["EVENT_COLUMNS", "MAX_PAGE_SIZE", "EventFilter", "actors", "after_condition", "article", "event", "events",
-           "failed_pages", "locations", "overview", "places", "quotes", "root_codes", "series", "sources", "stories"]
+__all__ = ["EVENT_COLUMNS", "MAX_PAGE_SIZE", "SORTS", "EventFilter", "Sort", "actors", "after_condition", "article",
+           "event", "events", "failed_pages", "locations", "overview", "places", "quotes", "root_codes", "series",
+           "sources", "stories"]
 
 MAX_PAGE_SIZE = 200  # rows per page or list at most: set by hand; measured with benchmarks/serve.py (p99 <= 300 ms)
 MAX_SOURCES = 10_000  # sources listed at most: far past any watch list, a bound on the page
@@ -28,13 +29,46 @@ EVENT_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "date",
                  "location_country", "latitude", "longitude", "rule")
 
 
+# domestic: both actors' countries known and the same; international: both known and different
+SCOPES = {"domestic": "source_country = target_country",
+          "international": "source_country <> target_country"}
+# the event lists' orders: name -> (column, descending); every order ends with event_id (a total order,
+# which keyset paging needs) and puts NULLs last. "-" before a name reverses it.
+SORTS = {"date": ("date", True), "goldstein": ("goldstein", False), "confidence": ("confidence", True),
+         "code": ("code", False), "source": ("source_code", False), "target": ("target_code", False)}
+DEFAULT_SORT = "date"
+
+
+@dataclass(frozen=True)
+class Sort:
+    """An event list's order, parsed from `sort=` ("date", "-goldstein"): a column and a direction."""
+
+    name: str
+    column: str
+    descending: bool
+
+    @classmethod
+    def parse(cls, sort: str | None) -> Sort:
+        text = (sort or DEFAULT_SORT).strip()
+        name = text.lstrip("-")
+        if name not in SORTS:
+            raise ValueError(f"sort: one of {', '.join(SORTS)} (\"-\" before it reverses), not {text[:40]!r}")
+        column, descending = SORTS[name]
+        return cls(text, column, descending != text.startswith("-"))
+
+    @property
+    def order_by(self) -> str:
+        return f"{self.column} {'DESC' if self.descending else 'ASC'} NULLS LAST, event_id"
+
+
 @dataclass
 class EventFilter:
     """The event filters the API and the explorer share; empty values filter nothing.
 
     Actor codes match by prefix ("FRA" matches "FRAGOV"), as CAMEO actor codes nest; so does `code`
     ("19" matches "190" and "193"). `country` is an ISO alpha-3 code matched against either actor's
-    country and the event's location; `q` is a case-insensitive substring of the sentence.
+    country and the event's location; `q` is a case-insensitive substring of the sentence; `scope`
+    (`SCOPES`), `other_actor` and `other_country` judge the pair of actors.
     """
 
     actor: str | None = None
@@ -49,6 +83,11 @@ class EventFilter:
     q: str | None = None
     article_id: str | None = None
     rule: str | None = None
+    plover: str | None = None
+    confidence: float | None = None
+    scope: str | None = None
+    other_actor: bool = False
+    other_country: bool = False
 
     def where(self) -> tuple[str, list]:
         clauses, params = ["TRUE"], []
@@ -88,6 +127,18 @@ class EventFilter:
         if self.rule:
             clauses.append("rule = ?")
             params.append(self.rule)
+        if self.plover:
+            clauses.append("plover_event = ?")
+            params.append(self.plover.strip().upper())
+        if self.confidence is not None:
+            clauses.append("confidence >= ?")
+            params.append(float(self.confidence))
+        if self.scope:
+            clauses.append(SCOPES[self.scope])
+        if self.other_actor:  # an actor "acting on itself" (USAELI -> USAELI) is a coding artefact for most uses
+            clauses.append("source_code IS DISTINCT FROM target_code")
+        if self.other_country:  # with no target (or no country), the pair is not a same-country one
+            clauses.append("NOT coalesce(source_country = target_country, FALSE)")
         return " AND ".join(clauses), params
 
     def as_params(self) -> dict[str, str]:
@@ -95,7 +146,10 @@ class EventFilter:
         out = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value is not None and value != "":
+            if isinstance(value, bool):
+                if value:
+                    out[f.name] = "true"
+            elif value is not None and value != "":
                 out[f.name] = value.isoformat() if isinstance(value, dt.date) else str(value)
         return out
 
