@@ -51,6 +51,10 @@ HOME_DYADS, TIMELINE_DYADS = 15, 10  # the top dyads the home and timeline pages
 READERS = 8
 QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 _encoder = msgspec.json.Encoder()
+# the events list's orders as the filter form offers them (the column headers sort too, on wide screens)
+SORT_CHOICES = (("date", "newest first"), ("-date", "oldest first"), ("goldstein", "most conflictual"),
+                ("-goldstein", "most cooperative"), ("confidence", "most confident"), ("-confidence", "least confident"),
+                ("code", "event code"), ("source", "source actor"), ("target", "target actor"))
 
 
 def json_response(data: Any, status_code: int = 200) -> Response:
@@ -98,7 +102,7 @@ def _templates() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(QUAD_CLASSES=QUAD_CLASSES, urlencode=urlencode, merge=lambda d, **more: {**d, **more},
                        PLOVER_TYPES=sorted({c.plover_event for c in cameo_table().values() if c.plover_event}),
-                       SCOPES=tuple(queries.SCOPES))
+                       SCOPES=tuple(queries.SCOPES), SORT_CHOICES=SORT_CHOICES)
     return env
 
 
