@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from dyad.corpus import queries as common
 from dyad.corpus.store import Store
 from dyad.resources.ontology import cameo_table
-from dyad.surfaces.server import geo, queries, render
+from dyad.surfaces.server import geo, lists, queries, render
 from dyad.surfaces.server.errors import invalid_request
 from dyad.surfaces.server.middleware import MAX_BODY, BodyLimit, SecurityHeaders
 from dyad.surfaces.server.reading import ResultCache, reading, store_path
@@ -53,8 +53,9 @@ QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal c
 _encoder = msgspec.json.Encoder()
 # the events list's orders as the filter form offers them (the column headers sort too, on wide screens)
 SORT_CHOICES = (("date", "newest first"), ("-date", "oldest first"), ("goldstein", "most conflictual"),
-                ("-goldstein", "most cooperative"), ("confidence", "most confident"), ("-confidence", "least confident"),
-                ("code", "event code"), ("source", "source actor"), ("target", "target actor"))
+                ("-goldstein", "most cooperative"), ("confidence", "most confident"),
+                ("-confidence", "least confident"), ("code", "event code"), ("source", "source actor"),
+                ("target", "target actor"))
 
 
 def json_response(data: Any, status_code: int = 200) -> Response:
@@ -258,20 +259,20 @@ def _add_api(app: FastAPI, cache: ResultCache, coder: Coder) -> None:
 
     @app.get("/api/actors", tags=["actors"], summary="Actor codes by mentions")
     async def api_actors(request: Request, q: str | None = None, page: Page = 1, per_page: PerPage = PAGE_SIZE):
-        return await cache.answer(request, lambda con: queries.actors(con, q, page, per_page))
+        return await cache.answer(request, lambda con: lists.actors(con, q, page, per_page))
 
     @app.get("/api/quotes", tags=["quotes"], summary="Quotations, by speaker or text")
     async def api_quotes(request: Request, speaker: str | None = None, q: str | None = None,
                          article_id: str | None = None, page: Page = 1, per_page: PerPage = PAGE_SIZE):
-        return await cache.answer(request, lambda con: queries.quotes(con, speaker, q, article_id, page, per_page))
+        return await cache.answer(request, lambda con: lists.quotes(con, speaker, q, article_id, page, per_page))
 
     @app.get("/api/places", tags=["places"], summary="Resolved places by mentions")
     async def api_places(request: Request, country: str | None = None, page: Page = 1, per_page: PerPage = PAGE_SIZE):
-        return await cache.answer(request, lambda con: queries.places(con, country, page, per_page))
+        return await cache.answer(request, lambda con: lists.places(con, country, page, per_page))
 
     @app.get("/api/stories", tags=["stories"], summary="Stories (near-duplicate articles grouped)")
     async def api_stories(request: Request, page: Page = 1, per_page: PerPage = PAGE_SIZE):
-        return await cache.answer(request, lambda con: queries.stories(con, page, per_page))
+        return await cache.answer(request, lambda con: lists.stories(con, page, per_page))
 
     @app.get("/api/locations", tags=["events"], summary="Event locations with counts (the map's points)")
     async def api_locations(request: Request, filters: Filter):
@@ -418,22 +419,22 @@ def _add_lists_and_code(app: FastAPI, html, coder: Coder) -> None:
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
     def actors_page(con: Con, q: str = "", page_number: PageParam = 1):
         return html("list.html", nav="actors", title="Actors", kind="actors", q=q,
-                    found=queries.actors(con, q or None, page_number, LIST_PAGE_SIZE))
+                    found=lists.actors(con, q or None, page_number, LIST_PAGE_SIZE))
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
     def quotes_page(con: Con, q: str = "", page_number: PageParam = 1):
         return html("list.html", nav="quotes", title="Quotes", kind="quotes", q=q,
-                    found=queries.quotes(con, q=q or None, page=page_number, per_page=LIST_PAGE_SIZE))
+                    found=lists.quotes(con, q=q or None, page=page_number, per_page=LIST_PAGE_SIZE))
 
     @app.get("/places", response_class=HTMLResponse, include_in_schema=False)
     def places_page(con: Con, q: str = "", page_number: PageParam = 1):
         return html("list.html", nav="places", title="Places", kind="places", q=q,
-                    found=queries.places(con, q or None, page_number, LIST_PAGE_SIZE))
+                    found=lists.places(con, q or None, page_number, LIST_PAGE_SIZE))
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(con: Con, page_number: PageParam = 1):
         return html("list.html", nav="stories", title="Stories", kind="stories", q="",
-                    found=queries.stories(con, page_number, LIST_PAGE_SIZE))
+                    found=lists.stories(con, page_number, LIST_PAGE_SIZE))
 
 
 def _sort_links(current: str, params: dict) -> dict[str, dict]:
