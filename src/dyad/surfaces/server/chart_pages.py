@@ -151,7 +151,8 @@ def _add_filter_charts(app: FastAPI, html, cache: ResultCache) -> None:
                     if len(sides) == 1 else None)
         return html("charts.html", nav="charts", flt=flt, params=params, menu=queries.root_codes(con),
                     roots=roots, root_chart=charts.root_bars(roots), total=sum(r["events"] for r in roots),
-                    network=charts.network(links), edges=edges, conflict=conflict,
+                    network=charts.network(links), edges=edges, max_edges=chart_queries.MAX_NETWORK_EDGES,
+                    conflict=conflict,
                     filter_query=urlencode(params), network_query=urlencode({**params, "edges": edges}))
 
 
