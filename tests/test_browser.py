@@ -157,6 +157,39 @@ def test_timeline_and_map(page):
     shot(page, "map")
 
 
+def test_compare_two_dyads_on_the_timeline(page):
+    page.goto("/timeline?source=TUR&target=GRC&period=month")
+    page.fill("#timeline-form .dyad-row:nth-of-type(2) input[name=source]", "GRC")
+    page.fill("#timeline-form .dyad-row:nth-of-type(2) input[name=target]", "TUR")
+    page.select_option("#timeline-form .dyad-row:nth-of-type(2) select[name=both_ways]", "true")
+    page.click("#timeline-form button[type=submit]")
+    page.wait_for_selector("#timeline-legend")
+    legend = page.locator("#timeline-legend li")
+    assert legend.count() == 2
+    assert legend.nth(0).is_visible() and legend.nth(1).is_visible()
+    assert "TUR → GRC" in legend.nth(0).inner_text() and "GRC ↔ TUR" in legend.nth(1).inner_text()
+    assert page.locator("#timeline-chart g.series path.line").count() == 2
+    assert page.locator("#timeline-form .dyad-row").count() == 3  # a blank row to add a third
+    shot(page, "timeline-compare")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "timeline-compare-390")
+
+
+def test_charts_of_the_filter_and_an_actors_conflict_and_cooperation(page):
+    page.goto("/charts")
+    page.fill("#filters input[name=actor]", "TUR")
+    page.click("#filters button[type=submit]")
+    page.wait_for_url("**/charts?*actor=TUR*")
+    assert page.locator("#roots-chart rect.bar").count() == 20
+    assert page.locator("#network-chart path.edge").count() >= 3
+    shot(page, "charts")
+    page.click("#conflict-link")
+    page.wait_for_selector("#conflict-chart")
+    assert page.locator("#conflict-chart g.period").count() >= 3 and page.locator("#conflict-legend li").count() == 6
+    shot(page, "conflict")
+
+
 def test_sources_show_their_health_and_failed_urls(page):
     page.goto("/")
     page.click("header nav a[href='/sources']")
@@ -218,7 +251,8 @@ def test_screenshots_were_written():
     if not OUTPUT.exists():
         pytest.skip("no browser run")
     names = {p.stem for p in OUTPUT.glob("*.png")}
-    assert {"events", "events-dyad", "article-event", "code", "timeline", "map", "sources"} <= names
+    assert {"events", "events-dyad", "article-event", "code", "timeline", "map", "sources", "timeline-compare",
+            "charts", "conflict"} <= names
 
 
 def _api_rows(page, base_url: str) -> list[dict]:
@@ -282,7 +316,8 @@ def test_tab_reaches_every_control_in_order(page):
 
 PAGES = ["/", "/events", "/events?source=TUR&target=GRC", "/articles/srv-talks-1", "/timeline?source=TUR&target=GRC",
          "/map", "/code", "/actors", "/quotes", "/places", "/stories", "/sources",
-         "/rule?name=dyad:events/verbs.tsv:65"]
+         "/rule?name=dyad:events/verbs.tsv:65", "/timeline?source=TUR&target=GRC&source=GRC&target=TUR", "/charts",
+         "/charts/conflict?actor=TUR"]
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])

@@ -227,9 +227,10 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
     _add_questions(app, cache)
     _add_pages(app, html)
     _add_lists_and_code(app, html, coder)
-    from dyad.surfaces.server import sources  # here: its routes use this module's parameters
+    from dyad.surfaces.server import chart_pages, sources  # here: their routes use this module's parameters
 
     sources.add_routes(app, html)
+    chart_pages.add_routes(app, html, cache)
     return app
 
 
@@ -319,7 +320,8 @@ def _add_questions(app: FastAPI, cache: ResultCache) -> None:
 
 
 def _add_pages(app: FastAPI, html) -> None:
-    """The explorer's pages over the store: home, events, an article, a rule, the timeline, the map."""
+    """The explorer's pages over the store: home, events, an article, a rule, the map (the timeline and
+    the other charts: `chart_pages`)."""
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(con: Con):
@@ -370,17 +372,6 @@ def _add_pages(app: FastAPI, html) -> None:
         flt = queries.EventFilter(rule=name)
         return html("rule.html", nav="events", name=name, source=render.rule_source(name),
                     found=queries.events(con, flt, page_number, PAGE_SIZE))
-
-    @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
-    def timeline_page(con: Con, source: str = "", target: str = "", period: Period = "month", both_ways: bool = False,
-                      normalize: bool = False):
-        series = chart = None
-        if source and target:
-            series = queries.series(con, source, target, period, both_ways=both_ways)
-            chart = render.timeline(series["points"], "per_100_articles" if normalize else "events")
-        return html("timeline.html", nav="timeline", source=source, target=target, period=period,
-                    both_ways=both_ways, normalize=normalize, series=series, chart=chart,
-                    dyads=common.top_dyads(con, TIMELINE_DYADS).dicts())
 
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def map_page(con: Con, filters: Filter, shade: bool = False):
