@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BeforeValidator
 
 from dyad.corpus import queries as common
-from dyad.surfaces.server import chart_queries, charts, queries, render
+from dyad.surfaces.server import chart_queries, charts, lists, queries, render
 from dyad.surfaces.server.app import TIMELINE_DYADS, Con, Filter, Period
 from dyad.surfaces.server.chart_queries import Dyad
 from dyad.surfaces.server.reading import ResultCache
@@ -197,5 +197,5 @@ def _add_conflict(app: FastAPI, html, cache: ResultCache) -> None:
             context |= {"points": shown, "chart": chart,
                         "data_query": urlencode({k: v.isoformat() if isinstance(v, dt.date) else v
                                                  for k, v in asked.items() if v})}
-        suggested = [] if context["points"] is not None else queries.actors(con, None, 1, SUGGESTED_ACTORS)["actors"]
+        suggested = [] if context["points"] is not None else lists.actors(con, None, 1, SUGGESTED_ACTORS)["actors"]
         return html("conflict.html", **context, suggested=suggested)
