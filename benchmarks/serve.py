@@ -337,7 +337,8 @@ def main() -> int:
     for error in run["errors"][:10]:
         print("error:", error)
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    (OUTPUT / ("serve-coding.json" if args.code_bytes else "serve.json")).write_text(json.dumps(summary, indent=2) + "\n")
+    name = "serve-coding.json" if args.code_bytes else "serve.json"
+    (OUTPUT / name).write_text(json.dumps(summary, indent=2) + "\n")
     if args.keep:
         print(f"store kept: {db}")
     else:
