@@ -32,20 +32,26 @@ from dyad.budget import ARTICLE_TIMEOUT, OverBudget, budget
 from dyad.records import Result
 
 CODERS = 1  # coding processes: one on a 2-core machine leaves the other core to the readers; `dyad serve --coders`
-QUEUE = 4  # code requests that may wait for a busy coder (per server process); more get 503. Set by hand
-# Characters a text may have. Coding time grows with length, about 50 µs a character (a 900,000-character
-# article coded in ~45 s alone on a quiet core: `python benchmarks/serve.py --code-bytes 900000`), so
-# this is about the longest text that codes within the article's time budget (ARTICLE_TIMEOUT, 60 s);
-# the 0.9 MB paste of issue 20 fits. Longer: 413, with the limit named.
+# Code requests that may wait for a busy coder (per server process); more get 503. Set by hand: a few
+# people pasting at once wait a second or two each, while a queue of long texts would hold them for minutes
+QUEUE = 4
+# Characters a text may have. Coding costs about 50-60 µs of CPU a character (examples/ repeated, as
+# `benchmarks/serve.py --code-bytes` posts them: 100,000 characters in 4.6 s, 900,000 in 53 s, on one core
+# of this 2-core machine), so this is about the longest text that codes within the article's time budget
+# (ARTICLE_TIMEOUT, 60 s) on a free core; the 0.9 MB paste of issue 20 fits. Longer: 413, the limit named.
 MAX_CHARS = 1_000_000
 GRACE = 10.0  # seconds past the budget before a coder that has not answered is killed: set by hand, the
 # budget interrupts between two Python steps of spaCy (a piece of LONG_TEXT_CHARS at most), well within it
 START_SECONDS = 120.0  # a coder's start (Python, spaCy and dyad's knowledge: ~5 s) may take this long: a bound
-RETRY_AFTER = 10  # seconds a 503 asks the client to wait: about one long article's coding. Set by hand
-# The coders' CPU priority (os.nice): readers come first on a loaded machine, so a long paste does not
-# raise the explorer's latency; the coding gets the cores' spare time. Measured with
-# `python benchmarks/serve.py --db bigstore.duckdb --cache-size 0 --seconds 60 --workers 2 --code-bytes
-# 900000` on 2 cores (docs/scale.md): see CODER_NICE_MEASURED below for the figures at 0 and 10.
+# Seconds a 503 asks the client to wait: a news article codes in about a second, so a queue of them has
+# moved on by then. Set by hand
+RETRY_AFTER = 10
+# The coders' CPU priority (os.nice, 0-19): on an idle machine a niced coder has the cores all the same;
+# on a loaded one the readers come first, and a long text that cannot get its CPU in time ends as a 504
+# rather than slowing every page. Measured with `python benchmarks/serve.py --db bigstore.duckdb
+# --cache-size 0 --seconds 60 --workers 2 --code-bytes 900000`, the two runs back to back on the shared
+# 2-core machine (load average 13-14 from other work): p99 of the mix while the article was coded 1,513 ms
+# at nice 10 against 1,839 ms at 0; the article ran out of its 60 s budget (504) at both.
 NICE = 10
 WARM_TEXT = "Police arrested four protesters in Paris on Monday, the French government said."
 _results = msgspec.msgpack.Decoder(Result)
@@ -84,7 +90,11 @@ class _Coder:
         self.process = context.Process(target=work, args=(child, nice), name="dyad-coder", daemon=True)
         self.process.start()
         child.close()
-        if not self.connection.poll(START_SECONDS) or self.connection.recv() != "ready":
+        try:
+            ready = self.connection.poll(START_SECONDS) and self.connection.recv() == "ready"
+        except (EOFError, OSError):  # it died loading the pipeline (its error is in the server's log)
+            ready = False
+        if not ready:
             self.stop()
             raise CodingError(f"the coding process did not start within {START_SECONDS:g} s")
 
