@@ -195,9 +195,10 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
     _add_questions(app, cache)
     _add_pages(app, html)
     _add_lists_and_code(app, html, coder)
-    from dyad.surfaces.server import sources  # here: its routes use this module's parameters
+    from dyad.surfaces.server import downloads, sources  # here: their routes use this module's parameters
 
     sources.add_routes(app, html)
+    downloads.add_routes(app)
     return app
 
 
