@@ -33,20 +33,29 @@ CHROMIUM = Path("/usr/bin/chromium")
 def pages(db: Path) -> dict[str, str]:
     """Every explorer page, with parameters drawn from the store (its top dyad, a busy article, a rule)."""
     with duckdb.connect(str(db), read_only=True) as con:
-        source, target = con.execute("SELECT source_code, target_code FROM agg_dyads WHERE target_code IS NOT NULL "
-                                     "ORDER BY events DESC LIMIT 1").fetchone()
+        top = con.execute("SELECT source_code, target_code FROM agg_dyads WHERE target_code IS NOT NULL "
+                          "ORDER BY events DESC, 1, 2 LIMIT 3").fetchall()
+        source, target = top[0]
+        country = con.execute("SELECT source_country FROM events WHERE source_country IS NOT NULL GROUP BY 1 "
+                              "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
         article = con.execute("SELECT article_id FROM events GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
                               ).fetchone()[0]
         event = con.execute("SELECT event_id FROM events WHERE article_id = ? LIMIT 1", [article]).fetchone()[0]
         rule = con.execute("SELECT rule FROM events WHERE rule IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC "
                            "LIMIT 1").fetchone()[0]
     dyad = urlencode({"source": source, "target": target})
+    dyads = urlencode([(side, code) for pair in top for side, code in zip(("source", "target"), pair, strict=True)])
     return {
         "home": "/", "events": "/events", "events-filtered": f"/events?root=19&{dyad}&page=3",
         "events-deep": "/events?page=500", "article": f"/articles/{article}?event={event}",
         "rule": "/rule?" + urlencode({"name": rule}), "timeline": f"/timeline?{dyad}&both_ways=true",
         "map": "/map", "map-filtered": "/map?root=19", "actors": "/actors", "actors-search": "/actors?q=gov",
         "quotes": "/quotes", "places": "/places", "stories": "/stories", "code": "/code", "sources": "/sources",
+        "timeline-3-dyads": f"/timeline?{dyads}&period=week", "charts": "/charts",
+        "charts-actor": "/charts?" + urlencode({"actor": source[:3], "since": "2024-01-01"}),
+        "charts-events": "/charts?quad_class=4&confidence=0.5",  # filters the aggregates lack: from the events
+        "conflict": "/charts/conflict?" + urlencode({"actor": source[:3], "period": "week"}),
+        "conflict-country": "/charts/conflict?" + urlencode({"country": country, "normalize": "true"}),
     }
 
 

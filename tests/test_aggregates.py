@@ -16,6 +16,7 @@ import pytest
 from dyad.corpus import aggregates, queries
 from dyad.corpus.store import Store
 from dyad.records import Actor, Article, Event, Place, Plover, Provenance, Result
+from dyad.surfaces.server import lists
 from dyad.surfaces.server import queries as server_queries
 
 CODES = ["TURGOV", "GRCGOV", "GRC", "TUR", "FRAGOV", "USAMIL", "RUS", None]
@@ -150,13 +151,13 @@ def test_the_common_questions_read_from_aggregates_equal_the_same_questions_over
 
 def test_the_lists_and_the_map_read_from_aggregates_count_the_rows(store):
     con = store.connection
-    actors = server_queries.actors(con, per_page=200)
+    actors = lists.actors(con, per_page=200)
     expected = dict(con.execute("SELECT code, count(*) FROM actors WHERE code IS NOT NULL GROUP BY 1").fetchall())
     assert {a["code"]: a["mentions"] for a in actors["actors"]} == expected and actors["total"] == len(expected)
     usamil = next(a for a in actors["actors"] if a["code"] == "USAMIL")
     assert usamil["as_source"] == con.execute("SELECT count(*) FROM events WHERE source_code = 'USAMIL'").fetchone()[0]
     assert usamil["example"] in {"usamil", "USAMIL officials"}
-    places = server_queries.places(con, per_page=200)["places"]
+    places = lists.places(con, per_page=200)["places"]
     assert {p["name"]: p["articles"] for p in places} == dict(con.execute(
         "SELECT name, count(DISTINCT article_id) FROM places GROUP BY 1").fetchall())
     for flt in (server_queries.EventFilter(), server_queries.EventFilter(root="11", since=DAY0 + dt.timedelta(days=30)),

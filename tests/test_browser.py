@@ -157,6 +157,39 @@ def test_timeline_and_map(page):
     shot(page, "map")
 
 
+def test_compare_two_dyads_on_the_timeline(page):
+    page.goto("/timeline?source=TUR&target=GRC&period=month")
+    page.fill("#timeline-form .dyad-row:nth-of-type(2) input[name=source]", "GRC")
+    page.fill("#timeline-form .dyad-row:nth-of-type(2) input[name=target]", "TUR")
+    page.select_option("#timeline-form .dyad-row:nth-of-type(2) select[name=both_ways]", "true")
+    page.click("#timeline-form button[type=submit]")
+    page.wait_for_selector("#timeline-legend")
+    legend = page.locator("#timeline-legend li")
+    assert legend.count() == 2
+    assert legend.nth(0).is_visible() and legend.nth(1).is_visible()
+    assert "TUR → GRC" in legend.nth(0).inner_text() and "GRC ↔ TUR" in legend.nth(1).inner_text()
+    assert page.locator("#timeline-chart g.series path.line").count() == 2
+    assert page.locator("#timeline-form .dyad-row").count() == 3  # a blank row to add a third
+    shot(page, "timeline-compare")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "timeline-compare-390")
+
+
+def test_charts_of_the_filter_and_an_actors_conflict_and_cooperation(page):
+    page.goto("/charts")
+    page.fill("#filters input[name=actor]", "TUR")
+    page.click("#filters button[type=submit]")
+    page.wait_for_url("**/charts?*actor=TUR*")
+    assert page.locator("#roots-chart rect.bar").count() == 20
+    assert page.locator("#network-chart path.edge").count() >= 3
+    shot(page, "charts")
+    page.click("#conflict-link")
+    page.wait_for_selector("#conflict-chart")
+    assert page.locator("#conflict-chart g.period").count() >= 3 and page.locator("#conflict-legend li").count() == 6
+    shot(page, "conflict")
+
+
 def test_sources_show_their_health_and_failed_urls(page):
     page.goto("/")
     page.click("header nav a[href='/sources']")
@@ -218,4 +251,101 @@ def test_screenshots_were_written():
     if not OUTPUT.exists():
         pytest.skip("no browser run")
     names = {p.stem for p in OUTPUT.glob("*.png")}
-    assert {"events", "events-dyad", "article-event", "code", "timeline", "map", "sources"} <= names
+    assert {"events", "events-dyad", "article-event", "code", "timeline", "map", "sources", "timeline-compare",
+            "charts", "conflict"} <= names
+
+
+def _api_rows(page, base_url: str) -> list[dict]:
+    """The API's first page for the query string the page shows (the filters stay in the URL)."""
+    query = page.url.split("?", 1)[1]
+    return page.request.get(f"{base_url}/api/events?{query}").json()["events"]
+
+
+def test_filter_by_root_and_confidence_leaving_out_same_country_pairs(page, base_url):
+    page.goto("/events")
+    page.select_option("select[name=root]", "11")
+    page.fill("input[name=confidence]", "0.5")
+    page.check("input[name=other_country]")
+    page.click("#filters button[type=submit]")
+    page.wait_for_url("**/events?*root=11*")
+    assert "confidence=0.5" in page.url and "other_country=true" in page.url
+    shown = page.locator("#events tbody tr[data-event]").evaluate_all("rows => rows.map(r => r.dataset.event)")
+    rows = _api_rows(page, base_url)
+    assert shown and shown == [e["event_id"] for e in rows]
+    assert all(e["root_code"] == "11" and e["confidence"] >= 0.5 for e in rows)
+    assert all(None in (e["source_country"], e["target_country"]) or e["source_country"] != e["target_country"]
+               for e in rows)
+    assert all(c.startswith("11") for c in cells(page, "#events tbody td.event .code"))
+    assert page.locator("select[name=root]").input_value() == "11"  # the form shows the filter it applied
+    shot(page, "events-filtered")
+
+
+def test_a_map_point_opens_its_places_events(page, base_url):
+    page.goto("/map")
+    point = page.locator("#map a:has(circle.point)").last  # drawn last: on top of any it overlaps
+    name = point.locator("title").text_content().split(" (")[0]
+    point.click()
+    page.wait_for_url("**/events?*place=*")
+    locations = cells(page, "#events tbody td.location")
+    assert locations and all(loc.startswith(name) for loc in locations)
+    assert page.locator("#event-count").inner_text().split()[0] == str(
+        page.request.get(f"{base_url}/api/events?{page.url.split('?', 1)[1]}").json()["total"])
+    page.goto("/map?shade=true")
+    assert page.locator("#map path.country[class*=shade-]").count() >= 2
+    assert page.locator("#map-legend .swatch").count() >= 2 and page.locator("#map-legend svg circle").count() >= 1
+    shot(page, "map-shaded")
+
+
+def test_tab_reaches_every_control_in_order(page):
+    page.goto("/events")
+    count = page.evaluate("""() => Array.from(document.querySelectorAll(
+        'a[href], input:not([type=hidden]), select, button'), (e, n) => e.dataset.control = n).length""")
+    reached = []
+    for _ in range(3 * count):  # a date field takes a Tab per part (day, month, year)
+        page.keyboard.press("Tab")
+        focused = page.evaluate("() => document.activeElement.dataset.control")
+        if focused is not None and (not reached or int(focused) != reached[-1]):
+            reached.append(int(focused))
+        if reached and reached[-1] == count - 1:
+            break
+    assert reached == list(range(count))  # every control, in document order, the skip link first
+    assert page.evaluate("() => document.querySelector('[data-control=\"0\"]').className") == "skip"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+
+
+PAGES = ["/", "/events", "/events?source=TUR&target=GRC", "/articles/srv-talks-1", "/timeline?source=TUR&target=GRC",
+         "/map", "/code", "/actors", "/quotes", "/places", "/stories", "/sources",
+         "/rule?name=dyad:events/verbs.tsv:65", "/timeline?source=TUR&target=GRC&source=GRC&target=TUR", "/charts",
+         "/charts/conflict?actor=TUR"]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
+def test_no_page_scrolls_sideways_and_each_has_its_own_title(browser, base_url, width, height):
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
+    page = context.new_page()
+    titles = set()
+    for url in PAGES:
+        page.goto(url)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (url, width, overflow)
+        titles.add(page.title())
+        if width < 500:
+            name = url.strip("/").split("?")[0].replace("/", "-") or "home"
+            shot(page, f"narrow-{name}")
+    assert len(titles) >= len(PAGES) - 2 and all(t.endswith("dyad explorer") for t in titles)
+    context.close()
+
+
+def test_the_theme_follows_the_system(browser, base_url):
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(base_url=base_url, color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto("/events")
+        backgrounds[scheme] = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        shot(page, f"events-{scheme}")
+        context.close()
+    luminance = {k: sum(int(x) for x in v[v.index("(") + 1:v.index(")")].split(",")[:3])
+                 for k, v in backgrounds.items()}
+    assert luminance["dark"] < 150 < 600 < luminance["light"], backgrounds

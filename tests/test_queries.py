@@ -50,6 +50,15 @@ QUESTIONS = {
         ["dyad", "TUR", "GRC", "--both-ways", "--by", "week", "--since", "2024-01-10"],
         lambda con: queries.dyad_series(con, "TUR", "GRC", "week", True, since=dt.date(2024, 1, 10)),
         "/api/dyads/series?source=TUR&target=GRC&both_ways=true&period=week&since=2024-01-10"),
+    "actor": (["actor", "TUR"], lambda con: queries.actor_series(con, "TUR"), "/api/charts/conflict?actor=TUR"),
+    "actor as target by week": (
+        ["actor", "GRC", "--as", "target", "--by", "week"],
+        lambda con: queries.actor_series(con, "GRC", "week", "target"),
+        "/api/charts/conflict?actor=GRC&role=target&period=week"),
+    "country as source since": (
+        ["actor", "--country", "TUR", "--as", "source", "--since", "2024-01-10"],
+        lambda con: queries.actor_series(con, role="source", country="TUR", since=dt.date(2024, 1, 10)),
+        "/api/charts/conflict?country=TUR&role=source&since=2024-01-10"),
     "top-dyads": (["top-dyads", "--limit", "4"], lambda con: queries.top_dyads(con, 4), "/api/dyads?limit=4"),
     "roots": (["roots"], lambda con: queries.root_counts(con), "/api/roots"),
     "roots by day": (["roots", "--by", "day"], lambda con: queries.root_counts(con, "day"), "/api/roots?period=day"),
@@ -66,7 +75,8 @@ def invented_results() -> list[Result]:
     for n, (aid, date, source, target, code, quad, goldstein) in enumerate(EVENTS):
         results[aid].events.append(Event(
             event_id=f"ev{n}", article_id=aid, sentence_index=0, sentence="An invented sentence.", date=date,
-            source=Actor(text=source, code=source), target=Actor(text=target, code=target) if target else None,
+            source=Actor(text=source, code=source, country=source[:3]),
+            target=Actor(text=target, code=target, country=target[:3]) if target else None,
             code=code, root_code=code[:2], quad_class=quad, goldstein=goldstein, plover=Plover(),
             provenance=Provenance(rule="test")))
     return list(results.values())

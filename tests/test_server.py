@@ -331,3 +331,40 @@ def test_the_code_form_and_api_show_a_pasted_texts_warnings(client):
         "no publication date: event dates are unresolved"]
     dated = client.post("/code", data={"text": text, "date": "2024-05-14"})
     assert 'id="article-warnings"' not in dated.text
+
+
+def test_events_page_sorts_by_a_column_and_pages_by_keyset(client):
+    import html
+    import re
+
+    page = get(client, "/events?sort=-goldstein&per_page=5").text
+    assert re.search(r'aria-sort="descending"><a class="sort" href="/events\?per_page=5&amp;sort=goldstein"',
+                     page)  # a click on the sorted column reverses it
+    shown = re.findall(r'<tr data-event="([^"]+)"', page)
+    assert shown == [e["event_id"] for e in get(client, "/api/events?sort=-goldstein&per_page=5").json()["events"]]
+    following = html.unescape(re.search(r'<a href="([^"]+)" rel="next">', page)[1])
+    assert "after=" in following and "sort=-goldstein" in following
+    second = re.findall(r'<tr data-event="([^"]+)"', get(client, following).text)
+    assert second == [e["event_id"] for e in
+                      get(client, "/api/events?sort=-goldstein&per_page=5&page=2").json()["events"]]
+    assert "PLOVER" in page and 'data-label="confidence"' in page
+
+
+def test_bad_orders_and_tokens_are_422(client):
+    assert "sort: one of" in get(client, "/api/events?sort=sideways", 422).text
+    assert "not a goldstein value" in get(client, "/api/events?sort=goldstein&after=x|y", 422).text
+    get(client, "/api/events?after=2024-01-01|a&before=2024-01-01|b", 422)
+
+
+def test_map_has_a_key_shades_countries_and_opens_a_places_events(client):
+    import html
+    import re
+
+    page = get(client, "/map?shade=true").text
+    assert 'id="map-legend"' in page and "Events at a place:" in page and "Events in a country:" in page
+    assert re.search(r'class="country shade-[1-5]"', page)
+    link = html.unescape(re.search(r'<a href="(/events\?[^"]*place=[^"]+)"><circle', page)[1])
+    place = dict(p.split("=", 1) for p in link.split("?", 1)[1].split("&"))
+    found = get(client, "/api/events?" + link.split("?", 1)[1]).json()
+    assert found["total"] > 0 and all(e["location_country"] == place["place_country"] for e in found["events"])
+    assert "shade-" not in get(client, "/map").text.split('id="map"')[1].split("</svg>")[0]

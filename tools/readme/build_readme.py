@@ -18,6 +18,9 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import screenshots  # noqa: E402 (this folder's module, found once the folder is on the path)
+
 ROOT = HERE.parents[1]
 DYAD = str(Path(sys.executable).parent / "dyad")
 ENV = {**os.environ, "COLUMNS": "110"}
@@ -37,11 +40,13 @@ def main() -> None:
         db = str(Path(tmp) / "readme.duckdb")
         run("ingest", "--date", "2024-05-14", "--db", db, "examples/")
         top = run("query", "--db", db, "top-dyads", "--limit", "5")
+        shots = screenshots.take(db, ROOT / "docs" / "images")
     figures = (HERE / "figures.md").read_text(encoding="utf-8").rstrip()
     readme = (HERE / "template.md").read_text(encoding="utf-8").format(
         article=article, table=table, pretty=pretty, quotes=quotes, top=top, figures=figures, nevent=len(lines))
     (ROOT / "README.md").write_text(readme, encoding="utf-8")
-    print(f"wrote README.md ({len(readme):,} characters, {len(lines)} events in the example)")
+    print(f"wrote README.md ({len(readme):,} characters, {len(lines)} events in the example)"
+          + (f"; {len(shots)} screenshots in docs/images/" if shots else ""))
 
 
 if __name__ == "__main__":

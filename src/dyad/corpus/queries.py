@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:  # the CLI imports this module to build its options: no DuckDB at import
     import duckdb
 
-__all__ = ["LIKE", "LIMIT", "PERIODS", "Answer", "code_prefix", "dyad_series", "escape_like", "partners",
-           "root_counts", "starts", "top_dyads", "volume"]
+__all__ = ["LIKE", "LIMIT", "PERIODS", "ROLES", "Answer", "actor_series", "code_prefix", "dyad_series", "escape_like",
+           "partners", "root_counts", "starts", "top_dyads", "volume"]
 
 PERIODS = ("day", "week", "month", "year")
+ROLES = ("either", "source", "target")  # an actor's events: as source or target, as source only, as target only
 LIMIT = 20  # rows of a ranked answer (top dyads, partners) unless asked: set by hand, one screen
 LIKE = "LIKE ? ESCAPE '\\'"  # the one way a filter value becomes a pattern: with escape_like, as data
 # the mean Goldstein of a group of aggregate rows (`dyad.corpus.aggregates`), as avg(goldstein) over its events
 GOLDSTEIN_MEAN = "round(CAST(sum(goldstein_sum) AS DOUBLE) / nullif(sum(goldstein_n), 0), 2)"
+# QuadClass 1-4 by their names in agg_dyad_days and the answers
+QUAD_NAMES = ("verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
 
 
 class Answer(NamedTuple):
@@ -86,6 +89,48 @@ def dyad_series(con, source: str, target: str, period: str = "month", both_ways:
                    sum(verbal_coop) AS verbal_coop, sum(material_coop) AS material_coop,
                    sum(verbal_conflict) AS verbal_conflict, sum(material_conflict) AS material_conflict
             FROM agg_dyad_days WHERE date IS NOT NULL AND {direction} GROUP BY 1),
+        v AS (
+            SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, sum(articles) AS articles
+            FROM agg_article_days WHERE date IS NOT NULL GROUP BY 1)
+        SELECT e.*, coalesce(v.articles, 0) AS articles,
+               round(100 * e.events / nullif(v.articles, 0), 3) AS per_100_articles
+        FROM e LEFT JOIN v USING (period) ORDER BY e.period""", params)
+
+
+def actor_series(con, actor: str | None = None, period: str = "month", role: str = "either", *,
+                 country: str | None = None, since: dt.date | None = None, until: dt.date | None = None) -> Answer:
+    """An actor's (code prefix) or a country's (ISO alpha-3, either actor's country) events per period:
+    count, the QuadClass split, mean Goldstein, and the period's articles with events per 100 of them.
+
+    `role`: the actor or country as source or target (an event on both sides counts once), as source
+    only, or as target only. An actor is answered from agg_dyad_days; a country from the events, since
+    an actor's country is not always its code's first letters (organisations) and the aggregates keep codes."""
+    unit = _unit(period)
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if (actor is None) == (country is None):
+        raise ValueError("an actor code prefix or a country, one of them")
+    if actor is not None:
+        table, mean = "agg_dyad_days", GOLDSTEIN_MEAN
+        sides = {"source": starts("source_code"), "target": starts("target_code")}
+        value = code_prefix(actor)
+        counts = "sum(events), " + ", ".join(f"sum({name})" for name in QUAD_NAMES)
+    else:
+        table, mean = "events", "round(avg(goldstein), 2)"
+        sides = {"source": "source_country = ?", "target": "target_country = ?"}
+        value = country.strip().upper()
+        counts = "count(*), " + ", ".join(f"count(*) FILTER (quad_class = {q})" for q in range(1, 5))
+    chosen = list(sides) if role == "either" else [role]
+    where, params = f"({' OR '.join(sides[side] for side in chosen)})", [value] * len(chosen)
+    if since:
+        where, params = f"{where} AND date >= ?", [*params, since]
+    if until:
+        where, params = f"{where} AND date <= ?", [*params, until]
+    names = ", ".join(("events", *QUAD_NAMES))
+    return _run(con, f"""
+        WITH e(period, {names}, goldstein) AS (
+            SELECT CAST(date_trunc('{unit}', date) AS DATE), {counts}, {mean}
+            FROM {table} WHERE date IS NOT NULL AND {where} GROUP BY 1),
         v AS (
             SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, sum(articles) AS articles
             FROM agg_article_days WHERE date IS NOT NULL GROUP BY 1)

@@ -1,7 +1,7 @@
 """`dyad query`: the common questions of a store (:mod:`dyad.corpus.queries`) as a table, CSV or JSON.
 
 The JSON rows are the rows the HTTP API answers (`/api/dyads`, `/api/dyads/series`, `/api/roots`,
-`/api/partners`, `/api/volume`): both come from the same functions.
+`/api/partners`, `/api/volume`, `/api/charts/conflict`): both come from the same functions.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _after_question(command):
               show_default=True, help="json: a list of objects, the rows the HTTP API answers.")
 @click.pass_context
 def query_group(ctx, db: str, output_format: str) -> None:
-    """Common questions of an event store: a dyad over time, top dyads, root codes, partners, volume.
+    """Common questions of an event store: a dyad or an actor over time, top dyads, root codes, partners, volume.
 
     Actor codes match by prefix, in any case (FRA matches FRAGOV); % and _ match themselves.
 
@@ -98,6 +98,25 @@ def query_dyad(ctx, source: str, target: str, period: str, both_ways: bool, sinc
     """Events from SOURCE to TARGET (actor code prefixes) per period: mean Goldstein, QuadClasses, and
     the articles of the period (all of them, the denominator) with events per 100 of them."""
     _print_answer(ctx, f"{source} -> {target}", queries.dyad_series, source, target, period, both_ways, since, until)
+
+
+@query_group.command("actor")
+@_after_question
+@click.argument("actor", required=False)
+@click.option("--country", metavar="ISO3", help="A country (either actor's country) instead of ACTOR.")
+@click.option("--as", "role", type=click.Choice(queries.ROLES), default="either", show_default=True,
+              help="The actor or country as source or target (either), or on that side only.")
+@_PERIOD
+@click.option("--since", callback=parse_date, metavar="YYYY-MM-DD", help="Events on or after this date.")
+@click.option("--until", callback=parse_date, metavar="YYYY-MM-DD", help="Events on or before this date.")
+@click.pass_context
+def query_actor(ctx, actor: str | None, country: str | None, role: str, period: str, since, until) -> None:
+    """Conflict and cooperation over time: the events of ACTOR (a code prefix) or of --country per period,
+    by QuadClass, with mean Goldstein and events per 100 of the period's articles."""
+    if (actor is None) == (country is None):
+        raise click.UsageError("give ACTOR or --country, one of them", ctx=ctx)
+    _print_answer(ctx, f"{actor or country} as {role}", lambda con: queries.actor_series(
+        con, actor, period, role, country=country, since=since, until=until))
 
 
 @query_group.command("top-dyads")

@@ -31,7 +31,8 @@ from starlette.concurrency import run_in_threadpool
 
 from dyad.corpus import queries as common
 from dyad.corpus.store import Store
-from dyad.surfaces.server import geo, queries, render
+from dyad.resources.ontology import cameo_table
+from dyad.surfaces.server import geo, lists, queries, render
 from dyad.surfaces.server.errors import invalid_request
 from dyad.surfaces.server.middleware import MAX_BODY, BodyLimit, SecurityHeaders
 from dyad.surfaces.server.reading import ResultCache, reading, store_path
@@ -50,6 +51,11 @@ HOME_DYADS, TIMELINE_DYADS = 15, 10  # the top dyads the home and timeline pages
 READERS = 8
 QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 _encoder = msgspec.json.Encoder()
+# the events list's orders as the filter form offers them (the column headers sort too, on wide screens)
+SORT_CHOICES = (("date", "newest first"), ("-date", "oldest first"), ("goldstein", "most conflictual"),
+                ("-goldstein", "most cooperative"), ("confidence", "most confident"),
+                ("-confidence", "least confident"), ("code", "event code"), ("source", "source actor"),
+                ("target", "target actor"))
 
 
 def json_response(data: Any, status_code: int = 200) -> Response:
@@ -95,7 +101,9 @@ class Coder:
 def _templates() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(QUAD_CLASSES=QUAD_CLASSES, urlencode=urlencode, merge=lambda d, **more: {**d, **more})
+    env.globals.update(QUAD_CLASSES=QUAD_CLASSES, urlencode=urlencode, merge=lambda d, **more: {**d, **more},
+                       PLOVER_TYPES=sorted({c.plover_event for c in cameo_table().values() if c.plover_event}),
+                       SCOPES=tuple(queries.SCOPES), SORT_CHOICES=SORT_CHOICES)
     return env
 
 
@@ -120,14 +128,38 @@ class EventQuery(BaseModel):
         None, description="domestic: both actors of one country; international: of two different countries")
     other_actor: bool = Field(False, description="leave out events whose source and target are the same code")
     other_country: bool = Field(False, description="leave out events whose source and target share a country")
+    place: str | None = Field(None, description="the event's location, by name (a map point)")
+    place_country: str | None = Field(None, description="ISO alpha-3 of the event's location")
+    sort: str | None = Field(None, description=f"the order: {', '.join(queries.SORTS)}, reversed by a leading "
+                             "\"-\" (default: date, newest first)", examples=["-goldstein"])
+    after: str | None = Field(None, max_length=200, description="the `next` of a page: the rows after it "
+                              "(keyset paging: a deep page costs what the first does; `page` then only labels it)")
+    before: str | None = Field(None, max_length=200, description="the `previous` of a page: the rows before it")
 
     @model_validator(mode="before")
     @classmethod
     def _blank_is_absent(cls, data):
         return {k: v for k, v in data.items() if v != ""} if isinstance(data, dict) else data
 
+    @model_validator(mode="after")
+    def _valid_order(self) -> EventQuery:
+        """A bad `sort` or token is the caller's 422 here, not a 500 from a worker thread later."""
+        order = queries.Sort.parse(self.sort)
+        if self.after and self.before:
+            raise ValueError("after and before: give one of them")
+        if self.after or self.before:
+            queries.keyset_condition(order, self.after or self.before, backwards=bool(self.before))
+        return self
+
     def filter(self) -> queries.EventFilter:
-        return queries.EventFilter(**self.model_dump())
+        return queries.EventFilter(**self.model_dump(exclude=set(LISTING)))
+
+    def listing(self) -> dict:
+        """The order and keyset token asked, as `queries.events` takes them."""
+        return {name: getattr(self, name) for name in LISTING}
+
+
+LISTING = ("sort", "after", "before")  # EventQuery's fields that order and page a list, not filter it
 
 
 def cursor(request: Request):
@@ -195,9 +227,10 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
     _add_questions(app, cache)
     _add_pages(app, html)
     _add_lists_and_code(app, html, coder)
-    from dyad.surfaces.server import downloads, sources  # here: their routes use this module's parameters
+    from dyad.surfaces.server import chart_pages, downloads, sources  # here: their routes use this module's parameters
 
     sources.add_routes(app, html)
+    chart_pages.add_routes(app, html, cache)
     downloads.add_routes(app)
     return app
 
@@ -205,18 +238,11 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
 def _add_api(app: FastAPI, cache: ResultCache, coder: Coder) -> None:
     """The JSON API over events, articles, actors, quotes, places and stories, and the coder."""
 
-    @app.get("/api/events", tags=["events"], summary="Events matching the filters, newest first, one page")
-    async def api_events(request: Request, filters: Filter, page: Page = 1, per_page: PerPage = PAGE_SIZE,
-                         after: Annotated[str | None, Query(
-                             max_length=200, description="the `next` of the previous page: the rows after it "
-                             "(keyset paging: a deep page costs what the first does; `page` is then ignored)")] = None):
-        flt = filters.filter()
-        if after:
-            try:  # a malformed token is the caller's 422, not a 500 from the worker thread
-                queries.after_condition(after)
-            except ValueError as error:
-                raise HTTPException(422, str(error)) from None
-        return await cache.answer(request, lambda con: queries.events(con, flt, page, per_page, after))
+    @app.get("/api/events", tags=["events"], summary="Events matching the filters, one page, newest first or in "
+             "`sort`'s order, with the keyset tokens of the pages either side")
+    async def api_events(request: Request, filters: Filter, page: Page = 1, per_page: PerPage = PAGE_SIZE):
+        flt, listing = filters.filter(), filters.listing()
+        return await cache.answer(request, lambda con: queries.events(con, flt, page, per_page, **listing))
 
     @app.get("/api/events/{event_id}", tags=["events"], summary="One event with its full record")
     def api_event(con: Con, event_id: str):
@@ -235,20 +261,20 @@ def _add_api(app: FastAPI, cache: ResultCache, coder: Coder) -> None:
 
     @app.get("/api/actors", tags=["actors"], summary="Actor codes by mentions")
     async def api_actors(request: Request, q: str | None = None, page: Page = 1, per_page: PerPage = PAGE_SIZE):
-        return await cache.answer(request, lambda con: queries.actors(con, q, page, per_page))
+        return await cache.answer(request, lambda con: lists.actors(con, q, page, per_page))
 
     @app.get("/api/quotes", tags=["quotes"], summary="Quotations, by speaker or text")
     async def api_quotes(request: Request, speaker: str | None = None, q: str | None = None,
                          article_id: str | None = None, page: Page = 1, per_page: PerPage = PAGE_SIZE):
-        return await cache.answer(request, lambda con: queries.quotes(con, speaker, q, article_id, page, per_page))
+        return await cache.answer(request, lambda con: lists.quotes(con, speaker, q, article_id, page, per_page))
 
     @app.get("/api/places", tags=["places"], summary="Resolved places by mentions")
     async def api_places(request: Request, country: str | None = None, page: Page = 1, per_page: PerPage = PAGE_SIZE):
-        return await cache.answer(request, lambda con: queries.places(con, country, page, per_page))
+        return await cache.answer(request, lambda con: lists.places(con, country, page, per_page))
 
     @app.get("/api/stories", tags=["stories"], summary="Stories (near-duplicate articles grouped)")
     async def api_stories(request: Request, page: Page = 1, per_page: PerPage = PAGE_SIZE):
-        return await cache.answer(request, lambda con: queries.stories(con, page, per_page))
+        return await cache.answer(request, lambda con: lists.stories(con, page, per_page))
 
     @app.get("/api/locations", tags=["events"], summary="Event locations with counts (the map's points)")
     async def api_locations(request: Request, filters: Filter):
@@ -295,7 +321,8 @@ def _add_questions(app: FastAPI, cache: ResultCache) -> None:
 
 
 def _add_pages(app: FastAPI, html) -> None:
-    """The explorer's pages over the store: home, events, an article, a rule, the timeline, the map."""
+    """The explorer's pages over the store: home, events, an article, a rule, the map (the timeline and
+    the other charts: `chart_pages`)."""
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(con: Con):
@@ -304,14 +331,22 @@ def _add_pages(app: FastAPI, html) -> None:
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(con: Con, filters: Filter, page_number: PageParam = 1, per_page: PerPage = PAGE_SIZE):
-        flt = filters.filter()
-        found = queries.events(con, flt, page_number, per_page)
+        flt, listing = filters.filter(), filters.listing()
+        found = queries.events(con, flt, page_number, per_page, **listing)
         pages = max(1, -(-found["total"] // found["per_page"]))
         params = flt.as_params()
+        kept = {**params, **({"sort": found["sort"]} if listing["sort"] else {}),
+                **({"per_page": per_page} if per_page != PAGE_SIZE else {})}
 
-        def link(n):
-            return ("/events?" + urlencode({**params, "page": n, "per_page": found["per_page"]}))
-        return html("events.html", nav="events", found=found, flt=flt, pages=pages, link=link,
+        def link(**more) -> str:
+            return "/events?" + urlencode({**kept, **more})
+        paging = {"first": link() if found["page"] > 1 or listing["after"] or listing["before"] else None,
+                  "previous": link(before=found["previous"], page=max(1, found["page"] - 1))
+                  if found["previous"] else None,
+                  "next": link(after=found["next"], page=found["page"] + 1) if found["next"] else None}
+        return html("events.html", nav="events", found=found, flt=flt, pages=pages, paging=paging,
+                    sorting=_sort_links(found["sort"], {**params, **({"per_page": per_page} if per_page != PAGE_SIZE
+                                                                      else {})}),
                     roots=queries.root_codes(con), params=params)
 
     @app.get("/events/{event_id}", include_in_schema=False)
@@ -339,23 +374,14 @@ def _add_pages(app: FastAPI, html) -> None:
         return html("rule.html", nav="events", name=name, source=render.rule_source(name),
                     found=queries.events(con, flt, page_number, PAGE_SIZE))
 
-    @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
-    def timeline_page(con: Con, source: str = "", target: str = "", period: Period = "month", both_ways: bool = False,
-                      normalize: bool = False):
-        series = chart = None
-        if source and target:
-            series = queries.series(con, source, target, period, both_ways=both_ways)
-            chart = render.timeline(series["points"], "per_100_articles" if normalize else "events")
-        return html("timeline.html", nav="timeline", source=source, target=target, period=period,
-                    both_ways=both_ways, normalize=normalize, series=series, chart=chart,
-                    dyads=common.top_dyads(con, TIMELINE_DYADS).dicts())
-
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
-    def map_page(con: Con, filters: Filter):
+    def map_page(con: Con, filters: Filter, shade: bool = False):
         flt = filters.filter()
         points = render.map_points(queries.locations(con, flt))
+        shades, shade_key = render.country_shades(queries.country_counts(con, flt)) if shade else ({}, [])
         return html("map.html", nav="map", countries=geo.countries(), points=points, flt=flt,
-                    params=flt.as_params(), width=geo.WIDTH, height=geo.HEIGHT, roots=queries.root_codes(con))
+                    params=flt.as_params(), width=geo.WIDTH, height=geo.HEIGHT, roots=queries.root_codes(con),
+                    shade=shade, shades=shades, shade_key=shade_key, sizes=render.size_legend(points))
 
 
 def _add_lists_and_code(app: FastAPI, html, coder: Coder) -> None:
@@ -385,22 +411,34 @@ def _add_lists_and_code(app: FastAPI, html, coder: Coder) -> None:
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
     def actors_page(con: Con, q: str = "", page_number: PageParam = 1):
         return html("list.html", nav="actors", title="Actors", kind="actors", q=q,
-                    found=queries.actors(con, q or None, page_number, LIST_PAGE_SIZE))
+                    found=lists.actors(con, q or None, page_number, LIST_PAGE_SIZE))
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
     def quotes_page(con: Con, q: str = "", page_number: PageParam = 1):
         return html("list.html", nav="quotes", title="Quotes", kind="quotes", q=q,
-                    found=queries.quotes(con, q=q or None, page=page_number, per_page=LIST_PAGE_SIZE))
+                    found=lists.quotes(con, q=q or None, page=page_number, per_page=LIST_PAGE_SIZE))
 
     @app.get("/places", response_class=HTMLResponse, include_in_schema=False)
     def places_page(con: Con, q: str = "", page_number: PageParam = 1):
         return html("list.html", nav="places", title="Places", kind="places", q=q,
-                    found=queries.places(con, q or None, page_number, LIST_PAGE_SIZE))
+                    found=lists.places(con, q or None, page_number, LIST_PAGE_SIZE))
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(con: Con, page_number: PageParam = 1):
         return html("list.html", nav="stories", title="Stories", kind="stories", q="",
-                    found=queries.stories(con, page_number, LIST_PAGE_SIZE))
+                    found=lists.stories(con, page_number, LIST_PAGE_SIZE))
+
+
+def _sort_links(current: str, params: dict) -> dict[str, dict]:
+    """Each sortable column's header link: its order, or the reverse when the list is already in it."""
+    out = {}
+    for name in queries.SORTS:
+        active = current.lstrip("-") == name
+        target = ("" if current.startswith("-") else "-") + name if active else name
+        out[name] = {"href": "/events?" + urlencode({**params, "sort": target}),
+                     "state": ("descending" if queries.Sort.parse(current).descending else "ascending") if active
+                     else None}
+    return out
 
 
 def _parse_form_date(value: str) -> dt.date | None:

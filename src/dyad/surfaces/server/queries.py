@@ -15,18 +15,17 @@ import json
 from dataclasses import dataclass, fields
 
 from dyad.corpus.queries import GOLDSTEIN_MEAN, LIKE, code_prefix, dyad_series, escape_like, starts
+from dyad.resources.ontology import cameo_table
 
-__all__ = ["EVENT_COLUMNS", "MAX_PAGE_SIZE", "SORTS", "EventFilter", "Sort", "actors", "after_condition", "article",
-           "event", "events", "failed_pages", "locations", "overview", "places", "quotes", "root_codes", "series",
-           "sources", "stories"]
+__all__ = ["EVENT_COLUMNS", "MAX_PAGE_SIZE", "SORTS", "EventFilter", "Sort", "after_condition", "article",
+           "country_counts", "event", "events", "locations", "overview", "root_codes", "series"]
 
 MAX_PAGE_SIZE = 200  # rows per page or list at most: set by hand; measured with benchmarks/serve.py (p99 <= 300 ms)
-MAX_SOURCES = 10_000  # sources listed at most: far past any watch list, a bound on the page
 MAX_LOCATIONS = 2000  # the map's points at most: set by hand; the map stays legible and fast to draw
 EVENT_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "date", "date_method", "source_text",
                  "source_code", "source_country", "target_text", "target_code", "target_country", "code",
                  "root_code", "quad_class", "goldstein", "confidence", "plover_event", "location_name",
-                 "location_country", "latitude", "longitude", "rule")
+                 "location_country", "latitude", "longitude", "rule", "plover_mode", "plover_context")
 
 
 # domestic: both actors' countries known and the same; international: both known and different
@@ -37,6 +36,7 @@ SCOPES = {"domestic": "source_country = target_country",
 SORTS = {"date": ("date", True), "goldstein": ("goldstein", False), "confidence": ("confidence", True),
          "code": ("code", False), "source": ("source_code", False), "target": ("target_code", False)}
 DEFAULT_SORT = "date"
+NUMERIC_SORTS = ("goldstein", "confidence")
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,8 @@ class EventFilter:
     scope: str | None = None
     other_actor: bool = False
     other_country: bool = False
+    place: str | None = None
+    place_country: str | None = None
 
     def where(self) -> tuple[str, list]:
         clauses, params = ["TRUE"], []
@@ -139,6 +141,12 @@ class EventFilter:
             clauses.append("source_code IS DISTINCT FROM target_code")
         if self.other_country:  # with no target (or no country), the pair is not a same-country one
             clauses.append("NOT coalesce(source_country = target_country, FALSE)")
+        if self.place:
+            clauses.append("location_name = ?")
+            params.append(self.place)
+        if self.place_country:
+            clauses.append("location_country = ?")
+            params.append(self.place_country.upper())
         return " AND ".join(clauses), params
 
     def as_params(self) -> dict[str, str]:
@@ -219,11 +227,45 @@ def _total_and_bound(con, flt: EventFilter, where: str, params: list, scope: tup
                 ORDER BY date DESC NULLS LAST LIMIT 1)""", [*scope[1], *params, rank]).fetchone()
 
 
-def events(con, flt: EventFilter, page: int = 1, per_page: int = 50, after: str | None = None) -> dict:
-    """One page of events, newest first, with the total that match and `next`, the keyset token of the
-    rows after this page (`after=`: no OFFSET, so a deep page costs what the first one does)."""
-    where, params = flt.where()
-    per_page, offset = _page(page, per_page)
+def _token(order: Sort, row: dict) -> str:
+    """A row's keyset token in `order`: "VALUE|EVENT_ID" (an empty value: NULL)."""
+    value = row[order.column]
+    text = "" if value is None else value.isoformat() if isinstance(value, dt.date) else str(value)
+    return f"{text}|{row['event_id']}"
+
+
+def keyset_condition(order: Sort, token: str, backwards: bool = False) -> tuple[str, list]:
+    """The rows after `token` (a page's `next`) in `order`, or before it (a page's `previous`), as SQL:
+    NULLs come last, and event_id breaks ties, so every row has one place."""
+    text, sep, event_id = token.rpartition("|")
+    if not sep or not event_id:
+        raise ValueError(f"expected VALUE|EVENT_ID (a page's `next` or `previous`), not {token[:60]!r}")
+    try:
+        value = None if text == "" else dt.date.fromisoformat(text) if order.column == "date" else \
+            float(text) if order.column in NUMERIC_SORTS else text
+    except ValueError:
+        raise ValueError(f"not a {order.name.lstrip('-')} value: {text[:20]!r}") from None
+    c = order.column
+    if not backwards:
+        if value is None:
+            return f"{c} IS NULL AND event_id > ?", [event_id]
+        return f"({c} {'<' if order.descending else '>'} ? OR ({c} = ? AND event_id > ?) OR {c} IS NULL)", \
+            [value, value, event_id]
+    if value is None:
+        return f"({c} IS NOT NULL OR event_id < ?)", [event_id]
+    return f"({c} {'>' if order.descending else '<'} ? OR ({c} = ? AND event_id < ?))", [value, value, event_id]
+
+
+def _total(con, flt: EventFilter, where: str, params: list) -> int:
+    table = _answering(flt, COUNTED_BY)
+    sql = f"SELECT coalesce(sum(events), 0) FROM {table}" if table else "SELECT count(*) FROM events"
+    return con.execute(f"{sql} WHERE {where}", params).fetchone()[0]
+
+
+def _newest_first_ids(con, flt: EventFilter, where: str, params: list, offset: int, per_page: int,
+                      after: str | None) -> tuple[int, list[tuple]]:
+    """The default order's page (date newest first), fast on a big store: the total and a date bound
+    from the per-date aggregates (`_total_and_bound`), then a sort of the few days' rows within it."""
     scope: tuple[str, list] = ("TRUE", [])
     if after:
         scope_sql, scope_params, skipped, skipped_params = after_condition(after)
@@ -234,17 +276,62 @@ def events(con, flt: EventFilter, page: int = 1, per_page: int = 50, after: str 
     where, params = f"{where} AND {scope[0]}", [*params, *scope[1]]
     if bound is not None:
         where, params = f"{where} AND date >= ?", [*params, bound]
-    # the page's ids first, then its rows by their key (index look-ups): reading every column of rows
-    # scattered over the table costs 14-27 ms over 10^6 events, 50 look-ups 4 ms
-    ids = [row[0] for row in con.execute(
-        f"SELECT event_id FROM events WHERE {where} ORDER BY date DESC NULLS LAST, event_id LIMIT ? OFFSET ?",
-        [*params, per_page, offset]).fetchall()]
+    return total, con.execute(
+        f"SELECT event_id, date FROM events WHERE {where} ORDER BY date DESC NULLS LAST, event_id LIMIT ? OFFSET ?",
+        [*params, per_page, offset]).fetchall()
+
+
+def _event_rows(con, keys: list[tuple]) -> list[dict]:
+    """The rows of the events `keys` (event_id, date) names, in that order, with their code's CAMEO name.
+
+    By their key (index look-ups): reading every column of rows scattered over the table costs 14-27 ms
+    over 10^6 events, 50 look-ups 7 ms. The date comes from the page's own query and the name from the
+    ontology: the date column is run-length encoded, and fetching it row by row, and joining the names
+    table, cost 6 ms of 15 more (benchmarks/output/bigstore.duckdb, measured by hand)."""
     found = {row["event_id"]: row for row in _dicts(con.execute(
-        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE event_id IN (SELECT unnest(?))", [ids]))}
-    rows = [found[event_id] for event_id in ids]
-    tail = rows[-1] if len(rows) == per_page else None
-    following = f"{tail['date'].isoformat() if tail['date'] else ''}|{tail['event_id']}" if tail else None
-    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "events": rows, "next": following}
+        f"SELECT {', '.join(c for c in EVENT_COLUMNS if c != 'date')} FROM events "
+        "WHERE event_id IN (SELECT unnest(?))", [[key[0] for key in keys]]))}
+    rows = []
+    for event_id, date in keys:
+        row = found[event_id]
+        row["date"], row["code_name"] = date, _cameo_name(row["code"])
+        rows.append({c: row[c] for c in (*EVENT_COLUMNS, "code_name")})
+    return rows
+
+
+def _cameo_name(code: str | None) -> str | None:
+    entry = cameo_table().get(code or "")
+    return entry.name if entry else None
+
+
+def events(con, flt: EventFilter, page: int = 1, per_page: int = 50, after: str | None = None,
+           sort: str | None = None, before: str | None = None) -> dict:
+    """One page of events in `sort`'s order (default: newest first), with the total that match, and the
+    keyset tokens `next` and `previous` of the pages on either side (`after=` / `before=`: no OFFSET, so a
+    deep page costs what the first one does; `page` then only labels it)."""
+    order = Sort.parse(sort)
+    where, params = flt.where()
+    per_page, offset = _page(page, per_page)
+    if order.column == "date" and order.descending and not before:
+        total, keys = _newest_first_ids(con, flt, where, params, offset, per_page, after)
+    else:
+        total = _total(con, flt, where, params)
+        order_by = order.order_by
+        if after or before:
+            condition, condition_params = keyset_condition(order, after or before, backwards=bool(before))
+            where, params, offset = f"{where} AND {condition}", [*params, *condition_params], 0
+        if before:  # the rows just before the token: the reversed order's first, turned back
+            order_by = (f"{order.column} {'ASC' if order.descending else 'DESC'} NULLS FIRST, event_id DESC")
+        keys = con.execute(f"SELECT event_id, date FROM events WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?",
+                           [*params, per_page, offset]).fetchall()
+        if before:
+            keys.reverse()
+    rows = _event_rows(con, keys)
+    more_after = len(rows) == per_page if not before else bool(rows)
+    more_before = bool(rows) and (len(rows) == per_page if before else bool(after) or offset > 0)
+    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "sort": order.name, "events": rows,
+            "next": _token(order, rows[-1]) if more_after else None,
+            "previous": _token(order, rows[0]) if more_before else None}
 
 
 def event(con, event_id: str) -> dict | None:
@@ -267,82 +354,6 @@ def series(con, source: str, target: str, period: str = "month", *, both_ways: b
             "points": points}
 
 
-def actors(con, q: str | None = None, page: int = 1, per_page: int = 50) -> dict:
-    """Actor codes with their mentions and the events they take part in, most mentioned first (from the
-    store's aggregates: `dyad.corpus.aggregates`)."""
-    per_page, offset = _page(page, per_page)
-    where, params = "TRUE", []
-    if q:
-        where = f"({starts('code')} OR code IN (SELECT code FROM agg_actor_texts WHERE text I{LIKE}))"
-        params += [code_prefix(q), "%" + escape_like(q) + "%"]
-    rows = _dicts(con.execute(f"""
-        WITH a AS (SELECT code, any_value(country) AS country, sum(mentions) AS mentions, sum(articles) AS articles
-                   FROM agg_actor_codes WHERE {where} GROUP BY code ORDER BY mentions DESC, code LIMIT ? OFFSET ?)
-        SELECT a.*, (SELECT first(text ORDER BY mentions DESC, text) FROM agg_actor_texts t
-                     WHERE t.code = a.code) AS example,
-               (SELECT coalesce(sum(events), 0) FROM agg_dyads WHERE source_code = a.code) AS as_source,
-               (SELECT coalesce(sum(events), 0) FROM agg_dyads WHERE target_code = a.code) AS as_target
-        FROM a ORDER BY mentions DESC, code""", [*params, per_page, offset]))
-    total = con.execute(f"SELECT count(DISTINCT code) FROM agg_actor_codes WHERE {where}", params).fetchone()[0]
-    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "actors": rows}
-
-
-def quotes(con, speaker: str | None = None, q: str | None = None, article_id: str | None = None,
-           page: int = 1, per_page: int = 50) -> dict:
-    per_page, offset = _page(page, per_page)
-    clauses, params = ["TRUE"], []
-    if speaker:
-        clauses.append(f"({starts('speaker_code')} OR speaker_name I{LIKE} OR speaker I{LIKE})")
-        params += [code_prefix(speaker)] + ["%" + escape_like(speaker) + "%"] * 2
-    if q:
-        clauses.append(f"text I{LIKE}")
-        params.append("%" + escape_like(q) + "%")
-    if article_id:
-        clauses.append("article_id = ?")
-        params.append(article_id)
-    where = " AND ".join(clauses)
-    total = con.execute(f"SELECT count(*) FROM quotes WHERE {where}", params).fetchone()[0]
-    rows = _dicts(con.execute(
-        "SELECT article_id, sentence_index, start_char, end_char, text, speaker, speaker_name, speaker_code, cue "
-        f"FROM quotes WHERE {where} ORDER BY article_id, start_char LIMIT ? OFFSET ?",
-        [*params, per_page, offset]))
-    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "quotes": rows}
-
-
-def places(con, country: str | None = None, page: int = 1, per_page: int = 50) -> dict:
-    """Resolved places with their mentions and the articles they are in (from the store's aggregates)."""
-    per_page, offset = _page(page, per_page)
-    where, params = "TRUE", []
-    if country:
-        where, params = "country_iso3 = ?", [country.upper()]
-    rows = _dicts(con.execute(f"""
-        SELECT name, any_value(kind) AS kind, country_iso3, any_value(feature) AS feature,
-               any_value(latitude) AS latitude, any_value(longitude) AS longitude, geonames_id,
-               sum(mentions) AS mentions, sum(articles) AS articles
-        FROM agg_places WHERE {where} GROUP BY name, country_iso3, geonames_id
-        ORDER BY mentions DESC, name LIMIT ? OFFSET ?""", [*params, per_page, offset]))
-    total = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM agg_places WHERE {where} "
-                        "GROUP BY name, country_iso3, geonames_id)", params).fetchone()[0]
-    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "places": rows}
-
-
-def stories(con, page: int = 1, per_page: int = 50) -> dict:
-    """Stories, most articles first: the page's stories are ranked on counts, then only they are listed
-    with their sources and URLs (listing every story first costs 0.26 s on 130,000 articles)."""
-    per_page, offset = _page(page, per_page)
-    total = con.execute("SELECT count(DISTINCT story_id) FROM stories").fetchone()[0]
-    rows = _dicts(con.execute("""
-        WITH ranked AS (
-            SELECT s.story_id, count(*) AS articles, min(a.date) AS first_date, max(a.date) AS last_date
-            FROM stories s JOIN articles a ON a.id = s.article_id GROUP BY s.story_id
-            ORDER BY articles DESC, first_date DESC NULLS LAST, story_id LIMIT ? OFFSET ?)
-        SELECT r.story_id, r.articles, list(DISTINCT a.source) FILTER (a.source IS NOT NULL) AS sources,
-               list(DISTINCT a.url) FILTER (a.url IS NOT NULL) AS urls, r.first_date, r.last_date
-        FROM ranked r JOIN stories s ON s.story_id = r.story_id JOIN articles a ON a.id = s.article_id
-        GROUP BY ALL ORDER BY r.articles DESC, r.first_date DESC NULLS LAST, r.story_id""", [per_page, offset]))
-    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "stories": rows}
-
-
 # what the article view lists of each table, in its order: (table, fields ("name" or "name := expression"), order)
 ARTICLE_PARTS = (
     ("sentences", ("sentence_index", "start_char", "end_char"), "sentence_index"),
@@ -356,23 +367,21 @@ ARTICLE_PARTS = (
 
 
 def article(con, article_id: str) -> dict | None:
-    """An article with everything found in it: sentences, actors, quotes, places and events, in one query
-    (each part an index look-up by article id; one statement, not seven: 8 ms against 11-14 ms)."""
-    parts = []
-    for table, cols, order in ARTICLE_PARTS:
-        fields = ", ".join(c if ":=" in c else f"{c} := {c}" for c in cols)
-        parts.append(f"(SELECT list(struct_pack({fields}) ORDER BY {order}) FROM {table} WHERE article_id = $1) "
-                     f"AS {table}")
+    """An article with everything found in it: sentences, actors, quotes, places and events, each part
+    an index look-up by article id (seven plain statements: 9 ms on 10^6 events, where one statement
+    building the parts as lists of structs took 29 ms)."""
     rows = _dicts(con.execute(
         "SELECT id, url, source, title, date, dateline, language, status, reason, text, warnings, "
-        f"{', '.join(parts)}, (SELECT story_id FROM stories WHERE article_id = $1) AS story_id "
-        "FROM articles WHERE id = $1", [article_id]))
+        "(SELECT story_id FROM stories WHERE article_id = $1) AS story_id FROM articles WHERE id = $1",
+        [article_id]))
     if not rows:
         return None
     out = rows[0]
     out["warnings"] = out["warnings"] or []  # NULL: stored before schema version 3, none recorded
-    for table, _, _ in ARTICLE_PARTS:
-        out[table] = out[table] or []
+    for table, cols, order in ARTICLE_PARTS:
+        items = ", ".join(f"{c.split(' := ')[1]} AS {c.split(' := ')[0]}" if ":=" in c else c for c in cols)
+        out[table] = _dicts(con.execute(f"SELECT {items} FROM {table} WHERE article_id = ? ORDER BY {order}",
+                                        [article_id]))
     for e in out["events"]:
         e["spans"] = json.loads(e["spans"]) if e["spans"] else {}
     return out
@@ -398,6 +407,15 @@ def locations(con, flt: EventFilter, limit: int = MAX_LOCATIONS) -> list[dict]:
     return _dicts(con.execute(f"{sql} ORDER BY events DESC, 1, 2, 3, 4 LIMIT ?", [*params, limit]))
 
 
+def country_counts(con, flt: EventFilter) -> dict[str, int]:
+    """Events per country of their location (the map's shading), from the map's aggregate when it can answer."""
+    where, params = flt.where()
+    table = _answering(flt, MAPPED_BY)
+    sql = (f"SELECT location_country, sum(events) FROM {table}" if table
+           else "SELECT location_country, count(*) FROM events")
+    return dict(con.execute(f"{sql} WHERE {where} AND location_country IS NOT NULL GROUP BY 1", params).fetchall())
+
+
 def root_codes(con) -> list[dict]:
     """The CAMEO root codes (two digits) with their names, for filter menus."""
     return _dicts(con.execute("SELECT code, name FROM cameo_codes WHERE length(code) = 2 ORDER BY code"))
@@ -408,31 +426,3 @@ def overview(con) -> dict:
         "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events), "
         "(SELECT min(date) FROM events), (SELECT max(date) FROM events)").fetchone()
     return {"articles": counts[0], "events": counts[1], "first_date": counts[2], "last_date": counts[3]}
-
-
-def sources(con, limit: int = MAX_SOURCES) -> dict:
-    """The sources `dyad watch` follows with their health, failing ones first, and its pages by status."""
-    rows = _dicts(con.execute("""
-        SELECT url, kind, site, label, language, interval_seconds, added_at, last_poll, next_poll, last_success,
-               last_error, last_error_at, coalesce(consecutive_failures, 0) AS consecutive_failures,
-               coalesce(items_seen, 0) AS items_seen, coalesce(articles_stored, 0) AS articles_stored,
-               CASE WHEN consecutive_failures > 0 THEN 'failing' WHEN last_poll IS NULL THEN 'not polled yet'
-                    ELSE 'ok' END AS health
-        FROM sources ORDER BY coalesce(consecutive_failures, 0) > 0 DESC, lower(coalesce(label, site, url)), url
-        LIMIT ?""", [limit]))
-    pages = dict(con.execute("SELECT coalesce(status, 'unknown'), count(*) FROM pages GROUP BY 1 ORDER BY 1"
-                             ).fetchall())
-    return {"total": con.execute("SELECT count(*) FROM sources").fetchone()[0], "sources": rows,
-            "pages_by_status": pages}
-
-
-def failed_pages(con, page: int = 1, per_page: int = 50) -> dict:
-    """One page of the URLs `dyad watch` failed to fetch or read, newest first, with why and when."""
-    per_page, offset = _page(page, per_page)
-    total = con.execute("SELECT count(*) FROM pages WHERE status = ?", ["failed"]).fetchone()[0]
-    rows = _dicts(con.execute("""
-        SELECT p.url, p.kind, p.source, coalesce(s.label, s.site) AS source_label, p.http_status, p.reason,
-               coalesce(p.fetched_at, p.first_seen) AS failed_at
-        FROM pages p LEFT JOIN sources s ON s.url = p.source WHERE p.status = ?
-        ORDER BY failed_at DESC NULLS LAST, p.url LIMIT ? OFFSET ?""", ["failed", per_page, offset]))
-    return {"total": total, "page": max(1, int(page)), "per_page": per_page, "failed": rows}

@@ -21,6 +21,7 @@ BAR_WIDTH = (2.0, 40.0)  # a bar's narrowest and widest
 BAR_FILL = 0.8  # the share of its slot a bar fills
 TICKS = 6  # date labels on the time axis at most
 POINT_RADIUS = (2.5, 9.0)  # a map point's radius: the least, plus this much times sqrt(events / the most)
+SHADES = 5  # classes of the map's country shading (log-spaced counts): set by hand, told apart on screen
 _RULE = re.compile(r"^dyad:(?P<path>[\w./-]+\.(?:tsv|txt)):(?P<line>\d+)$")
 
 
@@ -184,11 +185,52 @@ def map_points(locations: list[dict]) -> list[dict]:
     from dyad.surfaces.server.geo import project
 
     top = max((p["events"] for p in locations), default=1)
-    smallest, scale = POINT_RADIUS
     out = []
     for p in locations:
         x, y = project(p["longitude"], p["latitude"])
-        out.append({"x": round(x, 1), "y": round(y, 1), "r": round(smallest + scale * (p["events"] / top) ** 0.5, 1),
+        out.append({"x": round(x, 1), "y": round(y, 1), "r": _radius(p["events"], top),
                     "label": f"{p['location_name']} ({p['location_country'] or '?'}): {p['events']} events",
                     "name": p["location_name"], "country": p["location_country"], "events": p["events"]})
     return out
+
+
+def _radius(events: int, top: int) -> float:
+    """A point's radius: its area grows with its count (the square root), so the eye compares counts."""
+    smallest, scale = POINT_RADIUS
+    return round(smallest + scale * (events / max(top, 1)) ** 0.5, 1)
+
+
+def _nice(value: float) -> int:
+    """`value` rounded down to 1, 2 or 5 times a power of ten: the legend's round numbers."""
+    if value < 1:
+        return 1
+    power = 10 ** (len(str(int(value))) - 1)
+    return max(step * power for step in (1, 2, 5) if step * power <= value)
+
+
+def size_legend(points: list[dict]) -> list[dict]:
+    """The map's size key: three round counts up to the largest point's, each with its circle's radius."""
+    top = max((p["events"] for p in points), default=0)
+    if not top:
+        return []
+    counts = sorted({_nice(top), _nice(top / 10), _nice(top / 100)})
+    return [{"events": n, "r": _radius(n, top)} for n in counts]
+
+
+def country_shades(counts: dict[str, int]) -> tuple[dict[str, int], list[dict]]:
+    """Each country's shade class (1..SHADES, on log-spaced counts: event counts span orders of
+    magnitude) and the key: each class's range of counts."""
+    top = max(counts.values(), default=0)
+    if not top:
+        return {}, []
+    bounds = [round(top ** (k / SHADES)) for k in range(SHADES + 1)]  # 1, ..., top
+
+    def shade(n: int) -> int:
+        return next(k for k in range(1, SHADES + 1) if n <= bounds[k])
+
+    key, low = [], 1
+    for k in range(1, SHADES + 1):
+        if bounds[k] >= low:
+            key.append({"shade": k, "label": f"{low}" if low == bounds[k] else f"{low}–{bounds[k]}"})
+            low = bounds[k] + 1
+    return {iso3: shade(n) for iso3, n in counts.items() if n > 0}, key
