@@ -21,7 +21,7 @@ with warnings.catch_warnings():
 from dyad.corpus.export import export_store
 from dyad.corpus.layouts import GDELT
 from dyad.surfaces.server import create_app, downloads, queries
-from test_server import build_store
+from test_server import build_store, get
 
 # filters with matches, and the orders asked (None: the API's own, newest first)
 FILTERS = ("", "source=TUR", "root=4", "quad_class=3&since=2024-02-01", "country=KEN")
@@ -37,12 +37,6 @@ def store(tmp_path_factory):
 def client(store):
     with TestClient(create_app(store)) as c:
         yield c
-
-
-def get(client, url: str, status: int = 200):
-    response = client.get(url)
-    assert response.status_code == status, (url, response.text[:300])
-    return response
 
 
 def api_pages(client, query: str, per_page: int = 4) -> tuple[int, list[dict]]:
