@@ -403,7 +403,10 @@ def places(paths: tuple[str, ...], date: dt.date | None) -> None:
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True,
               help="Server processes, each reading the store: about one per core for many users at once.")
-def serve_command(db: str, host: str, port: int, workers: int) -> None:
+@click.option("--coders", type=click.IntRange(min=1, max=64), default=1, show_default=True,
+              help="Processes of each server process that code text posted to /api/code and the paste box "
+                   "(started on the first such request; more wait in a short queue).")
+def serve_command(db: str, host: str, port: int, workers: int, coders: int) -> None:
     """A web explorer and a JSON API over a store (FastAPI on uvicorn); OpenAPI schema at /openapi.json.
 
     \b
@@ -419,7 +422,8 @@ def serve_command(db: str, host: str, port: int, workers: int) -> None:
         stderr.print(f"dyad: serving on {host}: anyone who can reach it can read the store and code text",
                      markup=False)
     try:
-        serve(db, host=host, port=port, workers=workers)  # a store of another version: DyadGroup says what to do
+        # a store of another version: DyadGroup says what to do
+        serve(db, host=host, port=port, workers=workers, coders=coders)
     except StoreBusyError as error:  # DuckDB lets no other process read a store being written
         raise click.ClickException(f"{error}. To explore a store while `dyad watch` writes it, serve it from "
                                    "the watcher: dyad watch --serve") from None

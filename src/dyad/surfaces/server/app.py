@@ -16,24 +16,21 @@ from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 import anyio.to_thread
 import duckdb
 import jinja2
 import msgspec
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, model_validator
-from starlette.concurrency import run_in_threadpool
 
 from dyad.corpus import queries as common
 from dyad.corpus.store import Store
 from dyad.resources.ontology import cameo_table
-from dyad.surfaces.server import geo, lists, queries, render
-from dyad.surfaces.server.errors import invalid_request
+from dyad.surfaces.server import coding, docs, errors, geo, lists, queries, render
 from dyad.surfaces.server.middleware import MAX_BODY, BodyLimit, SecurityHeaders
 from dyad.surfaces.server.reading import ResultCache, reading, store_path
 
@@ -60,42 +57,6 @@ SORT_CHOICES = (("date", "newest first"), ("-date", "oldest first"), ("goldstein
 
 def json_response(data: Any, status_code: int = 200) -> Response:
     return Response(_encoder.encode(data), status_code=status_code, media_type="application/json")
-
-
-class CodeRequest(BaseModel):
-    text: str = Field(min_length=1, description="The article's raw text (scraped text is cleaned first).")
-    date: dt.date | None = Field(None, description="Publication date, to resolve relative dates.")
-    title: str | None = None
-    url: str | None = None
-    source: str | None = None
-
-    @model_validator(mode="after")
-    def _unicode_text(self) -> CodeRequest:
-        """A lone surrogate ("\\ud800" in the JSON) is not text: a 422 naming the field, not a 500 later."""
-        for name in ("text", "title", "url", "source"):
-            value = getattr(self, name)
-            if value is not None and not value.isascii():
-                try:
-                    value.encode("utf-8")
-                except UnicodeEncodeError as error:
-                    raise ValueError(f"{name} holds a lone surrogate at character {error.start}, which is not "
-                                     "Unicode text; send UTF-8 text") from None
-        return self
-
-
-class Coder:
-    """The spaCy pipeline, loaded on first use and used by one request at a time."""
-
-    def __init__(self, nlp=None):
-        self._nlp, self._lock = nlp, threading.Lock()
-
-    def code(self, text: str, date: dt.date | None = None, **metadata):
-        from dyad.pipeline import code_text, load
-
-        with self._lock:
-            if self._nlp is None:
-                self._nlp = load()
-            return code_text(text, date=date, nlp=self._nlp, **{k: v for k, v in metadata.items() if v})
 
 
 def _templates() -> jinja2.Environment:
@@ -179,7 +140,7 @@ PageParam = Annotated[int, Query(ge=1, le=MAX_PAGE, alias="page")]  # the HTML p
 
 def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConnection | None = None,
                last_batch: Callable[[], int] | None = None, max_body: int = MAX_BODY, cache_size: int = CACHE_SIZE,
-               nlp=None, threads: int | None = None) -> FastAPI:
+               coders: int | coding.CodingPool = coding.CODERS, threads: int | None = None) -> FastAPI:
     """The application over a store: the one at `db`, opened read-only and closed with the app, or the
     open `connection` of the process writing it (`dyad watch --serve`), read on cursors and left open.
 
@@ -187,7 +148,8 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
     process can write the store while it is open here); with `connection`, `last_batch()` says it, cheaply
     and only once the batch has committed (`ResultCache`). A `connection` without `last_batch` is served
     uncached, since nothing would say when an answer goes stale. `threads`: DuckDB's threads for a store
-    opened here (default: one per core), fewer when several server processes share the cores.
+    opened here (default: one per core), fewer when several server processes share the cores. `coders`:
+    how many processes code posted text (started on the first code request), or the `coding.CodingPool`.
     """
     if (db is None) == (connection is None):
         raise TypeError("create_app takes a store path (db) or an open connection, one of them")
@@ -199,7 +161,7 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
             connection.execute(f"SET threads = {int(threads)}")
         last_batch = lambda: batch  # noqa: E731 (the store cannot change while it is open here)
     cache = ResultCache(cache_size, last_batch)
-    coder = Coder(nlp)
+    pool = coders if isinstance(coders, coding.CodingPool) else coding.CodingPool(coders)
     templates = _templates()
 
     @asynccontextmanager
@@ -207,26 +169,31 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
         threading.Thread(target=geo.countries, daemon=True).start()  # warm the map's outlines
         anyio.to_thread.current_default_thread_limiter().total_tokens = READERS
         yield
+        pool.close()
         if owned:
             connection.close()
 
     app = FastAPI(title="dyad", summary="Political events coded from news: the store, as an API.",
-                  docs_url=None, redoc_url=None, lifespan=lifespan)  # the docs UIs load scripts from CDNs
+                  docs_url=None, redoc_url=None, lifespan=lifespan)  # FastAPI's docs load from CDNs: docs.py
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=max_body)
-    app.add_exception_handler(RequestValidationError, invalid_request)
 
     app.state.connection = connection
+    app.state.coding = pool
     app.state.db = store_path(connection)  # names the store in the commands pages suggest
 
     def html(template: str, status_code: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(templates.get_template(template).render(**context), status_code=status_code)
 
-    _add_api(app, cache, coder)
+    errors.add_handlers(app, html)
+
+    _add_api(app, cache)
     _add_questions(app, cache)
     _add_pages(app, html)
-    _add_lists_and_code(app, html, coder)
+    _add_lists(app, html)
+    coding.add_routes(app, html, pool)
+    docs.add_routes(app, html)
     from dyad.surfaces.server import chart_pages, downloads, sources  # here: their routes use this module's parameters
 
     sources.add_routes(app, html)
@@ -235,8 +202,8 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
     return app
 
 
-def _add_api(app: FastAPI, cache: ResultCache, coder: Coder) -> None:
-    """The JSON API over events, articles, actors, quotes, places and stories, and the coder."""
+def _add_api(app: FastAPI, cache: ResultCache) -> None:
+    """The JSON API over events, articles, actors, quotes, places and stories."""
 
     @app.get("/api/events", tags=["events"], summary="Events matching the filters, one page, newest first or in "
              "`sort`'s order, with the keyset tokens of the pages either side")
@@ -280,14 +247,6 @@ def _add_api(app: FastAPI, cache: ResultCache, coder: Coder) -> None:
     async def api_locations(request: Request, filters: Filter):
         flt = filters.filter()
         return await cache.answer(request, lambda con: queries.locations(con, flt))
-
-    @app.post("/api/code", tags=["code"], summary="Code posted text: the Result `dyad code --format results` gives")
-    def api_code(body: CodeRequest):
-        try:
-            result = coder.code(body.text, body.date, title=body.title, url=body.url, source=body.source)
-        except ValueError as error:
-            raise HTTPException(422, str(error)) from None
-        return json_response(msgspec.to_builtins(result))
 
 
 def _add_questions(app: FastAPI, cache: ResultCache) -> None:
@@ -384,29 +343,8 @@ def _add_pages(app: FastAPI, html) -> None:
                     shade=shade, shades=shades, shade_key=shade_key, sizes=render.size_legend(points))
 
 
-def _add_lists_and_code(app: FastAPI, html, coder: Coder) -> None:
-    """The explorer's lists (actors, quotes, places, stories) and its form that codes pasted text."""
-
-    @app.get("/code", response_class=HTMLResponse, include_in_schema=False)
-    def code_form():
-        return html("code.html", nav="code", text="", date="", view=None, segments=[], error=None, selected=None,
-                    stored=False)
-
-    @app.post("/code", response_class=HTMLResponse, include_in_schema=False)
-    async def code_submit(request: Request):
-        form = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
-        text, date = form.get("text", [""])[0], form.get("date", [""])[0].strip()
-        view, error = None, None
-        try:
-            if not text.strip():
-                raise ValueError("paste an article's text first")
-            result = await run_in_threadpool(coder.code, text, _parse_form_date(date))
-            view = render.result_view(result)
-        except ValueError as err:
-            error = str(err)
-        return html("code.html", nav="code", text=text, date=date, view=view, error=error,
-                    segments=render.segments(view) if view else [], selected=None, stored=False,
-                    status_code=422 if error else 200)
+def _add_lists(app: FastAPI, html) -> None:
+    """The explorer's lists: actors, quotes, places, stories."""
 
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
     def actors_page(con: Con, q: str = "", page_number: PageParam = 1):
@@ -441,36 +379,30 @@ def _sort_links(current: str, params: dict) -> dict[str, dict]:
     return out
 
 
-def _parse_form_date(value: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"not a date (YYYY-MM-DD): {value[:40]}") from None
-
-
 def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, cache_size: int = CACHE_SIZE,
-          workers: int = 1, **uvicorn_options) -> None:
+          workers: int = 1, coders: int = coding.CODERS, **uvicorn_options) -> None:
     """Run the application with uvicorn (blocking). `workers` > 1: as many processes, each with the store
     open read-only (DuckDB allows many readers) and its own interpreter, so requests no longer take turns
     at one process's GIL (a single process used 1.1-1.6 of 2 cores under benchmarks/serve.py's load), and
     the cores shared out between them: DuckDB runs each statement on one thread of its process (2 workers
-    of 1 thread: p99 358 ms against 446 ms with 2 threads each, benchmarks/serve.py, quiet 2-core machine)."""
+    of 1 thread: p99 358 ms against 446 ms with 2 threads each, benchmarks/serve.py, quiet 2-core machine).
+    `coders`: the coding processes of each server process (`coding.CodingPool`)."""
     import os
 
     import uvicorn
 
     if workers <= 1:
-        uvicorn.run(create_app(db, cache_size=cache_size), host=host, port=port, **uvicorn_options)
+        uvicorn.run(create_app(db, cache_size=cache_size, coders=coders), host=host, port=port, **uvicorn_options)
         return
     Store(db, read_only=True).close()  # a store that cannot be served says so here, not in every worker
     os.environ[_WORKER_STORE], os.environ[_WORKER_CACHE] = str(Path(db).resolve()), str(cache_size)
     os.environ[_WORKER_THREADS] = str(max(1, (os.cpu_count() or 1) // workers))
+    os.environ[_WORKER_CODERS] = str(coders)
     uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port, **uvicorn_options)
 
 
 _WORKER_STORE, _WORKER_CACHE, _WORKER_THREADS = "DYAD_SERVE_STORE", "DYAD_SERVE_CACHE_SIZE", "DYAD_SERVE_THREADS"
+_WORKER_CODERS = "DYAD_SERVE_CODERS"
 
 
 def worker_app() -> FastAPI:
@@ -478,4 +410,4 @@ def worker_app() -> FastAPI:
     import os
 
     return create_app(os.environ[_WORKER_STORE], cache_size=int(os.environ[_WORKER_CACHE]),
-                      threads=int(os.environ[_WORKER_THREADS]))
+                      threads=int(os.environ[_WORKER_THREADS]), coders=int(os.environ[_WORKER_CODERS]))

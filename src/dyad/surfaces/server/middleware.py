@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import msgspec
 
-MAX_BODY = 1_000_000  # bytes: set by hand, far above any news article posted to /api/code or /code
+# Bytes a request body may have: room for a text of the coders' limit (coding.MAX_CHARS, 10^6 characters)
+# posted to /api/code as JSON (1.03 bytes a character for English news: examples/ repeated to 0.9 MB) or
+# from the paste box (form-encoded with CRLF line breaks, punctuation as %XX: 1.15), and for text in a
+# non-Latin script (2 bytes a character in UTF-8: 2 MB as JSON; 6 form-encoded, so the paste box takes
+# ~650,000 such characters). Set by hand from those ratios.
+MAX_BODY = 4_000_000
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 _encoder = msgspec.json.Encoder()
