@@ -63,12 +63,14 @@ bench: $(STAMP_RUN)
 
 # A store of 10^6 events (built from really coded articles, the seed kept in benchmarks/output/), the API
 # under 20 clients for 60 s with the answer cache off (then again while a 0.9 MB article is coded through
-# /api/code), and every explorer page rendered and screenshot.
+# /api/code), every event downloaded as CSV and Parquet (the server's memory), and every explorer page
+# rendered and screenshot.
 scale: $(STAMP_DEV)
 	$(BIN)/python benchmarks/bigstore.py
 	$(BIN)/python benchmarks/serve.py --db benchmarks/output/bigstore.duckdb --cache-size 0 --seconds 60
 	$(BIN)/python benchmarks/serve.py --db benchmarks/output/bigstore.duckdb --cache-size 0 --seconds 60 --workers 2 \
 		--code-bytes 900000
+	$(BIN)/python benchmarks/download.py --db benchmarks/output/bigstore.duckdb
 	$(BIN)/python benchmarks/pages.py --db benchmarks/output/bigstore.duckdb
 
 # Accuracy against ../shared gold data: every issue's bar in one table (skipped when it is absent).

@@ -45,6 +45,11 @@ def _tsv(value) -> str:
     return str(value).replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
+def tsv_line(row) -> str:
+    """A row of a layout as a line of tab-separated text (tabs and line breaks in values become spaces)."""
+    return "\t".join(_tsv(v) for v in row) + "\n"
+
+
 # Rows fetched at a time while streaming an export: bounds memory on a large store; not tuned.
 FETCH_ROWS = 10_000
 
@@ -105,6 +110,6 @@ def export_store(db: str | Path, output_format: str, output: str = "-", *, since
             with _opened(output) as handle:
                 if output_format not in GDELT_LAYOUTS:  # GDELT's files carry no header
                     handle.write("\t".join(d[0] for d in relation.description) + "\n")
-                handle.writelines("\t".join(_tsv(v) for v in row) + "\n" for row in _rows(relation))
+                handle.writelines(tsv_line(row) for row in _rows(relation))
     finally:
         store.close()

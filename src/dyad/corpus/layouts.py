@@ -6,7 +6,7 @@ Each layout is a list of (column name, SQL expression over `aggregated_events`/`
 
 from __future__ import annotations
 
-from dyad.corpus.schema import AGGREGATE_ID
+from dyad.corpus.schema import AGGREGATE_ID, aggregated
 
 
 def _utc_stamp(moment: str) -> str:
@@ -14,8 +14,13 @@ def _utc_stamp(moment: str) -> str:
     return f"strftime(timezone('UTC', {moment}), '%Y%m%d%H%M%S')"
 
 
-# Events rows `e` with the batch `b` that first stored them (none for stores from before batches were kept)
-_STORED_EVENTS = "events e JOIN event_batches eb ON eb.event_id = e.event_id JOIN batches b ON b.batch = eb.batch"
+def _stored_events(events: str = "events") -> str:
+    """Rows `e` of `events` with the batch `b` that first stored them (none for stores from before batches
+    were kept)."""
+    return f"{events} e JOIN event_batches eb ON eb.event_id = e.event_id JOIN batches b ON b.batch = eb.batch"
+
+
+_STORED_EVENTS = _stored_events()
 # When each aggregated event was first stored: the earliest commit of a batch that stored one of its
 # mentions (GDELT's DATEADDED, the mentions' EventTimeDate). Read from `events` alone, not the views: a
 # query that reads a view twice has DuckDB materialise the view's rows, all of them, for both readers.
@@ -126,16 +131,23 @@ LAYOUTS = {"gdelt": GDELT, "gdelt-mentions": GDELT_MENTIONS, "phoenix": PHOENIX,
 GDELT_LAYOUTS = ("gdelt", "gdelt-mentions")
 
 
-def layout_sql(name: str, where: str = "", one_a_day: bool = False, *, stored_between: bool = False) -> str:
+def layout_sql(name: str, where: str = "", one_a_day: bool = False, *, stored_between: bool = False,
+               mentions: str = "") -> str:
     """The SELECT producing `name`'s columns; `where` filters on the event date (`date`).
     `stored_between` (GDELT layouts only) takes two more parameters, before `where`'s: the [start, end)
     of a storage time, the aggregate's first (gdelt) or the mention's article's (gdelt-mentions), so an
-    update file holds what was new in its interval (dyad.corpus.updates)."""
+    update file holds what was new in its interval (dyad.corpus.updates). `mentions` (gdelt only): a
+    condition on `events` columns picking the mentions aggregated, so the counts are of those alone (the
+    explorer's download of a filter); its parameters come three times, before `where`'s."""
     columns = ", ".join(f'{expr} AS "{column}"' for column, expr in LAYOUTS[name])
+    if mentions and name != "gdelt":
+        raise ValueError(f"only the gdelt layout aggregates chosen mentions, not {name!r}")
     if name in GDELT_LAYOUTS:
         # GDELT carries CAMEO codes only: events of private dictionary codes stay out of it
         valid = ("WHERE" if not where else where + " AND") + " code IN (SELECT code FROM cameo_codes)"
-        return (_gdelt_events if name == "gdelt" else _gdelt_mentions)(columns, valid, stored_between)
+        if name == "gdelt":
+            return _gdelt_events(columns, valid, stored_between, mentions)
+        return _gdelt_mentions(columns, valid, stored_between)
     if stored_between:
         raise ValueError(f"{name!r} has no storage time: only {', '.join(GDELT_LAYOUTS)} do")
     base = f"SELECT * FROM event_mentions_geo{where}"
@@ -145,13 +157,25 @@ def layout_sql(name: str, where: str = "", one_a_day: bool = False, *, stored_be
     return f"SELECT {columns} FROM ({base}) m ORDER BY m.date, m.event_id"
 
 
-def _gdelt_events(columns: str, valid: str, stored_between: bool) -> str:
+def _gdelt_events(columns: str, valid: str, stored_between: bool, mentions: str = "") -> str:
     """Aggregated events `g` with their first mention `m` and first storage `s`. With `stored_between`,
     those first stored in the span: of the aggregates with a mention stored in it (`touched`, a few), the
-    ones with none stored before. The store is scanned, but what is held grows with the span only."""
+    ones with none stored before. The store is scanned, but what is held grows with the span only.
+    With `mentions`, the aggregates and their first storage are of the mentions it picks."""
+    if mentions and stored_between:
+        raise ValueError("an update file aggregates every mention: no `mentions` with `stored_between`")
     if not stored_between:
-        return (f"WITH s AS ({FIRST_STORED}) SELECT {columns} FROM (SELECT * FROM aggregated_events {valid}) g "
-                "JOIN event_mentions_geo m ON m.event_id = g.first_mention "
+        if not mentions:
+            return (f"WITH s AS ({FIRST_STORED}) SELECT {columns} FROM (SELECT * FROM aggregated_events {valid}) g "
+                    "JOIN event_mentions_geo m ON m.event_id = g.first_mention "
+                    "LEFT JOIN s ON s.aggregate_id = g.aggregate_id ORDER BY g.date, g.aggregate_id")
+        # the condition where each part reads the events, so DuckDB prunes by it in every scan (its
+        # parameters come in this order: first storage, first mentions, aggregates)
+        stored = (f"SELECT {AGGREGATE_ID} AS aggregate_id, min(b.committed_at) AS first_stored "
+                  f"FROM {_stored_events(f'(SELECT * FROM events WHERE {mentions})')} GROUP BY 1")
+        aggregates = aggregated(f"(SELECT * FROM event_mentions WHERE {mentions})")
+        return (f"WITH s AS ({stored}) SELECT {columns} FROM (SELECT * FROM event_mentions_geo WHERE {mentions}) m "
+                f"JOIN (SELECT * FROM ({aggregates}) {valid}) g ON m.event_id = g.first_mention "
                 "LEFT JOIN s ON s.aggregate_id = g.aggregate_id ORDER BY g.date, g.aggregate_id")
     return (f"WITH {_SPAN}, touched AS MATERIALIZED (SELECT DISTINCT {AGGREGATE_ID} AS aggregate_id "
             f"FROM {_STORED_EVENTS} WHERE b.committed_at >= (SELECT since FROM span) "

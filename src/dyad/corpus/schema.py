@@ -85,17 +85,24 @@ def ddl(table: str) -> str:
 # every mention (events row) links to its aggregate through the same aggregate_id, this of an events row `e`
 # (also computed from `events` alone where a query must not join articles: dyad.corpus.layouts)
 AGGREGATE_ID = "md5(concat_ws('|', e.date, e.source_code, e.target_code, e.code, e.location_name))"
-VIEWS = {
-    "event_mentions": f"""SELECT e.*, {AGGREGATE_ID} AS aggregate_id, s.story_id, a.source AS news_source, a.url
-        FROM events e JOIN articles a ON a.id = e.article_id LEFT JOIN stories s ON s.article_id = e.article_id""",
-    "aggregated_events": """SELECT aggregate_id, date, source_code, target_code, code,
+
+
+def aggregated(mentions: str = "event_mentions") -> str:
+    """The aggregated events of `mentions` (rows of `event_mentions`, or a subquery picking some of them)."""
+    return f"""SELECT aggregate_id, date, source_code, target_code, code,
             any_value(root_code) AS root_code, any_value(quad_class) AS quad_class, any_value(goldstein) AS goldstein,
             any_value(plover_event) AS plover_event, location_name, any_value(location_country) AS location_country,
             any_value(latitude) AS latitude, any_value(longitude) AS longitude,
             count(*) AS mentions, count(DISTINCT article_id) AS articles,
             count(DISTINCT coalesce(news_source, article_id)) AS sources,
             count(DISTINCT coalesce(story_id, article_id)) AS stories, min(event_id) AS first_mention
-        FROM event_mentions GROUP BY aggregate_id, date, source_code, target_code, code, location_name""",
+        FROM {mentions} GROUP BY aggregate_id, date, source_code, target_code, code, location_name"""
+
+
+VIEWS = {
+    "event_mentions": f"""SELECT e.*, {AGGREGATE_ID} AS aggregate_id, s.story_id, a.source AS news_source, a.url
+        FROM events e JOIN articles a ON a.id = e.article_id LEFT JOIN stories s ON s.article_id = e.article_id""",
+    "aggregated_events": aggregated(),
     # a story with every source and URL that carried it
     "story_summary": """SELECT s.story_id, count(*) AS articles, list(DISTINCT a.source) FILTER (a.source IS NOT NULL)
             AS sources, list(DISTINCT a.url) FILTER (a.url IS NOT NULL) AS urls, min(a.date) AS first_date,

@@ -194,10 +194,11 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
     _add_lists(app, html)
     coding.add_routes(app, html, pool)
     docs.add_routes(app, html)
-    from dyad.surfaces.server import chart_pages, sources  # here: their routes use this module's parameters
+    from dyad.surfaces.server import chart_pages, downloads, sources  # here: their routes use this module's parameters
 
     sources.add_routes(app, html)
     chart_pages.add_routes(app, html, cache)
+    downloads.add_routes(app)
     return app
 
 

@@ -45,6 +45,7 @@ def _operation_examples(seen: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/api/partners": {"actor": seen["source"], "limit": 10},
         "/api/volume": {"period": "month"},
         "/api/sources": {"per_page": 10},
+        "/api/download/events": {**dyad, "format": "csv", "sort": "-goldstein"},
     }
 
 
