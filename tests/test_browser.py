@@ -349,3 +349,23 @@ def test_the_theme_follows_the_system(browser, base_url):
     luminance = {k: sum(int(x) for x in v[v.index("(") + 1:v.index(")")].split(",")[:3])
                  for k, v in backgrounds.items()}
     assert luminance["dark"] < 150 < 600 < luminance["light"], backgrounds
+
+
+def test_download_the_filtered_events_as_csv_and_read_it_back(page, base_url):
+    import csv
+    import io
+
+    page.goto("/events?other_country=true&sort=-goldstein")
+    with page.expect_download() as download:
+        page.click("p.downloads a:text('CSV')")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    query = "other_country=true&sort=-goldstein&per_page=7"
+    listed, after = [], None
+    while True:
+        found = page.request.get(f"{base_url}/api/events?{query}" + (f"&after={after}" if after else "")).json()
+        listed += found["events"]
+        if (after := found["next"]) is None:
+            break
+    assert len(rows) == found["total"] == len(listed) > 10
+    assert [r["event_id"] for r in rows] == [e["event_id"] for e in listed]
+    assert [r["code"] for r in rows] == [e["code"] for e in listed]
