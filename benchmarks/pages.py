@@ -47,7 +47,11 @@ def pages(db: Path) -> dict[str, str]:
     dyads = urlencode([(side, code) for pair in top for side, code in zip(("source", "target"), pair, strict=True)])
     return {
         "home": "/", "events": "/events", "events-filtered": f"/events?root=19&{dyad}&page=3",
-        "events-deep": "/events?page=500", "article": f"/articles/{article}?event={event}",
+        "events-deep": "/events?page=500",
+        # the issue 20 filters (from the events: no aggregate has them) and a sort by another column
+        "events-analyst": "/events?other_country=true&confidence=0.5&plover=ASSAULT",
+        "events-sorted": "/events?sort=-goldstein&scope=international", "map-shaded": "/map?shade=true",
+        "article": f"/articles/{article}?event={event}",
         "rule": "/rule?" + urlencode({"name": rule}), "timeline": f"/timeline?{dyad}&both_ways=true",
         "map": "/map", "map-filtered": "/map?root=19", "actors": "/actors", "actors-search": "/actors?q=gov",
         "quotes": "/quotes", "places": "/places", "stories": "/stories", "code": "/code", "sources": "/sources",
