@@ -32,7 +32,7 @@ from dyad.corpus.store import Store
 from dyad.resources.ontology import cameo_table
 from dyad.surfaces.server import coding, docs, errors, geo, lists, queries, render
 from dyad.surfaces.server.middleware import MAX_BODY, BodyLimit, SecurityHeaders
-from dyad.surfaces.server.reading import ResultCache, reading, store_path
+from dyad.surfaces.server.reading import ResultCache, read, reading, store_path
 
 HERE = Path(__file__).parent
 CACHE_SIZE = 4096  # API answers kept: set by hand; measured with benchmarks/serve.py (--cache-size 0 to compare)
@@ -212,16 +212,16 @@ def _add_api(app: FastAPI, cache: ResultCache) -> None:
         return await cache.answer(request, lambda con: queries.events(con, flt, page, per_page, **listing))
 
     @app.get("/api/events/{event_id}", tags=["events"], summary="One event with its full record")
-    def api_event(con: Con, event_id: str):
-        found = queries.event(con, event_id)
+    async def api_event(request: Request, event_id: str):
+        found = await read(request, lambda con: queries.event(con, event_id))
         if found is None:
             raise HTTPException(404, "no such event")
         return json_response(found)
 
     @app.get("/api/articles/{article_id}", tags=["articles"],
              summary="An article's cleaned text with its sentences, actors, quotes, places and events")
-    def api_article(con: Con, article_id: str):
-        found = queries.article(con, article_id)
+    async def api_article(request: Request, article_id: str):
+        found = await read(request, lambda con: queries.article(con, article_id))
         if found is None:
             raise HTTPException(404, "no such article")
         return json_response(found)
