@@ -43,9 +43,9 @@ HOME_DYADS, TIMELINE_DYADS = 15, 10  # the top dyads the home and timeline pages
 # Requests reading the store at once per process (worker threads; the rest wait their turn on the event
 # loop): enough to keep DuckDB busy, few enough that threads do not queue at the GIL, which each DuckDB
 # statement takes between its tasks. Calibrated with benchmarks/serve.py (20 clients, 10^6 events, cache
-# off, --workers 2, quiet 2-core machine): 140 requests/s and p99 331 ms with 8, against 122/s and 429 ms
-# with 2 and 108/s and 532 ms with anyio's default of 40.
-READERS = 8
+# off, --workers 2, a 900,000-character text coded meanwhile, quiet 2-core machine): p99 358 ms with 2,
+# 257 and 321 ms with 4, 329 with 6, 350 with 8; without the coding, 4 gave 217 ms and 133 requests/s.
+READERS = 4
 QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 _encoder = msgspec.json.Encoder()
 # the events list's orders as the filter form offers them (the column headers sort too, on wide screens)
