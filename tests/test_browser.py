@@ -10,17 +10,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from tests.support.servers import BROWSER_MARKS, CHROMIUM, build_store
+from tests.support.servers import BROWSER_OUTPUT as OUTPUT
+from tests.support.servers import CHROMIUM_ARGS as ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTICLES = Path(__file__).parent / "fixtures" / "server" / "articles.jsonl"
-OUTPUT = Path(__file__).parent / "output" / "browser"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (the dev extra)")
 
 
@@ -51,12 +45,10 @@ def seed_watch(db: Path) -> None:
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    from dyad.article.readers import read_inputs
-    from dyad.corpus.ingest import ingest
     from dyad.surfaces.server import BackgroundServer, create_app
 
     db = tmp_path_factory.mktemp("browser") / "store.duckdb"
-    ingest(read_inputs([str(ARTICLES)]), db)
+    build_store(db)
     seed_watch(db)
     with BackgroundServer(create_app(db), port=0) as url:
         yield url

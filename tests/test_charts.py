@@ -18,24 +18,18 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
     from fastapi.testclient import TestClient
 
+from tests.support.servers import PAYLOADS, build_store
+
 from dyad.corpus.queries import QUAD_NAMES, actor_series, dyad_series
 from dyad.surfaces.server import chart_queries, charts, create_app
 from dyad.surfaces.server.chart_pages import MAX_DYADS, dyads_of
 from dyad.surfaces.server.chart_queries import Dyad
 from dyad.surfaces.server.queries import EventFilter
 
-ARTICLES = Path(__file__).parent / "fixtures" / "server" / "articles.jsonl"
-PAYLOADS = ("<script>window.__xss", "<img src=x onerror", "<script>alert('xss-quote')", "<b>Wire</b>")
-
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Path:
-    from dyad.article.readers import read_inputs
-    from dyad.corpus.ingest import ingest
-
-    path = tmp_path_factory.mktemp("charts") / "store.duckdb"
-    ingest(read_inputs([str(ARTICLES)]), path)
-    return path
+    return build_store(tmp_path_factory.mktemp("charts") / "store.duckdb")
 
 
 @pytest.fixture(scope="module")

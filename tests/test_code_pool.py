@@ -18,10 +18,11 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
     from fastapi.testclient import TestClient
 
+from tests.support.servers import build_store
+
 from dyad.surfaces.server import BackgroundServer, create_app
 from dyad.surfaces.server.coding import Busy, CodingPool, Invalid, TimedOut, TooLong
 
-ARTICLES = Path(__file__).parent / "fixtures" / "server" / "articles.jsonl"
 TEXT = ("ATHENS - Greece accused Turkey of violating its airspace on Monday.\n\n"
         "Turkish officials rejected the accusation, and Ankara threatened to respond.")
 LONG = "\n\n".join([TEXT] * 200)  # ~30,000 characters: seconds of coding, not minutes
@@ -29,12 +30,7 @@ LONG = "\n\n".join([TEXT] * 200)  # ~30,000 characters: seconds of coding, not m
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Path:
-    from dyad.article.readers import read_inputs
-    from dyad.corpus.ingest import ingest
-
-    db = tmp_path_factory.mktemp("code-pool") / "store.duckdb"
-    ingest(read_inputs([str(ARTICLES)]), db)
-    return db
+    return build_store(tmp_path_factory.mktemp("code-pool") / "store.duckdb")
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import warnings
-from pathlib import Path
 
 import pytest
 
@@ -14,19 +13,14 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
     from fastapi.testclient import TestClient
 
-from dyad.surfaces.server import create_app
+from tests.support.servers import build_store
 
-ARTICLES = Path(__file__).parent / "fixtures" / "server" / "articles.jsonl"
+from dyad.surfaces.server import create_app
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from dyad.article.readers import read_inputs
-    from dyad.corpus.ingest import ingest
-
-    db = tmp_path_factory.mktemp("docs") / "store.duckdb"
-    ingest(read_inputs([str(ARTICLES)]), db)
-    app = create_app(db)
+    app = create_app(build_store(tmp_path_factory.mktemp("docs") / "store.duckdb"))
 
     @app.get("/crash", include_in_schema=False)
     def crash():  # a page with a bug

@@ -18,10 +18,12 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
     from fastapi.testclient import TestClient
 
+from tests.support.servers import build_store
+
 from dyad.corpus.export import export_store
 from dyad.corpus.layouts import GDELT
 from dyad.surfaces.server import create_app, downloads, queries
-from test_server import build_store, get
+from test_server import get
 
 # filters with matches, and the orders asked (None: the API's own, newest first)
 FILTERS = ("", "source=TUR", "root=4", "quad_class=3&since=2024-02-01", "country=KEN")

@@ -14,18 +14,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
     from fastapi.testclient import TestClient
 
+from tests.support.servers import PAYLOADS, build_store
+
 from dyad.surfaces.server import create_app, queries, render
-
-ARTICLES = Path(__file__).parent / "fixtures" / "server" / "articles.jsonl"
-PAYLOADS = ("<script>window.__xss", "<img src=x onerror", "<script>alert('xss-quote')", "<b>Wire</b>")
-
-
-def build_store(path: Path) -> Path:
-    from dyad.article.readers import read_inputs
-    from dyad.corpus.ingest import ingest
-
-    ingest(read_inputs([str(ARTICLES)]), path)
-    return path
 
 
 @pytest.fixture(scope="module")

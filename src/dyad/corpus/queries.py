@@ -82,19 +82,25 @@ def dyad_series(con, source: str, target: str, period: str = "month", both_ways:
     if until:
         direction += " AND date <= ?"
         params.append(until)
-    return _run(con, f"""
-        WITH e AS (
-            SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, sum(events) AS events,
-                   {GOLDSTEIN_MEAN} AS goldstein,
-                   sum(verbal_coop) AS verbal_coop, sum(material_coop) AS material_coop,
-                   sum(verbal_conflict) AS verbal_conflict, sum(material_conflict) AS material_conflict
-            FROM agg_dyad_days WHERE date IS NOT NULL AND {direction} GROUP BY 1),
+    return _run(con, _with_volume(unit, f"""
+        SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, sum(events) AS events,
+               {GOLDSTEIN_MEAN} AS goldstein,
+               sum(verbal_coop) AS verbal_coop, sum(material_coop) AS material_coop,
+               sum(verbal_conflict) AS verbal_conflict, sum(material_conflict) AS material_conflict
+        FROM agg_dyad_days WHERE date IS NOT NULL AND {direction} GROUP BY 1"""), params)
+
+
+def _with_volume(unit: str, counts: str) -> str:
+    """`counts` (one row per `period`, with `events`) and each period's articles, all of them (the
+    denominator), with events per 100 of them: the SQL of a series."""
+    return f"""
+        WITH e AS ({counts}),
         v AS (
             SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, sum(articles) AS articles
             FROM agg_article_days WHERE date IS NOT NULL GROUP BY 1)
         SELECT e.*, coalesce(v.articles, 0) AS articles,
                round(100 * e.events / nullif(v.articles, 0), 3) AS per_100_articles
-        FROM e LEFT JOIN v USING (period) ORDER BY e.period""", params)
+        FROM e LEFT JOIN v USING (period) ORDER BY e.period"""
 
 
 def actor_series(con, actor: str | None = None, period: str = "month", role: str = "either", *,
@@ -126,17 +132,10 @@ def actor_series(con, actor: str | None = None, period: str = "month", role: str
         where, params = f"{where} AND date >= ?", [*params, since]
     if until:
         where, params = f"{where} AND date <= ?", [*params, until]
-    names = ", ".join(("events", *QUAD_NAMES))
-    return _run(con, f"""
-        WITH e(period, {names}, goldstein) AS (
-            SELECT CAST(date_trunc('{unit}', date) AS DATE), {counts}, {mean}
-            FROM {table} WHERE date IS NOT NULL AND {where} GROUP BY 1),
-        v AS (
-            SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, sum(articles) AS articles
-            FROM agg_article_days WHERE date IS NOT NULL GROUP BY 1)
-        SELECT e.*, coalesce(v.articles, 0) AS articles,
-               round(100 * e.events / nullif(v.articles, 0), 3) AS per_100_articles
-        FROM e LEFT JOIN v USING (period) ORDER BY e.period""", params)
+    names = ", ".join(("period", "events", *QUAD_NAMES, "goldstein"))
+    return _run(con, _with_volume(unit, f"""
+        SELECT * FROM (SELECT CAST(date_trunc('{unit}', date) AS DATE), {counts}, {mean}
+                       FROM {table} WHERE date IS NOT NULL AND {where} GROUP BY 1) AS counts({names})"""), params)
 
 
 def top_dyads(con, limit: int = LIMIT) -> Answer:
