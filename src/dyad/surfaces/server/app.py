@@ -123,8 +123,10 @@ class EventQuery(BaseModel):
 LISTING = ("sort", "after", "before")  # EventQuery's fields that order and page a list, not filter it
 
 
-def cursor(request: Request):
-    """This request's cursor of the app's connection, in a read-only transaction (`reading`)."""
+async def cursor(request: Request):
+    """This request's cursor of the app's connection, in a read-only transaction (`reading`). Opened and
+    closed on the event loop (under a millisecond): a sync dependency would take two more trips to the
+    thread pool, each queued for a reader's turn (see `reading.read`)."""
     with reading(request.app.state.connection) as cur:
         yield cur
 
