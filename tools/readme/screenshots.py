@@ -12,8 +12,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 # what the README shows: (file name, path on the server, viewport width); set by hand, the pages an
 # analyst meets first
 SHOTS = (("explorer-events.png", "/events?other_country=true", 1280),
-         ("explorer-map.png", "/map?shade=true", 1280),
-         ("explorer-events-phone.png", "/events", 390))
+         ("explorer-map.png", "/map?shade=true", 1280))
 
 
 def take(db: str | Path, folder: Path) -> list[Path]:
