@@ -53,7 +53,7 @@ def con(tmp_path_factory):
 
 
 def everything(con) -> list[dict]:
-    return queries._dicts(con.execute(f"SELECT {', '.join(queries.EVENT_COLUMNS)} FROM events"))
+    return queries.dicts(con.execute(f"SELECT {', '.join(queries.EVENT_COLUMNS)} FROM events"))
 
 
 def in_order(rows: list[dict], sort: str) -> list[str]:

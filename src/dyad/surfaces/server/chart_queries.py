@@ -3,7 +3,7 @@ filter, each as a list of plain dicts (a chart's data, for its template and its 
 
 As `queries.py`: filter values reach DuckDB only as bound parameters, and a filter is answered from a
 pre-aggregated table (`dyad.corpus.aggregates`) when that table has a column for every filter set
-(`queries._answering`), else from the events (a full scan: 50-80 ms over 10^6 events).
+(`queries.answering`), else from the events (a full scan: 50-80 ms over 10^6 events).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from dyad.corpus.queries import GOLDSTEIN_MEAN, dyad_series
-from dyad.surfaces.server.queries import EventFilter, _answering
+from dyad.surfaces.server.queries import EventFilter, answering
 
 __all__ = ["NETWORK_EDGES", "Dyad", "network", "root_distribution", "timelines"]
 
@@ -54,7 +54,7 @@ def root_distribution(con, flt: EventFilter) -> list[dict]:
     """The events of the filter per CAMEO root code, every root 01-20 listed (zero where none), with
     its name and its share of the filter's events."""
     where, params = flt.where()
-    table = _answering(flt, ROOTS_BY)
+    table = answering(flt, ROOTS_BY)
     counted = (f"SELECT root_code, sum(events) AS events FROM {table} WHERE {where} GROUP BY 1" if table else
                f"SELECT root_code, count(*) AS events FROM events WHERE {where} GROUP BY 1")
     rows = con.execute(f"""
@@ -71,7 +71,7 @@ def network(con, flt: EventFilter, limit: int = NETWORK_EDGES) -> list[dict]:
     """The filter's `limit` most frequent source -> target pairs (events with a target), with their mean
     Goldstein: the network's edges, heaviest first."""
     where, params = flt.where()
-    table = _answering(flt, EDGES_BY)
+    table = answering(flt, EDGES_BY)
     measures = (f"sum(events) AS events, {GOLDSTEIN_MEAN} AS goldstein" if table else
                 "count(*) AS events, round(avg(goldstein), 2) AS goldstein")
     relation = con.execute(f"""

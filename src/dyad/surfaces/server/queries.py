@@ -162,12 +162,14 @@ class EventFilter:
         return out
 
 
-def _dicts(relation) -> list[dict]:
+def dicts(relation) -> list[dict]:
+    """A query's rows as dicts keyed by column name (the shape the API and the templates take)."""
     names = [d[0] for d in relation.description]
     return [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
 
 
-def _page(page: int, per_page: int) -> tuple[int, int]:
+def page_window(page: int, per_page: int) -> tuple[int, int]:
+    """The rows of a page (at most MAX_PAGE_SIZE) and its offset, for any list the server pages."""
     per_page = max(1, min(int(per_page), MAX_PAGE_SIZE))
     return per_page, (max(1, int(page)) - 1) * per_page
 
@@ -197,7 +199,7 @@ COUNTED_BY = (("agg_root_days", frozenset({"root", "since", "until"})),
               ("agg_dyad_days", frozenset({"actor", "source", "target", "since", "until"})))
 
 
-def _answering(flt: EventFilter, aggregates: tuple[tuple[str, frozenset], ...]) -> str | None:
+def answering(flt: EventFilter, aggregates: tuple[tuple[str, frozenset], ...]) -> str | None:
     """The first of `aggregates` that has a column for every filter set, whose rows EventFilter.where
     then filters as it filters events (the same column names); None: the events must answer."""
     asked = set(flt.as_params())
@@ -209,7 +211,7 @@ def _total_and_bound(con, flt: EventFilter, where: str, params: list, scope: tup
     (newest first): no row among the first `rank` in (date, event_id) order is older, so `date >= bound`
     keeps the page and leaves the sort a few days' rows (sorting 10^6 events on both keys costs 19 ms)."""
     scoped, scoped_params = f"{where} AND {scope[0]}", [*params, *scope[1]]
-    table = _answering(flt, COUNTED_BY)
+    table = answering(flt, COUNTED_BY)
     if table is None:
         total = con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
         bound = con.execute(f"SELECT date FROM events WHERE {scoped} ORDER BY date DESC NULLS LAST LIMIT 1 OFFSET ?",
@@ -257,7 +259,7 @@ def keyset_condition(order: Sort, token: str, backwards: bool = False) -> tuple[
 
 
 def _total(con, flt: EventFilter, where: str, params: list) -> int:
-    table = _answering(flt, COUNTED_BY)
+    table = answering(flt, COUNTED_BY)
     sql = f"SELECT coalesce(sum(events), 0) FROM {table}" if table else "SELECT count(*) FROM events"
     return con.execute(f"{sql} WHERE {where}", params).fetchone()[0]
 
@@ -288,7 +290,7 @@ def _event_rows(con, keys: list[tuple]) -> list[dict]:
     over 10^6 events, 50 look-ups 7 ms. The date comes from the page's own query and the name from the
     ontology: the date column is run-length encoded, and fetching it row by row, and joining the names
     table, cost 6 ms of 15 more (benchmarks/output/bigstore.duckdb, measured by hand)."""
-    found = {row["event_id"]: row for row in _dicts(con.execute(
+    found = {row["event_id"]: row for row in dicts(con.execute(
         f"SELECT {', '.join(c for c in EVENT_COLUMNS if c != 'date')} FROM events "
         "WHERE event_id IN (SELECT unnest(?))", [[key[0] for key in keys]]))}
     rows = []
@@ -311,7 +313,7 @@ def events(con, flt: EventFilter, page: int = 1, per_page: int = 50, after: str 
     deep page costs what the first one does; `page` then only labels it)."""
     order = Sort.parse(sort)
     where, params = flt.where()
-    per_page, offset = _page(page, per_page)
+    per_page, offset = page_window(page, per_page)
     if order.column == "date" and order.descending and not before:
         total, keys = _newest_first_ids(con, flt, where, params, offset, per_page, after)
     else:
@@ -336,13 +338,12 @@ def events(con, flt: EventFilter, page: int = 1, per_page: int = 50, after: str 
 
 def event(con, event_id: str) -> dict | None:
     """One event: its columns, its full record and the CAMEO name of its code."""
-    rows = _dicts(con.execute(
-        f"SELECT {', '.join('e.' + c for c in EVENT_COLUMNS)}, e.record, c.name AS code_name "
-        "FROM events e LEFT JOIN cameo_codes c ON c.code = e.code WHERE e.event_id = ?", [event_id]))
+    rows = dicts(con.execute(f"SELECT {', '.join(EVENT_COLUMNS)}, record FROM events WHERE event_id = ?", [event_id]))
     if not rows:
         return None
     row = rows[0]
     row["record"] = json.loads(row["record"]) if row["record"] else None
+    row["code_name"] = _cameo_name(row["code"])
     return row
 
 
@@ -370,7 +371,7 @@ def article(con, article_id: str) -> dict | None:
     """An article with everything found in it: sentences, actors, quotes, places and events, each part
     an index look-up by article id (seven plain statements: 9 ms on 10^6 events, where one statement
     building the parts as lists of structs took 29 ms)."""
-    rows = _dicts(con.execute(
+    rows = dicts(con.execute(
         "SELECT id, url, source, title, date, dateline, language, status, reason, text, warnings, "
         "(SELECT story_id FROM stories WHERE article_id = $1) AS story_id FROM articles WHERE id = $1",
         [article_id]))
@@ -380,7 +381,7 @@ def article(con, article_id: str) -> dict | None:
     out["warnings"] = out["warnings"] or []  # NULL: stored before schema version 3, none recorded
     for table, cols, order in ARTICLE_PARTS:
         items = ", ".join(f"{c.split(' := ')[1]} AS {c.split(' := ')[0]}" if ":=" in c else c for c in cols)
-        out[table] = _dicts(con.execute(f"SELECT {items} FROM {table} WHERE article_id = ? ORDER BY {order}",
+        out[table] = dicts(con.execute(f"SELECT {items} FROM {table} WHERE article_id = ? ORDER BY {order}",
                                         [article_id]))
     for e in out["events"]:
         e["spans"] = json.loads(e["spans"]) if e["spans"] else {}
@@ -395,7 +396,7 @@ def locations(con, flt: EventFilter, limit: int = MAX_LOCATIONS) -> list[dict]:
     """Event locations with their counts (the map's points): from the store's aggregate when the filter
     is by dates, root code or QuadClass only, else from the events."""
     where, params = flt.where()
-    table = _answering(flt, MAPPED_BY)
+    table = answering(flt, MAPPED_BY)
     if table is not None:
         sql = f"""SELECT location_name, location_country, latitude, longitude, sum(events) AS events,
                          {GOLDSTEIN_MEAN} AS goldstein
@@ -404,13 +405,13 @@ def locations(con, flt: EventFilter, limit: int = MAX_LOCATIONS) -> list[dict]:
         sql = f"""SELECT location_name, location_country, round(latitude, 3) AS latitude,
                          round(longitude, 3) AS longitude, count(*) AS events, round(avg(goldstein), 2) AS goldstein
                   FROM events WHERE {where} AND latitude IS NOT NULL AND longitude IS NOT NULL GROUP BY 1, 2, 3, 4"""
-    return _dicts(con.execute(f"{sql} ORDER BY events DESC, 1, 2, 3, 4 LIMIT ?", [*params, limit]))
+    return dicts(con.execute(f"{sql} ORDER BY events DESC, 1, 2, 3, 4 LIMIT ?", [*params, limit]))
 
 
 def country_counts(con, flt: EventFilter) -> dict[str, int]:
     """Events per country of their location (the map's shading), from the map's aggregate when it can answer."""
     where, params = flt.where()
-    table = _answering(flt, MAPPED_BY)
+    table = answering(flt, MAPPED_BY)
     sql = (f"SELECT location_country, sum(events) FROM {table}" if table
            else "SELECT location_country, count(*) FROM events")
     return dict(con.execute(f"{sql} WHERE {where} AND location_country IS NOT NULL GROUP BY 1", params).fetchall())
@@ -418,7 +419,7 @@ def country_counts(con, flt: EventFilter) -> dict[str, int]:
 
 def root_codes(con) -> list[dict]:
     """The CAMEO root codes (two digits) with their names, for filter menus."""
-    return _dicts(con.execute("SELECT code, name FROM cameo_codes WHERE length(code) = 2 ORDER BY code"))
+    return dicts(con.execute("SELECT code, name FROM cameo_codes WHERE length(code) = 2 ORDER BY code"))
 
 
 def overview(con) -> dict:

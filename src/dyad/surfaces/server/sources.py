@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from dyad.surfaces.server.app import LIST_PAGE_SIZE, PAGE_SIZE, Con, Page, PageParam, PerPage, json_response
-from dyad.surfaces.server.queries import _dicts, _page
+from dyad.surfaces.server.queries import dicts, page_window
 
 MAX_SOURCES = 10_000  # sources listed at most: far past any watch list, a bound on the page
 ERROR_CHARS = 160  # an error shown in the table is cut here (whole in its tooltip): one or two lines
@@ -72,7 +72,7 @@ def _span(seconds: float) -> str:
 
 def sources(con, limit: int = MAX_SOURCES) -> dict:
     """The sources `dyad watch` follows with their health, failing ones first, and its pages by status."""
-    rows = _dicts(con.execute("""
+    rows = dicts(con.execute("""
         SELECT url, kind, site, label, language, interval_seconds, added_at, last_poll, next_poll, last_success,
                last_error, last_error_at, coalesce(consecutive_failures, 0) AS consecutive_failures,
                coalesce(items_seen, 0) AS items_seen, coalesce(articles_stored, 0) AS articles_stored,
@@ -88,9 +88,9 @@ def sources(con, limit: int = MAX_SOURCES) -> dict:
 
 def failed_pages(con, page: int = 1, per_page: int = 50) -> dict:
     """One page of the URLs `dyad watch` failed to fetch or read, newest first, with why and when."""
-    per_page, offset = _page(page, per_page)
+    per_page, offset = page_window(page, per_page)
     total = con.execute("SELECT count(*) FROM pages WHERE status = ?", ["failed"]).fetchone()[0]
-    rows = _dicts(con.execute("""
+    rows = dicts(con.execute("""
         SELECT p.url, p.kind, p.source, coalesce(s.label, s.site) AS source_label, p.http_status, p.reason,
                coalesce(p.fetched_at, p.first_seen) AS failed_at
         FROM pages p LEFT JOIN sources s ON s.url = p.source WHERE p.status = ?
