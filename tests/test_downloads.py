@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import warnings
@@ -22,7 +23,7 @@ from tests.support.servers import build_store
 
 from dyad.corpus.export import export_store
 from dyad.corpus.layouts import GDELT
-from dyad.surfaces.server import create_app, downloads, queries
+from dyad.surfaces.server import create_app, downloads, queries, reading
 from test_server import get
 
 # filters with matches, and the orders asked (None: the API's own, newest first)
@@ -161,9 +162,25 @@ def test_chunks_cover_the_rows_once_in_order(store):
                     f"SELECT event_id FROM events WHERE {where} AND {condition} ORDER BY "
                     f"{column} {'DESC' if descending else 'ASC'} NULLS LAST, event_id",
                     [*params, *condition_params]).fetchall()]
-                assert 0 < len(ids) <= 3, (column, condition)
+                if "event_id" not in condition:  # a run of whole values
+                    assert 0 < len(ids) <= 3, (column, condition)
                 seen += ids
             assert seen == ordered, column
+
+
+def test_a_value_with_many_rows_is_cut_into_runs_of_about_equal_size():
+    """Event ids are 64-bit hashes in hex: evenly spaced bounds cut 10,000 of them into 10 runs of about
+    1,000 each, consecutive in id order, every id in one run (the first and last open)."""
+    ids = sorted(hashlib.blake2b(str(i).encode(), digest_size=8).hexdigest() for i in range(10_000))
+    con = duckdb.connect()
+    con.execute("CREATE TABLE events AS SELECT unnest(?) AS event_id, 1.0 AS goldstein", [ids])
+    parts = downloads._split("goldstein", 1.0, 10)
+    runs = [[r[0] for r in con.execute(f"SELECT event_id FROM events WHERE {condition} ORDER BY event_id",
+                                       condition_params).fetchall()] for condition, condition_params in parts]
+    assert [i for run in runs for i in run] == ids
+    assert all(800 <= len(run) <= 1200 for run in runs), [len(run) for run in runs]
+    con.execute("INSERT INTO events VALUES ('', 1.0), ('zz-not-hex', 1.0)")  # still in a run each, in order
+    assert sum(con.execute(f"SELECT count(*) FROM events WHERE {c}", p).fetchone()[0] for c, p in parts) == 10_002
 
 
 def test_the_stream_closes_its_cursor_when_left_early(store):
@@ -189,6 +206,29 @@ def test_the_stream_closes_its_cursor_when_left_early(store):
     with pytest.raises(duckdb.ConnectionException):
         opened[0].execute("SELECT 1")
     connection.close()
+
+
+def test_downloads_read_a_store_through_an_instance_of_bounded_memory(store):
+    """A store served by path: the bulk reader is a DuckDB instance of its own, its memory bounded, reading
+    the same rows read-only; a connection handed to the app (dyad watch --serve) is read as it is."""
+    setting = "SELECT current_setting('memory_limit')"
+    shared = duckdb.connect(str(store), read_only=True)
+    shared.execute("SET memory_limit = '1GB'")
+    bulk = reading.BulkReader(shared, str(store))
+    own = bulk.cursor()
+    try:
+        assert own.execute(setting).fetchone() == duckdb.connect(
+            config={"memory_limit": reading.BULK_MEMORY}).execute(setting).fetchone() != shared.execute(
+            setting).fetchone()
+        query = "SELECT event_id, code FROM events ORDER BY event_id"
+        assert own.execute(query).fetchall() == shared.execute(query).fetchall()
+        with pytest.raises(duckdb.Error, match="read-only"):
+            own.execute("DELETE FROM events")
+    finally:
+        own.close()
+    assert reading.BulkReader(shared, None).cursor().execute(setting).fetchone() == shared.execute(
+        setting).fetchone()
+    shared.close()
 
 
 @pytest.mark.parametrize(("url", "filename"), [

@@ -32,7 +32,7 @@ from dyad.corpus.store import Store
 from dyad.resources.ontology import cameo_table
 from dyad.surfaces.server import coding, docs, errors, geo, lists, queries, render
 from dyad.surfaces.server.middleware import MAX_BODY, BodyLimit, SecurityHeaders
-from dyad.surfaces.server.reading import ResultCache, read, reading, store_path
+from dyad.surfaces.server.reading import BulkReader, ResultCache, read, reading, store_path
 
 HERE = Path(__file__).parent
 CACHE_SIZE = 4096  # API answers kept: set by hand; measured with benchmarks/serve.py (--cache-size 0 to compare)
@@ -183,6 +183,7 @@ def create_app(db: str | Path | None = None, *, connection: duckdb.DuckDBPyConne
 
     app.state.connection = connection
     app.state.coding = pool
+    app.state.bulk = BulkReader(connection, str(db) if owned else None)  # downloads (downloads.py)
     app.state.db = store_path(connection)  # names the store in the commands pages suggest
 
     def html(template: str, status_code: int = 200, **context) -> HTMLResponse:

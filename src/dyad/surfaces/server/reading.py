@@ -12,6 +12,7 @@ could change.
 from __future__ import annotations
 
 import contextlib
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -105,3 +106,41 @@ class ResultCache:
     def _compute(connection, query) -> bytes:
         with reading(connection) as cur:
             return _encoder.encode(query(cur))
+
+
+# The memory of each bulk read's own DuckDB instance: its cache of the store's blocks and its operators'
+# working memory. A bulk read re-reads blocks it no longer holds from the file (the system's page cache),
+# so the bound costs little time. Every event of 10^6 (benchmarks/download.py, a fresh server): read
+# through the pages' instance, the server grew by 150 MB (CSV) and 160 MB (Parquet); read through
+# instances of 64 MB, by 101 and 114 MB; of 32 MB, by 66 and 85 MB, in the same 4.8-5.0 s. A chunk of
+# downloads.CHUNK_ROWS rows needs 14 MB: 16 MB fails, 24 MB is the least that works; 32 MB leaves room.
+BULK_MEMORY = "32MB"
+
+
+class BulkReader:
+    """Whole-table reads (downloads) through a DuckDB instance of their own, of bounded memory, as
+    PostgreSQL's sequential scans read through a small ring of buffers: a download of every event reads
+    each block of the events table, and through the pages' instance it would fill that instance's
+    cache with blocks no page asks for, growing the server by the table's size. Each bulk read opens an
+    instance (20-35 ms), holding at most `BULK_MEMORY`, gone when its cursor is closed.
+
+    Only for a store the server opened read-only by path (`dyad serve`): no process writes it meanwhile,
+    so every instance sees the same data. The connection of a writing process (`dyad watch --serve`) or a
+    store in memory is read as every request reads it: `cursor()` gives one of it."""
+
+    def __init__(self, shared: duckdb.DuckDBPyConnection, path: str | None):
+        self._shared, self._path = shared, path
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection reading the store: of an instance of its own, or a cursor of the shared one."""
+        if self._path is None:
+            return self._shared.cursor()
+        own = duckdb.connect(":memory:", config={
+            "memory_limit": BULK_MEMORY, "threads": 1, "temp_directory": tempfile.gettempdir()})
+        try:
+            own.execute("ATTACH ? AS store (READ_ONLY)", [self._path])
+            own.execute("USE store")
+        except BaseException:
+            own.close()
+            raise
+        return own
