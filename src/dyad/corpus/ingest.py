@@ -213,9 +213,21 @@ def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: in
     summary = IngestSummary()
     started = time.perf_counter()
     store = Store(db, wait=wait)
+
+    def written(results: list[Result], events: futures.Future) -> None:
+        summary.read += len(results)
+        summary.tally(results, events.result(), started)
+        if on_batch is not None:
+            on_batch(summary, len(results))
+
     try:
-        with store.rewriting():  # most of the store is rewritten: aggregates and indexes rebuilt at the end
-            for batch in store.stored_parses(batch_size):
+        # Batch k is written on a thread while batch k+1 is coded: DuckDB lets go of the GIL while it
+        # writes, so the writes overlap coding (recode of the 2,131 articles of `python
+        # benchmarks/ingest.py`: 20.7 s -> 17.9 s, CPU 19.7 -> 18.8 s). One batch in flight: the
+        # batches are written in order, and no more than one waits in memory.
+        with store.rewriting(), futures.ThreadPoolExecutor(1, thread_name_prefix="dyad-recode-writer") as writer:
+            pending = None
+            for batch in store.stored_parses(batch_size):  # on a cursor of its own: the writer has the connection
                 results = []
                 for article, data in batch:
                     # the stored warnings less the coding's, which coding the article again gives again
@@ -225,10 +237,11 @@ def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: in
                     for stage in stages:
                         doc = stage(doc)
                     results.append(result_from_doc(doc))
-                summary.read += len(results)
-                summary.tally(results, store.add(results), started)
-                if on_batch is not None:
-                    on_batch(summary, len(results))
+                if pending is not None:
+                    written(*pending)
+                pending = results, writer.submit(store.add, results)
+            if pending is not None:
+                written(*pending)
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started
