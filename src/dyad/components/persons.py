@@ -10,11 +10,13 @@ Roe") count as persons.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy
 from spacy.tokens import Doc, Span, Token
 
+from dyad.components.arrays import SpansByStart
 from dyad.knowledge.tables import read_text
 
 ROLE_NOUNS = frozenset(
@@ -87,6 +89,8 @@ class People:
         self.title_of: dict[int, Token] = {}  # a name the NER missed -> the role noun that introduced it
         self.persons = [e for e in ents if e.label_ == "PERSON"]
         self.persons = sorted(self.persons + self._titled_names(), key=lambda e: e.start)
+        self._persons = SpansByStart(self.persons)
+        self._surnames: dict[str, SpansByStart] | None = None  # a last word -> the names of 2+ words it ends
         self.genders: dict[str, str | None] = {}  # a full name, lower-cased -> 'f', 'm' or None
         self.resolved: dict[int, Span | None] = {}  # a pronoun or role noun -> its person
         self._full_names: dict[tuple[int, int], str] = {}  # a name's (start, end) -> its full name
@@ -121,7 +125,7 @@ class People:
         if token.lower_ in ("who", "that") and token.head.dep_ == "relcl":
             token = token.head.head  # "Jo Roe, who is visiting Hanoi": the noun the clause describes
         lo, hi = token.left_edge.i, min(token.right_edge.i, token.i + _TITLE_WINDOW + MAX_NAME_TOKENS)
-        in_phrase = [ent for ent in self.persons if lo <= ent.start and ent.end <= hi + 1]
+        in_phrase = self._persons.inside(lo, hi + 1)
         if in_phrase:  # "State Councilor and Foreign Minister Wang Yi": a full name before a lone title word
             return min(in_phrase, key=lambda ent: (len(ent) < 2, abs(ent.root.i - token.i)))
         if token.pos_ == "PROPN":
@@ -217,10 +221,15 @@ class People:
 
     def _named_earlier(self, surname: Token) -> Span | None:
         """The person named in full earlier whose last word this proper noun is."""
-        for ent in reversed(self.persons):
-            if ent.start < surname.i and len(ent) > 1 and ent[-1].text == surname.text:
-                return ent
-        return None
+        if self._surnames is None:
+            self._surnames = {}
+            for ent in self.persons:
+                if len(ent) > 1:
+                    self._surnames.setdefault(ent[-1].text, []).append(ent)
+            self._surnames = {word: SpansByStart(ents) for word, ents in self._surnames.items()}
+        named = self._surnames.get(surname.text)
+        before = bisect.bisect_left(named.starts, surname.i) if named else 0
+        return named.spans[before - 1] if before else None
 
     def _titled(self, role: Token) -> Span | None:
         """The most recent person named earlier with this role among the words before the name

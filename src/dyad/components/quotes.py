@@ -20,7 +20,7 @@ from bisect import bisect_left
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from dyad.components.arrays import where
+from dyad.components.arrays import SpansByStart, where
 from dyad.components.persons import MAX_NAME_TOKENS, PEOPLE_KEY, ROLE_NOUNS, SUBJECTS, People, definite
 from dyad.extensions import doc_text, record_error, sentence_index_of, sentences
 from dyad.knowledge.tables import read_text
@@ -182,6 +182,7 @@ class _Context:
         self.actor_at = doc._.actor_at or {}
         self.text = text  # doc.text and doc.ents are rebuilt on every access: read them once
         self.ents = list(doc.ents)
+        self._ents = SpansByStart(self.ents)
         self.people = People(doc, inside, self.sents, self.sentence_of, self.ents)
         # the only words that can credit a quote: a speech verb's lemma or "according" (to)
         self.cue_words = sorted({*where(doc, "LEMMA", CUE_LEMMAS), *where(doc, "LOWER", ("according",))})
@@ -297,12 +298,11 @@ class _Context:
     def _names_in_phrase(self, subject: Token) -> list[Span]:
         """Named entities that say who a subject phrase is: its own entity, else PERSON/ORG names in
         its phrase (possessors, appositions, "of"/"at"/"from" modifiers), nearest first."""
-        own = [e for e in self.ents if e.start <= subject.i < e.end and e.label_ in _NAMED]
+        own = [e for e in self._ents.holding(subject.i) if e.label_ in _NAMED]
         if own:
             return own
         lo, hi = subject.left_edge.i, min(subject.right_edge.i, subject.i + 12) + 1
-        named = [e for e in self.ents if lo <= e.start and e.end <= hi and e.label_ in ("PERSON", "ORG")
-                 and e.start not in self.inside]
+        named = [e for e in self._ents.inside(lo, hi) if e.label_ in ("PERSON", "ORG") and e.start not in self.inside]
         named.sort(key=lambda e: (e.label_ != "PERSON", abs(e.start - subject.i)))
         return named
 

@@ -11,7 +11,9 @@ import concurrent.futures as futures
 import functools
 import itertools
 import multiprocessing
+import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -121,6 +123,25 @@ def _parse_bin_class():
             self.span_groups.append(doc.spans.to_bytes())
             return None
 
+        def from_bytes(self, bytes_data: bytes):
+            """DocBin's bytes read through one msgpack decoder, made once: srsly's `msgpack_loads` gathers
+            its decoders from a registry, every installed package's entry points included, on each call,
+            a quarter of reading a parse (0.26 of 0.95 s for 500 PolNeAR parses, cProfile). The message
+            is DocBin's; one with parts dyad never writes (user data) is left to DocBin."""
+            message = _unpack(zlib.decompress(bytes_data))
+            if "user_data" in message:
+                return super().from_bytes(bytes_data)
+            self.attrs, self.strings, self.cats = message["attrs"], set(message["strings"]), message["cats"]
+            lengths = numpy.frombuffer(message["lengths"], dtype="int32")
+            ends = numpy.cumsum(lengths)[:-1]
+            self.tokens = numpy.split(numpy.frombuffer(message["tokens"], dtype="uint64").reshape(
+                -1, len(self.attrs)), ends)
+            self.spaces = numpy.split(numpy.frombuffer(message["spaces"], dtype=bool).reshape(-1, 1), ends)
+            self.span_groups = message.get("span_groups", [b""] * len(lengths))
+            self.flags = message.get("flags", [{} for _ in lengths])
+            self.user_data = [None] * len(lengths)
+            return self
+
         def get_docs(self, vocab):
             """DocBin's Docs, its strings added to the vocabulary's strings, not each made a lexeme (a
             lemma, a tag or a morphology string is no word): recode reads parses ~1.5 x faster."""
@@ -130,6 +151,23 @@ def _parse_bin_class():
             return super().get_docs(vocab)
 
     return ParseBin
+
+
+_decoder_lock = threading.Lock()
+
+
+@functools.cache
+def _decoder():
+    import srsly.msgpack
+
+    return srsly.msgpack.Unpacker(raw=False, use_list=True)  # srsly's decoders, gathered here once
+
+
+def _unpack(data: bytes) -> dict:
+    with _decoder_lock:  # one decoder, fed one message at a time
+        decoder = _decoder()
+        decoder.feed(data)
+        return next(decoder)
 
 
 def _parse_bin():

@@ -10,6 +10,7 @@ for short informal text), and that name another actor, is coded as the speaker c
 
 from __future__ import annotations
 
+import bisect
 import functools
 
 from spacy.tokens import Doc, Span, Token
@@ -37,11 +38,17 @@ def _analyser():
 def judgements(frame: DocFrame, matches: list[Match]) -> list[Match]:
     """Criticisms read off the statements among `matches` that found no target."""
     found = []
+    anchors = sorted(m.anchor.i for m in matches)  # where each match is: a long text has thousands
+
+    def others_inside(m: Match, span: Span) -> bool:
+        inside = bisect.bisect_left(anchors, span.end) - bisect.bisect_left(anchors, span.start)
+        return inside > (span.start <= m.anchor.i < span.end)
+
     for m in matches:
         if m.code not in _NEUTRAL_OR_PESSIMISTIC or m.targets or m.anchor.pos_ != "VERB":
             continue
         words = _reported(frame.doc, m.anchor)
-        if not words or any(o is not m and any(w.start <= o.anchor.i < w.end for w in words) for o in matches):
+        if not words or any(others_inside(m, w) for w in words):
             continue  # what is reported codes as an event of its own ("X said Y shelled Z"): that is the news
         score = _analyser().polarity_scores(" ".join(span.text for span in words))["compound"]
         if score > NEGATIVE:
