@@ -18,6 +18,15 @@ def nlp():
     return dyad.load()
 
 
+@pytest.fixture(scope="session")
+def explorer_store(tmp_path_factory) -> Path:
+    """The explorer's store (tests/support/servers.build_store), coded once a session: the tests that
+    serve it read it only."""
+    from tests.support.servers import build_store
+
+    return build_store(tmp_path_factory.mktemp("explorer") / "store.duckdb")
+
+
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES

@@ -8,7 +8,7 @@ to tests/output/browser/docs.png (git-ignored).
 from __future__ import annotations
 
 import pytest
-from tests.support.servers import BROWSER_MARKS, CHROMIUM, build_store
+from tests.support.servers import BROWSER_MARKS, CHROMIUM
 from tests.support.servers import BROWSER_OUTPUT as OUTPUT
 from tests.support.servers import CHROMIUM_ARGS as ARGS
 
@@ -17,12 +17,10 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwrig
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def base_url(explorer_store):
     from dyad.surfaces.server import BackgroundServer, create_app
 
-    db = tmp_path_factory.mktemp("browser-docs") / "store.duckdb"
-    build_store(db)
-    with BackgroundServer(create_app(db), port=0) as url:
+    with BackgroundServer(create_app(explorer_store), port=0) as url:
         yield url
 
 

@@ -8,7 +8,6 @@ import math
 import re
 import warnings
 from collections import Counter
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -18,7 +17,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
     from fastapi.testclient import TestClient
 
-from tests.support.servers import PAYLOADS, build_store
+from tests.support.servers import PAYLOADS
 
 from dyad.corpus.queries import QUAD_NAMES, actor_series, dyad_series
 from dyad.surfaces.server import chart_queries, charts, create_app
@@ -28,19 +27,14 @@ from dyad.surfaces.server.queries import EventFilter
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
-    return build_store(tmp_path_factory.mktemp("charts") / "store.duckdb")
-
-
-@pytest.fixture(scope="module")
-def con(store):
-    with duckdb.connect(str(store), read_only=True) as connection:
+def con(explorer_store):
+    with duckdb.connect(str(explorer_store), read_only=True) as connection:
         yield connection
 
 
 @pytest.fixture(scope="module")
-def client(store):
-    with TestClient(create_app(store)) as c:
+def client(explorer_store):
+    with TestClient(create_app(explorer_store)) as c:
         yield c
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import warnings
-from pathlib import Path
 
 import httpx
 import msgspec
@@ -18,7 +17,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
     from fastapi.testclient import TestClient
 
-from tests.support.servers import build_store
 
 from dyad.surfaces.server import BackgroundServer, create_app
 from dyad.surfaces.server.coding import Busy, CodingPool, Invalid, TimedOut, TooLong
@@ -26,11 +24,6 @@ from dyad.surfaces.server.coding import Busy, CodingPool, Invalid, TimedOut, Too
 TEXT = ("ATHENS - Greece accused Turkey of violating its airspace on Monday.\n\n"
         "Turkish officials rejected the accusation, and Ankara threatened to respond.")
 LONG = "\n\n".join([TEXT] * 200)  # ~30,000 characters: seconds of coding, not minutes
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
-    return build_store(tmp_path_factory.mktemp("code-pool") / "store.duckdb")
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +86,8 @@ def test_a_full_queue_answers_busy_at_once():
         pool.close()
 
 
-def test_the_api_and_the_paste_box_answer_each_limit(store):
-    with TestClient(create_app(store, coders=CodingPool(1, queue=0, max_chars=1_000))) as client:
+def test_the_api_and_the_paste_box_answer_each_limit(explorer_store):
+    with TestClient(create_app(explorer_store, coders=CodingPool(1, queue=0, max_chars=1_000))) as client:
         too_long = client.post("/api/code", json={"text": "x" * 1_001})
         assert too_long.status_code == 413 and "1,001 characters, over the 1,000" in too_long.json()["detail"]
         page = client.post("/code", data={"text": "x" * 1_001})
@@ -108,13 +101,13 @@ def test_the_api_and_the_paste_box_answer_each_limit(store):
         page = client.post("/code", data={"text": TEXT})
         assert page.status_code == 503 and "try again" in page.text and page.headers["retry-after"]
         pool.in_flight = 0
-    with TestClient(create_app(store, coders=CodingPool(1, timeout=0.001))) as client:
+    with TestClient(create_app(explorer_store, coders=CodingPool(1, timeout=0.001))) as client:
         late = client.post("/api/code", json={"text": LONG})
         assert late.status_code == 504 and "took over 0.001 s" in late.json()["detail"]
 
 
-def test_other_requests_are_answered_while_a_text_is_coded(store):
-    app = create_app(store, coders=CodingPool(1))
+def test_other_requests_are_answered_while_a_text_is_coded(explorer_store):
+    app = create_app(explorer_store, coders=CodingPool(1))
     done: list[str] = []
     with BackgroundServer(app, port=0) as url:
         def code():

@@ -13,14 +13,13 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
     from fastapi.testclient import TestClient
 
-from tests.support.servers import build_store
 
 from dyad.surfaces.server import create_app
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    app = create_app(build_store(tmp_path_factory.mktemp("docs") / "store.duckdb"))
+def app(explorer_store):
+    app = create_app(explorer_store)
 
     @app.get("/crash", include_in_schema=False)
     def crash():  # a page with a bug

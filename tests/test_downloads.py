@@ -19,7 +19,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
     from fastapi.testclient import TestClient
 
-from tests.support.servers import build_store
 
 from dyad.corpus.export import export_store
 from dyad.corpus.layouts import GDELT
@@ -32,13 +31,8 @@ SORTS = (None, "-date", "goldstein", "-confidence", "code", "source", "-target")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    return build_store(tmp_path_factory.mktemp("downloads") / "store.duckdb")
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    with TestClient(create_app(store)) as c:
+def client(explorer_store):
+    with TestClient(create_app(explorer_store)) as c:
         yield c
 
 
@@ -120,11 +114,11 @@ def test_parquet_download(client):
     assert len(rows) == total and rows == [columns(row) for row in pages]
 
 
-def test_gdelt_download_is_the_export_layout(client, store, tmp_path):
+def test_gdelt_download_is_the_export_layout(client, explorer_store, tmp_path):
     """Unfiltered, the layout `dyad export --format gdelt` writes; filtered, the aggregates of the
     filter's events alone (their mentions add up to the API's total)."""
     exported = tmp_path / "gdelt.tsv"
-    export_store(store, "gdelt", str(exported))
+    export_store(explorer_store, "gdelt", str(exported))
     response = get(client, "/api/download/events?format=gdelt")
     assert response.headers["content-type"].startswith("text/tab-separated-values")
     assert response.text == exported.read_text()
@@ -149,8 +143,8 @@ def test_bad_download_requests_are_422(client, query):
     assert "detail" in get(client, f"/api/download/events?{query}", 422).json()
 
 
-def test_chunks_cover_the_rows_once_in_order(store):
-    with duckdb.connect(str(store), read_only=True) as con:
+def test_chunks_cover_the_rows_once_in_order(explorer_store):
+    with duckdb.connect(str(explorer_store), read_only=True) as con:
         where, params = queries.EventFilter().where()
         for column, descending in (("goldstein", False), ("target_code", True), ("date", True)):
             ordered = [r[0] for r in con.execute(
@@ -183,9 +177,9 @@ def test_a_value_with_many_rows_is_cut_into_runs_of_about_equal_size():
     assert sum(con.execute(f"SELECT count(*) FROM events WHERE {c}", p).fetchone()[0] for c, p in parts) == 10_002
 
 
-def test_the_stream_closes_its_cursor_when_left_early(store):
+def test_the_stream_closes_its_cursor_when_left_early(explorer_store):
     """A client that goes away mid-download: the generator is closed, and with it the cursor."""
-    connection = duckdb.connect(str(store), read_only=True)
+    connection = duckdb.connect(str(explorer_store), read_only=True)
     opened = []
 
     class Recording:
@@ -208,13 +202,13 @@ def test_the_stream_closes_its_cursor_when_left_early(store):
     connection.close()
 
 
-def test_downloads_read_a_store_through_an_instance_of_bounded_memory(store):
+def test_downloads_read_a_store_through_an_instance_of_bounded_memory(explorer_store):
     """A store served by path: the bulk reader is a DuckDB instance of its own, its memory bounded, reading
     the same rows read-only; a connection handed to the app (dyad watch --serve) is read as it is."""
     setting = "SELECT current_setting('memory_limit')"
-    shared = duckdb.connect(str(store), read_only=True)
+    shared = duckdb.connect(str(explorer_store), read_only=True)
     shared.execute("SET memory_limit = '1GB'")
-    bulk = reading.BulkReader(shared, str(store))
+    bulk = reading.BulkReader(shared, str(explorer_store))
     own = bulk.cursor()
     try:
         assert own.execute(setting).fetchone() == duckdb.connect(

@@ -14,19 +14,14 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx versions
     from fastapi.testclient import TestClient
 
-from tests.support.servers import PAYLOADS, build_store
+from tests.support.servers import PAYLOADS
 
 from dyad.surfaces.server import create_app, queries, render
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
-    return build_store(tmp_path_factory.mktemp("server") / "store.duckdb")
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    with TestClient(create_app(store, max_body=200_000)) as c:
+def client(explorer_store):
+    with TestClient(create_app(explorer_store, max_body=200_000)) as c:
         yield c
 
 
@@ -215,7 +210,7 @@ def test_pasted_payload_is_escaped(client):
     assert "&lt;script&gt;window.__xss" in response.text
 
 
-def test_store_is_read_only(client, store):
+def test_store_is_read_only(client, explorer_store):
     con = client.app.state.connection.cursor()
     with pytest.raises(duckdb.Error):
         con.execute("DELETE FROM events")
@@ -253,7 +248,7 @@ def test_serve_command_defaults_to_loopback():
     assert "127.0.0.1" in output and "--port" in output
 
 
-def test_serve_with_two_worker_processes_answers_from_both(store):
+def test_serve_with_two_worker_processes_answers_from_both(explorer_store):
     """`dyad serve --workers 2`: two worker processes, each reading the store, answer on one port."""
     import socket
     import subprocess
@@ -265,8 +260,9 @@ def test_serve_with_two_worker_processes_answers_from_both(store):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "dyad.surfaces.cli", "serve", "--db", str(store), "--port",
-                               str(port), "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen([sys.executable, "-m", "dyad.surfaces.cli", "serve", "--db", str(explorer_store),
+                               "--port", str(port), "--workers", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def workers() -> int:  # the server's child processes that have the store open
         count = 0
@@ -274,7 +270,7 @@ def test_serve_with_two_worker_processes_answers_from_both(store):
             try:
                 fields = stat.read_text().rsplit(")", 1)[1].split()
                 if int(fields[1]) == server.pid and any(
-                        str(store) in str(fd.readlink()) for fd in (stat.parent / "fd").iterdir()):
+                        str(explorer_store) in str(fd.readlink()) for fd in (stat.parent / "fd").iterdir()):
                     count += 1
             except (OSError, ValueError, IndexError):
                 continue
