@@ -37,3 +37,4 @@ def test_spans_found_by_position_are_those_a_scan_finds(disjoint):
             for hi in range(lo, lo + 20, 2):
                 assert index.inside(lo, hi) == [s for s in ordered if lo <= s.start and s.end <= hi]
             assert index.holding(lo) == [s for s in ordered if s.start <= lo < s.end]
+            assert index.last_before(lo) == ([s for s in ordered if s.start < lo] or [None])[-1]

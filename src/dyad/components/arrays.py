@@ -35,6 +35,11 @@ class SpansByStart:
         first, last = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
         return [span for span in self.spans[first:last] if span.end <= hi]
 
+    def last_before(self, i: int):
+        """The last span (in order) that starts before token `i`, or None."""
+        before = bisect.bisect_left(self.starts, i)
+        return self.spans[before - 1] if before else None
+
     def holding(self, i: int) -> list:
         """The spans that hold token `i`, in order."""
         last = bisect.bisect_right(self.starts, i)

@@ -10,7 +10,6 @@ Roe") count as persons.
 
 from __future__ import annotations
 
-import bisect
 import re
 
 import numpy
@@ -222,14 +221,13 @@ class People:
     def _named_earlier(self, surname: Token) -> Span | None:
         """The person named in full earlier whose last word this proper noun is."""
         if self._surnames is None:
-            self._surnames = {}
+            by_word: dict[str, list[Span]] = {}
             for ent in self.persons:
                 if len(ent) > 1:
-                    self._surnames.setdefault(ent[-1].text, []).append(ent)
-            self._surnames = {word: SpansByStart(ents) for word, ents in self._surnames.items()}
+                    by_word.setdefault(ent[-1].text, []).append(ent)
+            self._surnames = {word: SpansByStart(ents) for word, ents in by_word.items()}
         named = self._surnames.get(surname.text)
-        before = bisect.bisect_left(named.starts, surname.i) if named else 0
-        return named.spans[before - 1] if before else None
+        return named.last_before(surname.i) if named else None
 
     def _titled(self, role: Token) -> Span | None:
         """The most recent person named earlier with this role among the words before the name
