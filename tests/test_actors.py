@@ -205,3 +205,42 @@ def test_a_shared_party_name_followed_by_another_country_is_not_the_listed_one(n
     assert not any(code and code.startswith("CHN") for span, code in actors.items() if "Vietnam" in span)
     assert code_of(actors, "Vietnam") and code_of(actors, "Vietnam").startswith("VNM")
     assert code_of(actors, "of China").startswith("CHN")
+
+
+def test_a_role_takes_the_most_recent_person_with_a_country_holding_all_its_words():
+    """link_titles' word index must give what scanning every earlier person gives: the latest match."""
+    from dataclasses import dataclass, field
+
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from dyad.components.actors.coreference import link_titles
+
+    words = ["Foreign", "Minister", "Ana", "Defence", "Minister", "Bo", "Foreign", "Minister", "Cy",
+             "the", "foreign", "minister", "the", "minister", "the", "admiral"]
+    pos = ["ADJ", "PROPN", "PROPN"] * 3 + ["DET", "ADJ", "NOUN", "DET", "NOUN", "DET", "NOUN"]
+    doc = Doc(Vocab(), words=words, pos=pos, lemmas=[w.lower() for w in words])
+
+    @dataclass
+    class Mention:
+        start: int
+        end: int
+        code: str | None
+        country: str | None
+        sector: str | None = "GOV"
+        full_code: bool = False
+        international: bool = False
+        basis: str = "sector"
+        extra: list[str] = field(default_factory=list)
+
+        @property
+        def anchor(self):
+            return doc[self.end - 1]
+
+    people = [Mention(0, 3, "FRAGOV", "FRA"), Mention(3, 6, "DEUGOV", "DEU"), Mention(6, 9, None, None)]
+    roles = [Mention(9, 12, "GOV", None), Mention(12, 14, "GOV", None), Mention(14, 16, "MIL", None)]
+    link_titles(doc, [*people, *roles])
+    # Cy holds both words but has no country; Bo is the latest minister with one; no admiral was named
+    assert [(r.code, r.basis) for r in roles] == [("FRAGOV", "earlier_mention"), ("DEUGOV", "earlier_mention"),
+                                                   ("MIL", "sector")]
+    assert "'Foreign Minister Ana'" in roles[0].extra[0]

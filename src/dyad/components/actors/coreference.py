@@ -53,12 +53,19 @@ def _role_words(doc: Doc, m: MentionLike) -> set[str] | None:
 
 
 def link_titles(doc: Doc, mentions: list[MentionLike]) -> None:
-    """Give a role mention the code of the most recent earlier person whose phrase holds its words."""
+    """Give a role mention the code of the most recent earlier person whose phrase holds its words.
+
+    The persons are indexed by word: the most recent one holding every word is the last holding the
+    rarest of them, so a long text (a 0.9 MB paste has thousands of persons) is not scanned once per
+    role."""
     persons: list[tuple[MentionLike, set[str]]] = []
+    holding: dict[str, list[int]] = {}  # a content word -> the persons (positions in `persons`) holding it
     for m in mentions:
         words = _role_words(doc, m)
         if words:
-            for person, person_words in reversed(persons):
+            rarest = min((holding.get(w, ()) for w in words), key=len)
+            for k in reversed(rarest):
+                person, person_words = persons[k]
                 if words <= person_words and person.country:
                     m.code, m.country, m.sector = person.code, person.country, person.sector
                     m.basis = "earlier_mention"
@@ -66,7 +73,10 @@ def link_titles(doc: Doc, mentions: list[MentionLike]) -> None:
                                    f"'{doc[person.start:person.end].text}'")
                     break
         if _is_person(doc, m):
-            persons.append((m, _content_words(doc, m)))
+            words = _content_words(doc, m)
+            for w in words:
+                holding.setdefault(w, []).append(len(persons))
+            persons.append((m, words))
 
 
 def link_surnames(doc: Doc, mentions: list[MentionLike], actors: list[Actor], actor_at: dict[int, int],
