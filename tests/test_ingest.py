@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 from click.testing import CliRunner
 
 from dyad.article.readers import read_inputs
@@ -169,6 +170,46 @@ def test_recode_from_stored_parses_keeps_unchanged_event_ids(tmp_path, nlp):
     after = sorted(con.execute("SELECT event_id, code, source_code, target_code FROM events").fetchall())
     assert after == before and before
     assert_aggregates_current(con)
+
+
+def test_recode_of_a_store_another_process_writes_raises_its_busy_error(tmp_path, nlp):
+    """The store process cannot open the store: its error reaches the caller as it was raised there."""
+    from dyad.corpus.ingest import recode
+    from dyad.corpus.store import Store, StoreBusyError
+
+    feed = corpus(tmp_path / "feed.jsonl", 2)
+    db = tmp_path / "busy.duckdb"
+    ingest(read_inputs([feed]), db)
+    holder = Store(db)  # this process holds it open for writing
+    try:
+        with pytest.raises(StoreBusyError):
+            recode(db, wait=0)
+    finally:
+        holder.close()
+
+
+def test_a_recode_stopped_midway_leaves_the_store_whole_and_free(tmp_path, nlp):
+    """The coder stops after its first batch: the store process rebuilds indexes and aggregates, closes
+    the store, and every event is still there (the recoded ones with the same ids)."""
+    from dyad.corpus.ingest import recode
+    from dyad.corpus.store import ARTICLE_INDEXED
+
+    feed = corpus(tmp_path / "feed.jsonl", 6)
+    db = tmp_path / "stopped.duckdb"
+    ingest(read_inputs([feed]), db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = sorted(con.execute("SELECT event_id, code FROM events").fetchall())
+
+    def stop(summary, written):
+        raise RuntimeError(f"stopped after {summary.read} articles")
+
+    with pytest.raises(RuntimeError, match="stopped after 2 articles"):
+        recode(db, batch_size=2, on_batch=stop)
+    with duckdb.connect(str(db)) as con:  # writable: the store process has let go of it
+        assert sorted(con.execute("SELECT event_id, code FROM events").fetchall()) == before and before
+        indexes = {r[0] for r in con.execute("SELECT index_name FROM duckdb_indexes()").fetchall()}
+        assert {f"{table}_article" for table in ARTICLE_INDEXED} <= indexes
+        assert_aggregates_current(con)
 
 
 def assert_aggregates_current(con) -> None:

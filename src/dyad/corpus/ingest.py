@@ -8,6 +8,7 @@ in worker processes (each loads the model once) and written by this process, in 
 from __future__ import annotations
 
 import concurrent.futures as futures
+import contextlib
 import functools
 import itertools
 import multiprocessing
@@ -237,53 +238,123 @@ def ingest(items: Iterable[Article | Result], db: str | Path, *, jobs: int = 1, 
     return summary
 
 
+_stored = msgspec.msgpack.Decoder(list[tuple[Article, bytes]])
+_coded = msgspec.msgpack.Decoder(list[Result])
+
+
 def recode(db: str | Path, dictionaries: tuple[str, ...] = (), *, batch_size: int = BATCH_SIZE,
            on_batch: Callable[[IngestSummary, int], None] | None = None, wait: float = WAIT_SECONDS) -> IngestSummary:
     """Re-run actor, quote, event, place and date coding over the stored parses, without parsing.
 
+    Two processes: this one codes, and a store process (`_store_process`) owns the store, writes each
+    coded batch while the next is coded and reads the batch after it meanwhile. A writer thread here
+    gained little: DuckDB takes the GIL back at every step of a statement, and coding is Python that
+    holds it (the 2,131 articles of `python benchmarks/ingest.py`: coding 14.5 s and writing 3.1 s
+    alone, 18-19.5 s together with the thread). Batches cross the pipe as msgpack (msgspec), not pickles.
+
     Event ids depend only on the article, sentence, tokens and codes, so an event that did not change
     keeps its id."""
-    from dyad.corpus.store import Store
     from dyad.pipeline import BEFORE_PARSER, NO_DATE_WARNING, load, result_from_doc
 
-    nlp = load(dictionaries=tuple(dictionaries))
-    stages = [proc for name, proc in nlp.pipeline if name.startswith("dyad_") and name not in BEFORE_PARSER]
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding spaCy
+    connection, child = context.Pipe()
+    writer = context.Process(target=_store_process, args=(child, str(db), batch_size, wait),
+                             name="dyad-recode-store", daemon=True)
+    writer.start()  # it opens the store and reads the first parses while the pipeline loads here
+    child.close()
     summary = IngestSummary()
-    started = time.perf_counter()
-    store = Store(db, wait=wait)
-
-    def written(results: list[Result], events: futures.Future) -> None:
-        summary.read += len(results)
-        summary.tally(results, events.result(), started)
-        if on_batch is not None:
-            on_batch(summary, len(results))
-
     try:
-        # Batch k is written on a thread while batch k+1 is coded: DuckDB lets go of the GIL while it
-        # writes, so the writes overlap coding (recode of the 2,131 articles of `python
-        # benchmarks/ingest.py`: 20.7 s -> 17.9 s, CPU 19.7 -> 18.8 s). One batch in flight: the
-        # batches are written in order, and no more than one waits in memory.
-        with store.rewriting(), futures.ThreadPoolExecutor(1, thread_name_prefix="dyad-recode-writer") as writer:
-            pending = None
-            for batch in store.stored_parses(batch_size):  # on a cursor of its own: the writer has the connection
-                results = []
-                for article, data in batch:
-                    # the stored warnings less the coding's, which coding the article again gives again
-                    article.warnings = [w for w in article.warnings if w != NO_DATE_WARNING]
-                    doc = doc_from_bytes(data, nlp.vocab)
-                    doc._.article = article
-                    for stage in stages:
-                        doc = stage(doc)
-                    results.append(result_from_doc(doc))
-                if pending is not None:
-                    written(*pending)
-                pending = results, writer.submit(store.add, results)
-            if pending is not None:
-                written(*pending)
+        nlp = load(dictionaries=tuple(dictionaries))
+        stages = [proc for name, proc in nlp.pipeline if name.startswith("dyad_") and name not in BEFORE_PARSER]
+        encode = msgspec.msgpack.Encoder().encode
+        started = time.perf_counter()
+        coded, sent, before = None, None, None  # this round's coded batch (bytes, Results), the last round's
+        while True:
+            # one round: send a coded batch (None at the start and the end), get the events written of the
+            # batch sent the round before and the next parses (None: no more)
+            with contextlib.suppress(OSError):  # the store process has stopped: its last word says why
+                connection.send(coded)
+            written, parses = _reply(connection)
+            if before is not None:
+                summary.read += len(before)
+                summary.tally(before, written, started)
+                if on_batch is not None:
+                    on_batch(summary, len(before))
+            before = sent
+            if parses is None:
+                if coded is None:
+                    break
+                coded, sent = None, None  # one more round, for the last batch's events written
+                continue
+            sent = []
+            for article, data in _stored.decode(parses):
+                # the stored warnings less the coding's, which coding the article again gives again
+                article.warnings = [w for w in article.warnings if w != NO_DATE_WARNING]
+                doc = doc_from_bytes(data, nlp.vocab)
+                doc._.article = article
+                for stage in stages:
+                    doc = stage(doc)
+                sent.append(result_from_doc(doc))
+            coded = encode(sent)
+        _reply(connection)  # the store process's last word: the store rebuilt and closed
     finally:
-        store.close()
+        connection.close()  # a store process still waiting for a batch ends its rewrite and closes the store
+        writer.join()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _reply(connection):
+    """The store process's answer; its error (the store busy, of another version...) raised here."""
+    try:
+        reply = connection.recv()
+    except EOFError:
+        raise RuntimeError("the recode store process ended without answering (its error is above)") from None
+    if isinstance(reply, BaseException):
+        raise reply
+    return reply
+
+
+def _store_process(connection, db: str, batch_size: int, wait: float) -> None:
+    """`recode`'s store process. Each round it takes a coded batch (or None), answers at once with the
+    events written of the batch before and the next parses (read meanwhile), then writes the batch; the
+    coder sends and waits in turn, so neither ever blocks the other's sending. The run is one
+    `Store.rewriting` block: aggregates and indexes are rebuilt once at the end, also when the coder
+    stops early (its end of the pipe closes). Last: None once the store is closed, or the error."""
+    import signal
+
+    from dyad.corpus.store import Store
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the coder, whose closed pipe stops us
+    encode = msgspec.msgpack.Encoder().encode
+    try:
+        store = Store(db, wait=wait)
+    except Exception as error:
+        with contextlib.suppress(EOFError, OSError):
+            connection.recv()
+            connection.send(error)
+        return
+    ending: BaseException | None = None
+    try:
+        with store.rewriting():
+            batches = store.stored_parses(batch_size)
+            upcoming, written = next(batches, None), None
+            while True:
+                try:
+                    coded = connection.recv()
+                    connection.send((written, None if upcoming is None else encode(upcoming)))
+                except (EOFError, OSError):  # the coder has gone (its error is its own)
+                    return  # the rewriting block restores the store, then it is closed
+                if coded is None and upcoming is None:
+                    break
+                written = store.add(_coded.decode(coded)) if coded is not None else None
+                upcoming = next(batches, None)
+    except Exception as error:
+        ending = error
+    finally:
+        store.close()
+    with contextlib.suppress(OSError):
+        connection.send(ending)
 
 
 def _parquet_source(folder: Path, table: str) -> str | None:
