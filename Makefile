@@ -68,7 +68,7 @@ bench: $(STAMP_RUN)
 scale: $(STAMP_DEV)
 	$(BIN)/python benchmarks/bigstore.py
 	$(BIN)/python benchmarks/serve.py --db benchmarks/output/bigstore.duckdb --cache-size 0 --seconds 60
-	$(BIN)/python benchmarks/serve.py --db benchmarks/output/bigstore.duckdb --cache-size 0 --seconds 60 --workers 2 \
+	$(BIN)/python benchmarks/serve.py --db benchmarks/output/bigstore.duckdb --cache-size 0 --seconds 60 \
 		--code-bytes 900000
 	$(BIN)/python benchmarks/download.py --db benchmarks/output/bigstore.duckdb
 	$(BIN)/python benchmarks/pages.py --db benchmarks/output/bigstore.duckdb

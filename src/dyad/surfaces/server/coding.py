@@ -35,10 +35,10 @@ CODERS = 1  # coding processes: one on a 2-core machine leaves the other core to
 # Code requests that may wait for a busy coder (per server process); more get 503. Set by hand: a few
 # people pasting at once wait a second or two each, while a queue of long texts would hold them for minutes
 QUEUE = 4
-# Characters a text may have. Coding costs about 50-60 µs of CPU a character (examples/ repeated, as
-# `benchmarks/serve.py --code-bytes` posts them: 100,000 characters in 4.6 s, 900,000 in 53 s, on one core
-# of this 2-core machine), so this is about the longest text that codes within the article's time budget
-# (ARTICLE_TIMEOUT, 60 s) on a free core; the 0.9 MB paste of issue 20 fits. Longer: 413, the limit named.
+# Characters a text may have. Coding costs about 30 µs of CPU a character (examples/ repeated, as
+# `benchmarks/serve.py --code-bytes` posts them: 900,000 characters in 25.1 s on one core of this 2-core
+# machine, December 8), so a text of this length codes within the article's time budget (ARTICLE_TIMEOUT,
+# 60 s) with half a core; the 0.9 MB paste of issue 20 fits. Longer: 413, the limit named.
 MAX_CHARS = 1_000_000
 GRACE = 10.0  # seconds past the budget before a coder that has not answered is killed: set by hand, the
 # budget interrupts between two Python steps of spaCy (a piece of LONG_TEXT_CHARS at most), well within it
@@ -46,14 +46,15 @@ START_SECONDS = 120.0  # a coder's start (Python, spaCy and dyad's knowledge: ~5
 # Seconds a 503 asks the client to wait: a news article codes in about a second, so a queue of them has
 # moved on by then. Set by hand
 RETRY_AFTER = 10
-# The coders' CPU priority: nice 10 and, on Linux, SCHED_IDLE (they run when a core is otherwise idle).
-# On an idle machine a coder has the cores all the same; on a loaded one the readers come first, and a
-# long text that cannot get its CPU in time ends as a 504 rather than slowing every page. Measured with
-# `python benchmarks/serve.py --db bigstore.duckdb --cache-size 0 --seconds 60 --workers 2 --code-bytes
-# 900000` on a quiet 2-core machine, READERS 4: p99 of the mix while the article was coded 257 and 321 ms
-# at nice 10, 354 at nice 19 (READERS 8), 292 and 274 ms with SCHED_IDLE; without coding 217 ms. The
-# 900,000 characters (53 s of CPU alone) ran out of their 60 s budget (504) in every run.
-NICE = 10
+# The coders' CPU niceness. 0: a coder shares the cores with the readers as any thread does, and with one
+# coder (CODERS) coding takes at most one core's share, however many texts are posted. A positive value
+# also puts the coders in Linux's SCHED_IDLE class: the readers first, and a coder runs only on a core
+# that is otherwise idle. Measured with `python benchmarks/serve.py --db bigstore.duckdb --cache-size 0
+# --seconds 60 --code-bytes 900000` (20 closed-loop clients keep both cores busy; 2-core machine). At
+# SCHED_IDLE (stop 28, `--workers 2`) the 900,000 characters never got the half core they need: their
+# 60 s budget ran out (504) in every run, p99 of the mix meanwhile 274-292 ms. At nice 0 (December 8,
+# six runs) they coded in 48.3-56.4 s, p99 meanwhile 224-284 ms (without coding: 205-212 ms).
+NICE = 0
 WARM_TEXT = "Police arrested four protesters in Paris on Monday, the French government said."
 _results = msgspec.msgpack.Decoder(Result)
 
