@@ -354,20 +354,19 @@ class Store:
         """(Article, DocBin bytes) of every coded article with a stored parse, `batch_size` at a time."""
         from dyad.records import Article
 
-        # the ids first, then one query per batch, on a cursor of its own: the caller writes between
-        # batches or meanwhile (`recode`'s writer thread), on the store's connection
-        with self.connection.cursor() as reader:
-            ids = [row[0] for row in reader.execute(
-                "SELECT a.id FROM articles a JOIN parses p ON p.article_id = a.id WHERE a.status = 'coded' "
-                "ORDER BY a.id").fetchall()]
-            for start in range(0, len(ids), batch_size):
-                rows = reader.execute(
-                    "SELECT a.id, a.text, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin, "
-                    "p.doc, a.warnings "
-                    "FROM articles a JOIN parses p ON p.article_id = a.id WHERE a.id IN (SELECT unnest(?)) "
-                    "ORDER BY a.id", [ids[start:start + batch_size]]).fetchall()
-                yield [(Article(id=r[0], text=r[1], url=r[2], source=r[3], title=r[4], date=r[5], dateline=r[6],
-                                language=r[7], origin=r[8], warnings=r[10] or []), r[9]) for r in rows]
+        # the ids first, then one query per batch: the caller writes between batches (`recode`'s store
+        # process), and a write on this connection would end an open result set after its first batch
+        ids = [row[0] for row in self.connection.execute(
+            "SELECT a.id FROM articles a JOIN parses p ON p.article_id = a.id WHERE a.status = 'coded' "
+            "ORDER BY a.id").fetchall()]
+        for start in range(0, len(ids), batch_size):
+            rows = self.connection.execute(
+                "SELECT a.id, a.text, a.url, a.source, a.title, a.date, a.dateline, a.language, a.origin, p.doc, "
+                "a.warnings "
+                "FROM articles a JOIN parses p ON p.article_id = a.id WHERE a.id IN (SELECT unnest(?)) "
+                "ORDER BY a.id", [ids[start:start + batch_size]]).fetchall()
+            yield [(Article(id=r[0], text=r[1], url=r[2], source=r[3], title=r[4], date=r[5], dateline=r[6],
+                            language=r[7], origin=r[8], warnings=r[10] or []), r[9]) for r in rows]
 
     def known_ids(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT id FROM articles").fetchall()}
